@@ -1,0 +1,145 @@
+"""The editors' admin: submit articles, see their claim candidates, accept claims."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from factcheck.auth import acting_user
+
+from . import services
+from .models import Article, Claim, Evidence
+
+
+class ArticleSubmitForm(forms.Form):
+    url = forms.URLField(required=False, label="URL", assume_scheme="https")
+    text = forms.CharField(required=False, widget=forms.Textarea, label="…or paste the text")
+    title = forms.CharField(required=False, max_length=500)
+    publisher = forms.CharField(required=False, max_length=300)
+    published_at = forms.DateTimeField(required=False, label="Published at")
+
+
+class ClaimInline(admin.TabularInline[Claim, Article]):
+    model = Claim
+    readonly_fields = (
+        "claim_link", "checkworthiness", "claimant", "article_stance", "stance_cue", "status",
+    )  # fmt: skip
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+    ordering = ["-checkworthiness"]
+
+    @admin.display(description="claim")
+    def claim_link(self, claim: Claim) -> str:
+        url = reverse("admin:claims_claim_change", args=[claim.id])
+        return format_html('<a href="{}">{}</a>', url, claim.text)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin[Article]):
+    list_display = ["__str__", "publisher", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "url", "publisher"]
+    readonly_fields = [
+        "url", "canonical_url", "title", "author", "publisher", "published_at", "language",
+        "status", "failure_reason", "attempts", "content_hash", "submitted_by", "created_at",
+        "fetched_at", "candidates_proposed_at", "text",
+    ]  # fmt: skip
+    inlines = [ClaimInline]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Submit an article through the same service as the API."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleSubmitForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                submission = services.article_submit(
+                    **form.cleaned_data, submitted_by=acting_user(request.user)
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                article = submission.article
+                if submission.created:
+                    messages.success(request, f"Article #{article.id} is queued for extraction.")
+                else:
+                    messages.info(request, f"This article is already stored as #{article.id}.")
+                return HttpResponseRedirect(
+                    reverse("admin:claims_article_change", args=[article.id])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Submit an article",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/claims/article/submit.html", context)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class EvidenceInline(admin.TabularInline[Evidence, Claim]):
+    model = Evidence
+    readonly_fields = (
+        "rank", "source", "provider", "passage", "relevance", "stance", "retrieved_at",
+    )  # fmt: skip
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin[Claim]):
+    list_display = ["text", "checkworthiness", "claimant", "article_stance", "status", "gathering"]
+    list_filter = ["status", "article_stance", "gathering"]
+    search_fields = ["text", "claimant"]
+    ordering = ["-checkworthiness"]
+    readonly_fields = [
+        "article", "text", "span_start", "span_end", "claimant", "article_stance", "stance_cue",
+        "checkworthiness", "status", "accepted_by", "accepted_at", "gathering",
+        "gathering_attempts", "gathering_error",
+    ]  # fmt: skip
+    inlines = [EvidenceInline]
+    actions = ["accept"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Accept selected claims for checking", permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        for claim in queryset:
+            services.claim_accept(claim=claim, user=acting_user(request.user))
+        messages.success(request, f"Accepted {queryset.count()} claim(s); gathering evidence.")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin[Evidence]):
+    list_display = ["claim", "rank", "source", "provider", "relevance", "stance"]
+    list_filter = ["provider", "stance"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,182 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Article(models.Model):
+    """Any fetched or pasted text: a piece under check, or an evidence source."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        FETCHING = "fetching"
+        EXTRACTED = "extracted"
+        FAILED = "failed"
+
+    url = models.URLField(max_length=2000, blank=True, help_text="The URL as submitted.")
+    canonical_url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    text = models.TextField(blank=True)
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the extracted text, for dedupe."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    failure_reason = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_changed_at = models.DateTimeField(auto_now_add=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    candidates_proposed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_unique_url"
+            ),
+            models.UniqueConstraint(
+                fields=["canonical_url"],
+                condition=~Q(canonical_url=""),
+                name="article_unique_canonical_url",
+            ),
+            models.UniqueConstraint(
+                fields=["content_hash"],
+                condition=~Q(content_hash=""),
+                name="article_unique_content_hash",
+            ),
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(text=""), name="article_has_url_or_text"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="extracted") | (~Q(text="") & ~Q(content_hash="")),
+                name="article_extracted_has_text",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(failure_reason=""),
+                name="article_failed_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or f"Article {self.pk}"
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def candidates(self) -> "ClaimQuerySet":
+        return self.filter(status=Claim.Status.CANDIDATE)
+
+    def accepted(self) -> "ClaimQuerySet":
+        return self.filter(status=Claim.Status.ACCEPTED)
+
+
+class Claim(models.Model):
+    """One checkable statement in an article, with who says it and how the article treats it."""
+
+    class Status(models.TextChoices):
+        CANDIDATE = "candidate"
+        ACCEPTED = "accepted"
+        DISMISSED = "dismissed"
+
+    class ArticleStance(models.TextChoices):
+        ASSERTS = "asserts"
+        REPORTS = "reports"
+        REFUTES = "refutes"
+        DISPUTES = "disputes"
+
+    class Gathering(models.TextChoices):
+        NOT_STARTED = "not_started"
+        PENDING = "pending"
+        DONE = "done"
+        FAILED = "failed"
+
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    text = models.TextField()
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    claimant = models.CharField(max_length=300, blank=True)
+    article_stance = models.CharField(
+        max_length=16, choices=ArticleStance.choices, default=ArticleStance.ASSERTS
+    )
+    stance_cue = models.CharField(max_length=200, blank=True)
+    checkworthiness = models.FloatField(default=0.0)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CANDIDATE)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    gathering = models.CharField(
+        max_length=16, choices=Gathering.choices, default=Gathering.NOT_STARTED
+    )
+    gathering_attempts = models.PositiveIntegerField(default=0)
+    gathering_error = models.TextField(blank=True)
+    gathering_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "span_start", "id"]
+        constraints = [
+            # Re-running extraction finds the same spans and must not duplicate them.
+            models.UniqueConstraint(
+                fields=["article", "span_start", "span_end"], name="claim_unique_span"
+            ),
+            models.CheckConstraint(
+                condition=Q(span_start__isnull=True, span_end__isnull=True)
+                | Q(span_start__lt=F("span_end")),
+                name="claim_span_is_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__gte=0) & Q(checkworthiness__lte=1),
+                name="claim_checkworthiness_in_unit_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_at__isnull=False),
+                name="claim_accepted_has_time",
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Evidence(models.Model):
+    """A passage of an Article that bears on a Claim."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports"
+        REFUTES = "refutes"
+        MIXED = "mixed"
+        NOT_ENOUGH_INFO = "not_enough_info"
+        UNKNOWN = "unknown"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="cited_as")
+    provider = models.CharField(max_length=32)
+    passage = models.TextField()
+    rank = models.PositiveIntegerField()
+    relevance = models.FloatField()
+    stance = models.CharField(max_length=16, choices=Stance.choices, default=Stance.UNKNOWN)
+    snapshot_hash = models.CharField(max_length=64)
+    retrieved_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["claim", "rank"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            # A redelivered gathering task must not add the same source twice.
+            models.UniqueConstraint(
+                fields=["claim", "source", "provider"], name="evidence_unique_source"
+            ),
+            models.CheckConstraint(condition=~Q(passage=""), name="evidence_has_passage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} #{self.rank} for claim {self.claim_id}"

@@ -1,0 +1,33 @@
+"""Celery tasks: thin wrappers that take ids and call one service each.
+
+Every task is idempotent (the services claim work with conditional updates and insert
+under unique constraints), so a redelivered message changes nothing.
+"""
+
+from celery import shared_task
+from django.db import DatabaseError
+
+from . import services
+
+# A database hiccup is worth another try; anything else is a bug to surface.
+RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "max_retries": 5}
+
+
+@shared_task(acks_late=True, **RETRY)
+def ingest_article(article_id: int) -> None:
+    services.article_ingest(article_id=article_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def propose_claims(article_id: int) -> None:
+    services.claims_propose(article_id=article_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def gather_evidence(claim_id: int) -> None:
+    services.evidence_gather(claim_id=claim_id)
+
+
+@shared_task
+def requeue_stuck_work() -> None:
+    services.stuck_work_requeue()

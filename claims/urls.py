@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("articles/", api.ArticleSubmitApi.as_view(), name="api-article-submit"),
+    path("articles/<int:article_id>/", api.ArticleDetailApi.as_view(), name="api-article"),
+    path("claims/<int:claim_id>/", api.ClaimDetailApi.as_view(), name="api-claim"),
+    path("claims/<int:claim_id>/accept/", api.ClaimAcceptApi.as_view(), name="api-claim-accept"),
+]

@@ -1,0 +1,18 @@
+"""How service errors reach API clients: each as a clear message with the right status."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(error, ValidationError):
+        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    http_status = getattr(error, "http_status", None)
+    if isinstance(http_status, int):
+        return Response({"detail": str(error)}, status=http_status)
+    return drf_exception_handler(error, context)

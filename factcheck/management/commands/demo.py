@@ -1,0 +1,146 @@
+"""Set up the demo and serve it: users, a small corpus, one published check, web + worker.
+
+Runs every step of the product through the same services as the admin and the API,
+with the slow steps done by a real Celery worker process started here. Safe to run
+again: everything it creates is found again instead of duplicated.
+"""
+
+import json
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rest_framework.authtoken.models import Token
+
+from claims.models import Article, Claim
+from claims.pages import parse_published
+from claims.services import article_submit, claim_accept
+from reviewers.models import PublishedCheck, Rating, Review
+from reviewers.services import review_approve, review_draft, review_publish, review_submit
+
+CORPUS = Path(__file__).resolve().parents[2] / "demo" / "corpus.jsonl"
+WAIT_SECONDS = 90
+DEMO_CLAIM_WORDS = "400 million"  # the viral claim in the first corpus article
+
+
+class Command(BaseCommand):
+    help = "Set up the demo (users, corpus, one published check) and serve it with a worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Stop after publishing the demo check."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        users = self.create_users()
+        worker = start_worker()
+        try:
+            check = self.publish_demo_check(users)
+            self.print_tour(users, check, options["addrport"])
+            if not options["no_serve"]:
+                call_command("runserver", options["addrport"], use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
+
+    def create_users(self) -> dict[str, tuple[User, str]]:
+        """Create (or reset) admin, editor and reviewer with fresh passwords."""
+        users = {}
+        for username, group in (("admin", None), ("editor", "Editor"), ("reviewer", "Reviewer")):
+            user, _ = User.objects.get_or_create(username=username)
+            password = secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.is_staff = True
+            user.is_superuser = group is None
+            user.save()
+            if group:
+                user.groups.add(Group.objects.get(name=group))
+            users[username] = (user, password)
+        return users
+
+    def publish_demo_check(self, users: dict[str, tuple[User, str]]) -> PublishedCheck:
+        editor, reviewer, admin = users["editor"][0], users["reviewer"][0], users["admin"][0]
+        articles = [self.submit(entry, editor) for entry in load_corpus()]
+        ids = [article.id for article in articles]
+        self.stdout.write("Waiting for the worker to extract the corpus…")
+        wait_for(
+            lambda: not Article.objects.filter(id__in=ids, candidates_proposed_at=None).exists()
+        )
+        claim = Claim.objects.get(article=articles[0], text__contains=DEMO_CLAIM_WORDS)
+        claim = claim_accept(claim=claim, user=editor)
+        self.stdout.write("Waiting for the worker to gather evidence…")
+        wait_for(lambda: Claim.objects.get(id=claim.id).gathering == Claim.Gathering.DONE)
+        review = Review.objects.filter(claim=claim).first()
+        if review is None:
+            review = review_draft(
+                claim=claim,
+                author=reviewer,
+                rating=Rating.objects.get(label="False"),
+                headline="The Harbour Street bridge cost 212 million dollars, not 400 million",
+                justification=(
+                    "The city's published final accounts put the total cost at 212 million "
+                    "dollars against a budget of 190 million (evidence #1); the overrun of 11.6 "
+                    "percent was approved in a public vote in 2023 (evidence #2)."
+                ),
+            )
+            review = review_submit(review=review, actor=reviewer)
+            review = review_approve(review=review, approver=admin)
+            review_publish(review=review, publisher=admin)
+        return PublishedCheck.objects.current().get(review__claim=claim)
+
+    def submit(self, entry: dict[str, str], editor: User) -> Article:
+        submission = article_submit(
+            text=entry["text"],
+            title=entry["title"],
+            publisher=entry["publisher"],
+            published_at=parse_published(entry["published_at"]),
+            submitted_by=editor,
+        )
+        return submission.article
+
+    def print_tour(
+        self, users: dict[str, tuple[User, str]], check: PublishedCheck, addr: str
+    ) -> None:
+        base = f"http://{addr}"
+        self.stdout.write(self.style.SUCCESS(f"\nPublished: “{check.headline}”"))
+        self.stdout.write(
+            f"  API:    {base}/api/v1/checks/  and  {base}/api/v1/checks/{check.review_id}/"
+        )
+        self.stdout.write(f"  Admin:  {base}/admin/\n")
+        self.stdout.write("Demo users (passwords are new at every run):")
+        for username, (user, password) in users.items():
+            token, _ = Token.objects.get_or_create(user=user)
+            self.stdout.write(f"  {username:<9} password {password}   API token {token.key}")
+        self.stdout.write("")
+
+
+def load_corpus() -> list[dict[str, str]]:
+    with CORPUS.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """Start a Celery worker (with the periodic sweep) next to this process."""
+    command = [sys.executable, "-m", "celery", "--quiet", "-A", "factcheck", "worker", "--beat"]
+    command += ["--loglevel", "WARNING", "--concurrency", "2"]
+    return subprocess.Popen(command, cwd=settings.BASE_DIR)
+
+
+def wait_for(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise CommandError(
+                f"The worker did not finish within {WAIT_SECONDS} s; see its log above."
+            )
+        time.sleep(0.2)

@@ -1,0 +1,124 @@
+"""The review API (authenticated) and the public API of published checks."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from claims.models import Claim
+from factcheck.auth import acting_user
+
+from . import services
+from .models import PublishedCheck, Rating, Review, ReviewEvent
+
+
+class ReviewEventOutput(serializers.ModelSerializer[ReviewEvent]):
+    actor = serializers.CharField(source="actor.get_username")
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["from_state", "to_state", "actor", "reason", "created_at"]
+
+
+class ReviewOutput(serializers.ModelSerializer[Review]):
+    author = serializers.CharField(source="author.get_username")
+    rating = serializers.CharField(source="rating.label", allow_null=True)
+    events = ReviewEventOutput(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id", "claim", "state", "author", "rating", "headline", "justification",
+            "created_at", "updated_at", "events",
+        ]  # fmt: skip
+
+
+class ReviewDraftInput(serializers.Serializer[None]):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    rating = serializers.SlugRelatedField(
+        slug_field="label", queryset=Rating.objects.all(), required=False, allow_null=True
+    )
+    headline = serializers.CharField(max_length=300, allow_blank=True, default="")
+    justification = serializers.CharField(allow_blank=True, default="")
+
+
+class ReviewDraftApi(APIView):
+    def post(self, request: Request) -> Response:
+        given = ReviewDraftInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        review = services.review_draft(
+            author=acting_user(request.user),
+            claim=given.validated_data["claim"],
+            rating=given.validated_data.get("rating"),
+            headline=given.validated_data["headline"],
+            justification=given.validated_data["justification"],
+        )
+        return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewDetailApi(APIView):
+    def get(self, request: Request, review_id: int) -> Response:
+        review = get_object_or_404(Review.objects.prefetch_related("events__actor"), id=review_id)
+        return Response(ReviewOutput(review).data)
+
+
+class ReviewSubmitApi(APIView):
+    def post(self, request: Request, review_id: int) -> Response:
+        review = services.review_submit(review=_review(review_id), actor=acting_user(request.user))
+        return Response(ReviewOutput(review).data)
+
+
+class ReviewApproveApi(APIView):
+    def post(self, request: Request, review_id: int) -> Response:
+        review = services.review_approve(
+            review=_review(review_id), approver=acting_user(request.user)
+        )
+        return Response(ReviewOutput(review).data)
+
+
+class ReviewPublishApi(APIView):
+    def post(self, request: Request, review_id: int) -> Response:
+        check = services.review_publish(
+            review=_review(review_id), publisher=acting_user(request.user)
+        )
+        return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
+
+
+def _review(review_id: int) -> Review:
+    return get_object_or_404(Review, id=review_id)
+
+
+class CheckOutput(serializers.ModelSerializer[PublishedCheck]):
+    id = serializers.IntegerField(source="review_id")
+
+    class Meta:
+        model = PublishedCheck
+        fields = [
+            "id", "version", "claim_text", "claimant", "rating_label", "rating_value",
+            "headline", "appearance_url", "published_at", "modified_at",
+        ]  # fmt: skip
+
+
+class CheckDetailOutput(CheckOutput):
+    class Meta(CheckOutput.Meta):
+        fields = [*CheckOutput.Meta.fields, "justification", "claim_review"]
+
+
+class CheckListApi(generics.ListAPIView[PublishedCheck]):
+    """Published checks, newest first. Public."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CheckOutput
+    queryset = PublishedCheck.objects.current()
+
+
+class CheckDetailApi(generics.RetrieveAPIView[PublishedCheck]):
+    """One published check, with its ClaimReview JSON-LD. Public."""
+
+    permission_classes = [AllowAny]
+    serializer_class = CheckDetailOutput
+    queryset = PublishedCheck.objects.current()
+    lookup_field = "review_id"
+    lookup_url_kwarg = "check_id"

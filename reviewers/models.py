@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from claims.models import Claim
+
+
+class Rating(models.Model):
+    """One step of the rating scale; the default scale is seeded by a migration."""
+
+    label = models.CharField(max_length=64, unique=True)
+    value = models.IntegerField(unique=True, help_text="Higher is more true.")
+    description = models.TextField(blank=True)
+    scored = models.BooleanField(
+        default=True, help_text="False for ratings outside the true–false scale (Unverifiable)."
+    )
+
+    class Meta:
+        ordering = ["-value"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def awaiting_approval(self) -> "ReviewQuerySet":
+        return self.filter(state=Review.State.AWAITING_APPROVAL)
+
+
+class Review(models.Model):
+    """The work of checking one claim: its state, its verdict and who did what."""
+
+    class State(models.TextChoices):
+        DRAFTING = "drafting"
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
+        APPROVED = "approved"
+        PUBLISHED = "published"
+
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="review")
+    state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFTING)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_reviews"
+    )
+    rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT)
+    headline = models.CharField(max_length=300, blank=True)
+    justification = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_reviews",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [
+            ("approve_review", "Can approve a verdict written by someone else"),
+            ("publish_review", "Can publish an approved check"),
+        ]
+        constraints = [
+            # Four eyes, down to the database: nobody approves their own verdict.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
+                name="review_approver_is_not_author",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="drafting")
+                | (Q(rating__isnull=False) & ~Q(justification="") & ~Q(headline="")),
+                name="review_submitted_has_verdict",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["drafting", "awaiting_approval"])
+                | Q(approved_by__isnull=False),
+                name="review_approved_has_approver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of “{self.claim}”"
+
+
+class ReviewEvent(models.Model):
+    """One state transition of a review: the audit trail. Rows are only ever added."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    from_state = models.CharField(max_length=24, blank=True)
+    to_state = models.CharField(max_length=24, choices=Review.State.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '∅'} → {self.to_state}"
+
+
+class PublishedCheckQuerySet(models.QuerySet["PublishedCheck"]):
+    def current(self) -> "PublishedCheckQuerySet":
+        return self.filter(is_current=True)
+
+
+class PublishedCheck(models.Model):
+    """A frozen version of a check exactly as the public sees it.
+
+    Publishing writes version 1; each correction writes the next version and moves
+    `is_current` to it. The public API reads these rows only.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    is_current = models.BooleanField(default=True)
+    published_at = models.DateTimeField(help_text="When the first version was published.")
+    modified_at = models.DateTimeField(help_text="When this version was published.")
+    claim_text = models.TextField()
+    claimant = models.CharField(max_length=300, blank=True)
+    appearance_url = models.URLField(max_length=2000, blank=True)
+    rating_label = models.CharField(max_length=64)
+    rating_value = models.IntegerField()
+    headline = models.CharField(max_length=300)
+    justification = models.TextField()
+    claim_review = models.JSONField(help_text="The schema.org ClaimReview, as published.")
+
+    objects = PublishedCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-modified_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "version"], name="check_unique_version"),
+            models.UniqueConstraint(
+                fields=["review"], condition=Q(is_current=True), name="check_one_current_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["is_current", "-modified_at"], name="check_current_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.headline} (v{self.version})"

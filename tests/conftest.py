@@ -1,0 +1,171 @@
+"""The cast of every test: an editor, two reviewers, an outsider, anonymous clients,
+a local web server for anything fetched, and a real Celery worker process."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from rest_framework.test import APIClient
+
+from factcheck.celery import app as celery_app
+
+
+def _user(username: str, *groups: str) -> User:
+    user = User.objects.create_user(username, password="pw-" + username, is_staff=bool(groups))
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    return _user("editor", "Editor")
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    return _user("reviewer", "Reviewer")
+
+
+@pytest.fixture
+def second_reviewer(db: None) -> User:
+    return _user("second_reviewer", "Reviewer")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return _user("outsider")
+
+
+@pytest.fixture
+def client_for() -> Callable[[User | None], APIClient]:
+    """An API client logged in as the given user (None: anonymous)."""
+
+    def make(user: User | None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+# A local web server. Tests register pages by path; anything fetched goes here.
+
+
+@dataclass
+class Page:
+    body: bytes
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html"})
+
+
+@dataclass
+class LocalSite:
+    base_url: str
+    pages: dict[str, Page]
+    requests: list[str]
+
+    def add(self, path: str, body: str | bytes, status: int = 200, **headers: str) -> str:
+        data = body.encode() if isinstance(body, str) else body
+        all_headers = {"Content-Type": "text/html; charset=utf-8"}
+        all_headers.update({name.replace("_", "-"): value for name, value in headers.items()})
+        self.pages[path] = Page(data, status, all_headers)
+        return self.base_url + path
+
+
+@pytest.fixture(scope="session")
+def _local_server() -> Iterator[LocalSite]:
+    site = LocalSite(base_url="", pages={}, requests=[])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            site.requests.append(self.path)
+            page = site.pages.get(self.path, Page(b"not found", 404))
+            self.send_response(page.status)
+            for name, value in page.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(page.body)))
+            self.end_headers()
+            self.wfile.write(page.body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    site.base_url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    server.shutdown()
+
+
+@pytest.fixture
+def local_site(_local_server: LocalSite, settings: Any) -> Iterator[LocalSite]:
+    """The local web server, allowed as a fetch target for this test only."""
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    _local_server.pages.clear()
+    _local_server.requests.clear()
+    yield _local_server
+
+
+# A real Celery worker, in its own process, on the test database and the real broker.
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Worker]:
+    with django_db_blocker.unblock():
+        env = {**os.environ, "DATABASE_URL": _database_url(), "FETCH_ALLOWED_HOSTS": "127.0.0.1"}
+    celery_app.control.purge()  # messages left in Redis by an earlier, interrupted run
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    command = [sys.executable, "-m", "celery", "--quiet", "-A", "factcheck", "worker"]
+    command += ["--loglevel", "INFO", "--concurrency", "2", "--without-heartbeat"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, env=env, cwd=settings.BASE_DIR, stdout=output, stderr=subprocess.STDOUT
+        )
+    yield Worker(process, log)
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def wait_until(
+    condition: Callable[[], bool], *, what: str, worker: Worker | None = None, timeout: float = 60
+) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if worker and worker.process.poll() is not None:
+            raise AssertionError(f"The Celery worker exited.\n{worker.log_tail()}")
+        if time.monotonic() > deadline:
+            log = f"\nWorker log:\n{worker.log_tail()}" if worker else ""
+            raise AssertionError(f"Timed out after {timeout} s waiting for {what}.{log}")
+        time.sleep(0.1)
