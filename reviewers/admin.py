@@ -50,8 +50,10 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
     form = ReviewForm
     list_display = ["claim", "state", "author", "rating", "approved_by", "updated_at"]
     list_filter = ["state", "rating"]
-    inlines = [ReviewEventInline]
     actions = ["submit_for_approval", "approve", "publish"]
+
+    def get_inlines(self, request: HttpRequest, obj: Review | None) -> list[type[ReviewEventInline]]:
+        return [ReviewEventInline] if obj else []  # a new review has no history yet
 
     def get_readonly_fields(self, request: HttpRequest, obj: Review | None = None) -> list[str]:
         """Only the author edits a verdict, and only while drafting."""

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from rest_framework.test import APIClient
 
+from claims.models import Article, Claim
+from claims.pages import content_hash
+from claims.services import claim_accept
 from factcheck.celery import app as celery_app
 
 
@@ -75,6 +79,10 @@ class LocalSite:
     base_url: str
     pages: dict[str, Page]
     requests: list[str]
+
+    @property
+    def port(self) -> int:
+        return int(self.base_url.rsplit(":", 1)[1])
 
     def add(self, path: str, body: str | bytes, status: int = 200, **headers: str) -> str:
         data = body.encode() if isinstance(body, str) else body
@@ -169,3 +177,42 @@ def wait_until(
             log = f"\nWorker log:\n{worker.log_tail()}" if worker else ""
             raise AssertionError(f"Timed out after {timeout} s waiting for {what}.{log}")
         time.sleep(0.1)
+
+
+# Articles and claims in the states tests start from.
+
+
+@pytest.fixture
+def make_article(db: None) -> Callable[..., Article]:
+    """Store an extracted article directly, as ingestion would have left it."""
+
+    def make(text: str, title: str = "", **fields: Any) -> Article:
+        return Article.objects.create(
+            text=text,
+            title=title,
+            content_hash=content_hash(text),
+            status=Article.Status.EXTRACTED,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def accepted_claim(make_article: Callable[..., Article], editor: User) -> Claim:
+    article = make_article(
+        "A post on social media claims that the Harbour Street bridge cost 400 million dollars.",
+        title="Viral post on bridge cost",
+        url="https://news.example/bridge",
+        published_at=datetime(2026, 10, 12, tzinfo=UTC),
+    )
+    claim = Claim.objects.create(
+        article=article,
+        text=article.text,
+        span_start=0,
+        span_end=len(article.text),
+        claimant="A post on social media",
+        article_stance=Claim.ArticleStance.REPORTS,
+        checkworthiness=0.8,
+    )
+    return claim_accept(claim=claim, user=editor)

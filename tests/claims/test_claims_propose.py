@@ -1,0 +1,44 @@
+"""Extraction proposes checkable sentences with claimant and stance, and never twice."""
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from claims.models import Claim
+from claims.services import claim_accept, claims_propose
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
+
+
+def test_candidates_carry_their_span_score_claimant_and_stance(make_article: Any) -> None:
+    article = make_article(SEED.read_text())
+    assert claims_propose(article_id=article.id) > 3
+    for claim in Claim.objects.filter(article=article):
+        assert article.text[claim.span_start : claim.span_end] == claim.text
+        assert 0 <= claim.checkworthiness <= 1
+        assert claim.status == Claim.Status.CANDIDATE
+
+
+def test_social_media_claims_are_not_attributed_to_the_ministry(make_article: Any) -> None:
+    article = make_article(SEED.read_text())
+    claims_propose(article_id=article.id)
+    rebutted = Claim.objects.get(article=article, text__contains="protectorate")
+    assert "social networks" in rebutted.claimant
+    assert "Ministry" not in rebutted.claimant
+    assert rebutted.article_stance == Claim.ArticleStance.REFUTES
+    assert rebutted.stance_cue == "refuted"
+
+
+def test_running_again_adds_nothing_and_keeps_editor_decisions(
+    make_article: Any, editor: User
+) -> None:
+    article = make_article(SEED.read_text())
+    first = claims_propose(article_id=article.id)
+    chosen = Claim.objects.filter(article=article).first()
+    assert chosen is not None
+    claim_accept(claim=chosen, user=editor)
+    assert claims_propose(article_id=article.id) == 0
+    assert Claim.objects.filter(article=article).count() == first
+    chosen.refresh_from_db()
+    assert chosen.status == Claim.Status.ACCEPTED
