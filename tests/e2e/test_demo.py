@@ -1,0 +1,41 @@
+"""The README's first command: the demo publishes a check on the embedded defaults,
+and running it again works too."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.e2e
+
+
+def run_demo(tmp_path: Path) -> str:
+    env = {
+        "PATH": os.environ["PATH"],
+        "SECRET_KEY": "demo-test-" + "k" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "BROKER_DIR": str(tmp_path / "broker"),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "demo", "--no-serve"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_demo_publishes_a_check_and_can_run_again(tmp_path: Path) -> None:
+    first = run_demo(tmp_path)
+    assert "Published: “The Harbour Street bridge cost 212 million dollars" in first
+    assert "/api/v1/checks/1/" in first
+    for username in ("admin", "editor", "reviewer"):
+        assert f"  {username}" in first and "password" in first and "API token" in first
+    second = run_demo(tmp_path)
+    assert "/api/v1/checks/1/" in second

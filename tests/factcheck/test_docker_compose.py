@@ -1,0 +1,49 @@
+"""docker-compose.yml runs the documented commands, each service with a health check.
+
+No Docker engine runs here, so the file is checked by reading it."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def compose() -> dict[str, Any]:
+    return dict(yaml.safe_load((ROOT / "docker-compose.yml").read_text()))
+
+
+def command(service: dict[str, Any]) -> str:
+    value = service["command"]
+    return value if isinstance(value, str) else " ".join(value)
+
+
+def test_every_service_is_there_with_a_health_check() -> None:
+    services = compose()["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis", "flower"}
+    for name, service in services.items():
+        assert service["healthcheck"]["test"], name
+
+
+def test_app_services_run_the_documented_commands_on_postgres_and_redis() -> None:
+    services = compose()["services"]
+    readme = (ROOT / "README.md").read_text()
+    assert "gunicorn factcheck.wsgi" in command(services["web"])
+    assert "manage.py migrate" in command(services["web"])
+    assert command(services["worker"]).startswith("celery -A factcheck worker")
+    assert command(services["beat"]).startswith("celery -A factcheck beat")
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["REDIS_URL"].startswith("redis://")
+        assert "SECRET_KEY" in environment
+    for documented in ("celery -A factcheck worker", "celery -A factcheck beat", "gunicorn"):
+        assert documented in readme
+
+
+def test_the_image_is_built_from_the_pinned_dependencies() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "-c constraints.txt" in dockerfile
+    assert compose()["services"]["web"]["build"] == "."
