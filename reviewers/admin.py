@@ -52,7 +52,9 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
     list_filter = ["state", "rating"]
     actions = ["submit_for_approval", "approve", "publish"]
 
-    def get_inlines(self, request: HttpRequest, obj: Review | None) -> list[type[ReviewEventInline]]:
+    def get_inlines(
+        self, request: HttpRequest, obj: Review | None
+    ) -> list[type[ReviewEventInline]]:
         return [ReviewEventInline] if obj else []  # a new review has no history yet
 
     def get_readonly_fields(self, request: HttpRequest, obj: Review | None = None) -> list[str]:

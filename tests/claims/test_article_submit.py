@@ -22,9 +22,7 @@ def test_submitting_a_url_answers_202_with_a_status_url(editor: User, client_for
     assert Article.objects.get().submitted_by == editor
 
 
-def test_the_same_url_or_text_gives_back_the_stored_article(
-    editor: User, client_for: Any
-) -> None:
+def test_the_same_url_or_text_gives_back_the_stored_article(editor: User, client_for: Any) -> None:
     client = client_for(editor)
     first = client.post("/api/v1/articles/", {"url": "https://news.example/a"}).json()
     again = client.post("/api/v1/articles/", {"url": "https://news.example/a"})
@@ -36,9 +34,7 @@ def test_the_same_url_or_text_gives_back_the_stored_article(
     assert Article.objects.count() == 2
 
 
-def test_bad_submissions_get_clear_errors_and_store_nothing(
-    editor: User, client_for: Any
-) -> None:
+def test_bad_submissions_get_clear_errors_and_store_nothing(editor: User, client_for: Any) -> None:
     client = client_for(editor)
     cases = [
         ({}, "either a URL or"),
