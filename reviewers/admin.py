@@ -54,7 +54,7 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
 
     def get_inlines(
         self, request: HttpRequest, obj: Review | None
-    ) -> list[type[ReviewEventInline]]:
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
         return [ReviewEventInline] if obj else []  # a new review has no history yet
 
     def get_readonly_fields(self, request: HttpRequest, obj: Review | None = None) -> list[str]:
