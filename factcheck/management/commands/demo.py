@@ -7,6 +7,7 @@ again: everything it creates is found again instead of duplicated.
 
 import json
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -43,6 +44,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         users = self.create_users()
+        # Stop the worker with us on `kill` too, not only on Ctrl-C.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         worker = start_worker()
         try:
             check = self.publish_demo_check(users)
