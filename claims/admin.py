@@ -14,11 +14,17 @@ from django.utils.html import format_html
 from factcheck.auth import acting_user
 
 from . import services
-from .models import Article, Claim, Evidence
+from .models import Article, Claim, Evidence, Feed, FeedEntry, Snapshot
 
 
 class ArticleSubmitForm(forms.Form):
-    url = forms.URLField(required=False, label="URL", assume_scheme="https")
+    url = forms.URLField(
+        required=False,
+        label="URL",
+        assume_scheme="https",
+        max_length=2000,
+        help_text="Fetched by the worker; or, with pasted text, recorded as its source.",
+    )
     text = forms.CharField(required=False, widget=forms.Textarea, label="…or paste the text")
     title = forms.CharField(required=False, max_length=500)
     publisher = forms.CharField(required=False, max_length=300)
@@ -44,17 +50,41 @@ class ClaimInline(admin.TabularInline[Claim, Article]):
         return False
 
 
+class SnapshotInline(admin.TabularInline[Snapshot, Article]):
+    model = Snapshot
+    readonly_fields = ("fetched_at", "url", "content_type", "size", "sha256")
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin[Article]):
-    list_display = ["__str__", "publisher", "status", "created_at"]
+    list_display = ["__str__", "publisher", "status", "failure_reason", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "url", "publisher"]
+    actions = ["retry"]
     readonly_fields = [
         "url", "canonical_url", "title", "author", "publisher", "published_at", "language",
         "status", "failure_reason", "attempts", "content_hash", "submitted_by", "created_at",
-        "fetched_at", "candidates_proposed_at", "text",
+        "fetched_at", "candidates_proposed_at", "duplicate_of", "links", "text",
     ]  # fmt: skip
-    inlines = [ClaimInline]
+    inlines = [ClaimInline, SnapshotInline]
+
+    @admin.action(description="Retry selected failed articles", permissions=["change"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        retried = 0
+        for article in queryset:
+            try:
+                services.article_retry(article=article, user=acting_user(request.user))
+                retried += 1
+            except ValidationError as error:
+                messages.warning(request, f"#{article.id}: {' '.join(error.messages)}")
+        if retried:
+            messages.success(request, f"Queued {retried} article(s) again.")
 
     def add_view(
         self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
@@ -143,3 +173,47 @@ class EvidenceAdmin(admin.ModelAdmin[Evidence]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class FeedEntryInline(admin.TabularInline[FeedEntry, Feed]):
+    model = FeedEntry
+    readonly_fields = ("seen_at", "link", "article")
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FeedForm(forms.ModelForm[Feed]):
+    url = forms.URLField(label="URL", assume_scheme="https", max_length=2000)
+
+    class Meta:
+        model = Feed
+        fields = ["url", "title", "active", "poll_every"]
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin[Feed]):
+    form = FeedForm
+    list_display = ["__str__", "active", "poll_every", "polled_at", "last_error"]
+    list_filter = ["active"]
+    readonly_fields = ["etag", "last_modified", "polled_at", "last_error"]
+
+    def get_inlines(
+        self, request: HttpRequest, obj: Feed | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
+        return [FeedEntryInline] if obj else []  # a new feed has no entries yet
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Feed | None = None) -> list[str]:
+        """A feed's URL is fixed once subscribed: its entries belong to it."""
+        return [*self.readonly_fields, "url"] if obj else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["title", "active", "poll_every"])
+            return
+        feed = services.feed_subscribe(url=obj.url, title=obj.title, user=acting_user(request.user))
+        Feed.objects.filter(id=feed.id).update(active=obj.active, poll_every=obj.poll_every)
+        obj.pk = feed.pk

@@ -49,7 +49,8 @@ class ArticleOutput(serializers.ModelSerializer[Article]):
         model = Article
         fields = [
             "id", "url", "canonical_url", "title", "author", "publisher", "published_at",
-            "language", "status", "failure_reason", "created_at", "fetched_at", "text", "claims",
+            "language", "status", "failure_reason", "attempts", "duplicate_of", "created_at",
+            "fetched_at", "text", "links", "claims",
         ]  # fmt: skip
 
 
@@ -77,6 +78,15 @@ class ArticleSubmitApi(APIView):
             body["existing"] = True
             return Response(body, status=status.HTTP_200_OK)
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": status_url})
+
+
+class ArticleRetryApi(APIView):
+    def post(self, request: Request, article_id: int) -> Response:
+        article = get_object_or_404(Article, id=article_id)
+        article = services.article_retry(article=article, user=acting_user(request.user))
+        return Response(
+            {"id": article.id, "status": article.status}, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class ArticleDetailApi(APIView):

@@ -1,57 +1,92 @@
 """Safe outbound HTTP: the one way this project fetches anything from the outside world.
 
-requests-hardened resolves each host once, refuses private, loopback, link-local and
-other internal addresses, and pins the connection to the address it checked (no DNS
-rebinding). On top of it this module allows only http(s) on allowed ports, refuses
-credentials in URLs, re-checks every redirect itself, ignores proxy variables, caps the
-decoded size and the total time, and accepts only the content types we can read.
+requests-hardened resolves each host once, refuses loopback, private, link-local,
+shared (100.64/10), multicast, reserved, NAT64 and 6to4 addresses (IPv4-mapped IPv6 is
+checked as the IPv4 address it carries), and pins the connection to the address it
+checked, so DNS rebinding cannot swap it. On top of it this module allows only http(s)
+on allowed ports, refuses credentials in URLs, re-checks every redirect itself, ignores
+proxy variables, caps the decoded size, stops at an overall deadline, and accepts only
+the content types the caller can read.
 """
 
 import hashlib
 import time
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.exceptions
 from django.conf import settings
 from django.utils import timezone
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
 
-READABLE_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+)
 REDIRECT_CODES = (301, 302, 303, 307, 308)
+CHUNK_BYTES = 65536
 
 
 class FetchError(Exception):
-    """The page could not be fetched; the message says why, for people."""
+    """The page could not be fetched; the message says why, for people.
+
+    `transient` marks failures worth another try later (timeouts, 5xx, broken connections).
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True)
 class FetchedPage:
     url: str
+    status: int
     content_type: str
     charset: str | None
     body: bytes
     fetched_at: datetime
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.body).hexdigest()
 
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
 
-def fetch(url: str) -> FetchedPage:
-    """Fetch a public http(s) page, following redirects that stay public."""
+
+def fetch(
+    url: str,
+    *,
+    accept: Collection[str] = PAGE_TYPES,
+    headers: Mapping[str, str] | None = None,
+) -> FetchedPage:
+    """Fetch a public http(s) resource, following redirects that stay public.
+
+    `headers` may carry conditional-GET validators; a 304 answer comes back as a page
+    with `not_modified` set and an empty body.
+    """
     deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS * 2
+    request_headers = {"Accept": ", ".join(accept), **(headers or {})}
     for _ in range(settings.FETCH_MAX_REDIRECTS + 1):
         check_url(url)
         with _session_for(url) as session:
-            response = _get(session, url, deadline)
+            response = _get(session, url, request_headers, deadline)
             with response:
                 if response.status_code in REDIRECT_CODES and "location" in response.headers:
                     url = urljoin(url, response.headers["location"])
                     continue
-                return _read_page(response, url, deadline)
+                return _read_page(response, url, accept, deadline)
     raise FetchError(f"More than {settings.FETCH_MAX_REDIRECTS} redirects.")
 
 
@@ -66,8 +101,10 @@ def check_url(url: str) -> None:
         raise FetchError(f"Only http and https URLs can be fetched, not {parts.scheme!r}.")
     if not parts.hostname:
         raise FetchError("The URL has no host.")
-    if parts.username or parts.password:
+    if parts.username is not None or parts.password is not None:
         raise FetchError("URLs with credentials are refused.")
+    if any(char.isspace() or ord(char) < 32 for char in url):
+        raise FetchError("Malformed URL: it contains spaces or control characters.")
     port = port or (443 if parts.scheme == "https" else 80)
     if port not in settings.FETCH_ALLOWED_PORTS and not _is_allowed_host(parts.hostname):
         raise FetchError(f"Port {port} is not allowed.")
@@ -91,52 +128,75 @@ def _session_for(url: str) -> HTTPSession:
     return session
 
 
-def _get(session: HTTPSession, url: str, deadline: float) -> requests.Response:
+def _get(
+    session: HTTPSession, url: str, headers: Mapping[str, str], deadline: float
+) -> requests.Response:
     if time.monotonic() > deadline:
-        raise FetchError("The fetch took too long.")
+        raise FetchError("The fetch took too long.", transient=True)
     try:
-        response: requests.Response = session.get(
-            url, stream=True, headers={"Accept": ", ".join(READABLE_CONTENT_TYPES)}
-        )
+        response: requests.Response = session.get(url, stream=True, headers=headers)
         return response
     except InvalidIPAddress:
         raise FetchError("The host resolves to an address that may not be fetched.") from None
     except requests.Timeout:
-        raise FetchError("The server did not answer in time.") from None
+        raise FetchError("The server did not answer in time.", transient=True) from None
+    except requests.ConnectionError as error:
+        if "resolve" in str(error).lower():
+            raise FetchError("The host name could not be resolved.", transient=True) from None
+        raise FetchError("Could not connect to the server.", transient=True) from None
     except requests.RequestException as error:
-        raise FetchError(f"Could not connect: {error.__class__.__name__}.") from None
+        raise FetchError(f"Malformed URL: {error.__class__.__name__}.") from None
 
 
-def _read_page(response: requests.Response, url: str, deadline: float) -> FetchedPage:
+def _read_page(
+    response: requests.Response, url: str, accept: Collection[str], deadline: float
+) -> FetchedPage:
+    if response.status_code == 304:
+        return _page(response, url, content_type="", body=b"")
     if response.status_code != 200:
-        raise FetchError(f"The server answered HTTP {response.status_code}.")
+        transient = response.status_code >= 500 or response.status_code == 429
+        raise FetchError(f"The server answered HTTP {response.status_code}.", transient=transient)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type not in READABLE_CONTENT_TYPES:
+    if content_type not in accept:
         raise FetchError(f"Content type {content_type or 'none'!r} is not a readable page.")
     body = _read_capped(response, deadline)
     if not body.strip():
         raise FetchError("The page is empty.")
+    return _page(response, url, content_type=content_type, body=body)
+
+
+def _page(response: requests.Response, url: str, *, content_type: str, body: bytes) -> FetchedPage:
+    declared = "charset" in response.headers.get("content-type", "").lower()
     return FetchedPage(
         url=url,
+        status=response.status_code,
         content_type=content_type,
-        charset=response.encoding if "charset" in response.headers["content-type"] else None,
+        charset=response.encoding if declared else None,
         body=body,
         fetched_at=timezone.now(),
+        headers={name.lower(): value for name, value in response.headers.items()},
     )
 
 
 def _read_capped(response: requests.Response, deadline: float) -> bytes:
-    """Read the decoded body, stopping at the size cap (gzip bombs) or the deadline."""
+    """Read the decoded body, stopping at the size cap (gzip bombs) or the deadline.
+
+    read1() returns whatever has arrived, so a server that drips one byte at a time
+    cannot keep us past the deadline.
+    """
     chunks: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_content(chunk_size=65536):
+        while chunk := response.raw.read1(CHUNK_BYTES, decode_content=True):
             size += len(chunk)
             if size > settings.FETCH_MAX_BYTES:
                 raise FetchError(f"The page is larger than {settings.FETCH_MAX_BYTES} bytes.")
             if time.monotonic() > deadline:
-                raise FetchError("The fetch took too long.")
+                raise FetchError("The fetch took too long.", transient=True)
             chunks.append(chunk)
-    except requests.RequestException as error:
-        raise FetchError(f"The download broke off: {error.__class__.__name__}.") from None
+    except urllib3.exceptions.DecodeError:
+        raise FetchError("The page's compressed body is corrupt.") from None
+    except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as error:
+        message = f"The download broke off: {error.__class__.__name__}."
+        raise FetchError(message, transient=True) from None
     return b"".join(chunks)

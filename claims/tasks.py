@@ -31,3 +31,13 @@ def gather_evidence(claim_id: int) -> None:
 @shared_task
 def requeue_stuck_work() -> None:
     services.stuck_work_requeue()
+
+
+@shared_task(acks_late=True, **RETRY)
+def poll_feed(feed_id: int) -> None:
+    services.feed_poll(feed_id=feed_id)
+
+
+@shared_task
+def poll_due_feeds() -> None:
+    services.feeds_poll_due()

@@ -79,6 +79,7 @@ class LocalSite:
     base_url: str
     pages: dict[str, Page]
     requests: list[str]
+    request_headers: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def port(self) -> int:
@@ -99,7 +100,11 @@ def _local_server() -> Iterator[LocalSite]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             site.requests.append(self.path)
+            site.request_headers.append(dict(self.headers.items()))
             page = site.pages.get(self.path, Page(b"not found", 404))
+            etag = page.headers.get("ETag")
+            if etag and self.headers.get("If-None-Match") == etag:
+                page = Page(b"", 304, {"ETag": etag})
             self.send_response(page.status)
             for name, value in page.headers.items():
                 self.send_header(name, value)
@@ -124,6 +129,7 @@ def local_site(_local_server: LocalSite, settings: Any) -> Iterator[LocalSite]:
     settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
     _local_server.pages.clear()
     _local_server.requests.clear()
+    _local_server.request_headers.clear()
     yield _local_server
 
 

@@ -1,17 +1,45 @@
 """The local archive provider: full-text search over every stored article.
 
-PostgreSQL searches an expression GIN index over title and text; SQLite searches an
-FTS5 table that triggers keep in step with the articles table (migration 0002).
+PostgreSQL searches an expression GIN index over title and text (migration 0002).
+SQLite searches an FTS5 table that triggers keep in step with the articles table.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from ..models import Article
 
 NAME = "archive"
+
+SQLITE_INDEX = {
+    "claims_article_fts": (
+        "CREATE VIRTUAL TABLE claims_article_fts USING fts5(title, text,"
+        " content='claims_article', content_rowid='id', tokenize='porter unicode61')"
+    ),
+    "claims_article_fts_insert": (
+        "CREATE TRIGGER claims_article_fts_insert AFTER INSERT ON claims_article BEGIN"
+        " INSERT INTO claims_article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+        " END"
+    ),
+    "claims_article_fts_delete": (
+        "CREATE TRIGGER claims_article_fts_delete AFTER DELETE ON claims_article BEGIN"
+        " INSERT INTO claims_article_fts(claims_article_fts, rowid, title, text)"
+        " VALUES ('delete', old.id, old.title, old.text);"
+        " END"
+    ),
+    "claims_article_fts_update": (
+        "CREATE TRIGGER claims_article_fts_update AFTER UPDATE OF title, text ON claims_article"
+        " BEGIN"
+        " INSERT INTO claims_article_fts(claims_article_fts, rowid, title, text)"
+        " VALUES ('delete', old.id, old.title, old.text);"
+        " INSERT INTO claims_article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
+        " END"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -57,3 +85,25 @@ def _search_sqlite(terms: list[str], exclude_article_id: int, limit: int) -> lis
             [match, Article.Status.EXTRACTED, exclude_article_id, limit],
         )
         return [Hit(article_id, float(score)) for article_id, score in cursor.fetchall()]
+
+
+def ensure_sqlite_index(connection: BaseDatabaseWrapper) -> None:
+    """Create SQLite's search table and triggers where missing, and rebuild the index then.
+
+    SQLite drops a table's triggers whenever a migration rebuilds that table (which it
+    does to add or alter a column), so this runs after every `migrate`, not only once.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        existing = {name for (name,) in cursor.fetchall()}
+        missing = [name for name in SQLITE_INDEX if name not in existing]
+        for name in missing:
+            cursor.execute(SQLITE_INDEX[name])
+        if missing:
+            cursor.execute("INSERT INTO claims_article_fts(claims_article_fts) VALUES ('rebuild')")
+
+
+def ensure_index_after_migrate(using: str, **kwargs: Any) -> None:
+    ensure_sqlite_index(connections[using])

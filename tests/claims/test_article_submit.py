@@ -38,7 +38,8 @@ def test_bad_submissions_get_clear_errors_and_store_nothing(editor: User, client
     client = client_for(editor)
     cases = [
         ({}, "either a URL or"),
-        ({"url": "https://news.example/a", "text": TEXT}, "not both"),
+        ({"text": "  \n\n "}, "either a URL or"),
+        ({"url": "https://news.example/a b"}, "Malformed URL"),
         ({"url": "javascript:alert(1)"}, "Only http and https"),
         ({"url": "https://user:pw@news.example/"}, "credentials"),
         ({"text": "x" * (MAX_TEXT_CHARS + 1)}, "longer than"),
@@ -49,6 +50,18 @@ def test_bad_submissions_get_clear_errors_and_store_nothing(editor: User, client
         assert response.status_code == 400, data
         assert message in str(response.json()), (data, response.json())
     assert not Article.objects.exists()
+
+
+def test_pasted_text_keeps_its_source_url_without_fetching_it(
+    editor: User, client_for: Any
+) -> None:
+    body = {"text": TEXT, "url": "https://news.example/original", "title": "Bridge"}
+    response = client_for(editor).post("/api/v1/articles/", body)
+    assert response.status_code == 202
+    article = Article.objects.get()
+    assert (article.url, article.text, article.title) == (body["url"], TEXT, "Bridge")
+    again = client_for(editor).post("/api/v1/articles/", {"url": body["url"]})
+    assert again.json()["existing"] is True
 
 
 def test_only_editors_submit(outsider: User, client_for: Any) -> None:

@@ -3,6 +3,9 @@
 from datetime import timedelta
 from typing import Any
 
+import pytest
+from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from claims.models import Article, Claim, Evidence
@@ -67,3 +70,14 @@ def test_the_sweep_requeues_work_that_was_lost(
     hopeless.refresh_from_db()
     assert hopeless.status == Article.Status.FAILED
     assert hopeless.failure_reason == "Gave up after 3 attempts."
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's search triggers only")
+def test_search_triggers_come_back_after_a_table_rebuild(
+    accepted_claim: Claim, make_article: Any
+) -> None:
+    with connection.cursor() as cursor:  # what SQLite does when a migration rebuilds a table
+        cursor.execute("DROP TRIGGER claims_article_fts_insert")
+    call_command("migrate", verbosity=0)
+    make_article(ACCOUNTS)
+    assert len(gather(accepted_claim)) == 1

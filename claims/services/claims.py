@@ -1,0 +1,56 @@
+"""Claims: proposing candidates from an article, and accepting them for checking."""
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from .. import tasks
+from ..extraction import propose_candidates
+from ..models import Article, Claim
+from .access import require_perm
+
+
+def claims_propose(*, article_id: int) -> int:
+    """Add the article's claim candidates; return how many were new.
+
+    Candidates are keyed by their span, so running this again adds nothing twice and
+    never touches a claim an editor has already accepted, edited or dismissed.
+    """
+    article = Article.objects.get(id=article_id, status=Article.Status.EXTRACTED)
+    proposed = [
+        Claim(
+            article=article,
+            text=candidate.text,
+            span_start=candidate.span_start,
+            span_end=candidate.span_end,
+            claimant=candidate.claimant,
+            article_stance=candidate.article_stance,
+            stance_cue=candidate.stance_cue,
+            checkworthiness=candidate.checkworthiness,
+        )
+        for candidate in propose_candidates(article.text)
+    ]
+    with transaction.atomic():
+        before = article.claims.count()
+        Claim.objects.bulk_create(proposed, ignore_conflicts=True)
+        Article.objects.filter(id=article.id).update(candidates_proposed_at=timezone.now())
+        return article.claims.count() - before
+
+
+@transaction.atomic
+def claim_accept(*, claim: Claim, user: User) -> Claim:
+    """Accept a candidate as a claim to check, and queue evidence gathering for it."""
+    require_perm(user, "claims.change_claim")
+    claim = Claim.objects.select_for_update().get(id=claim.id)
+    if claim.status == Claim.Status.ACCEPTED:
+        return claim
+    claim.status = Claim.Status.ACCEPTED
+    claim.accepted_by = user
+    claim.accepted_at = timezone.now()
+    claim.gathering = Claim.Gathering.PENDING
+    claim.gathering_changed_at = claim.accepted_at
+    claim.save(
+        update_fields=["status", "accepted_by", "accepted_at", "gathering", "gathering_changed_at"]
+    )
+    tasks.gather_evidence.delay_on_commit(claim.id)
+    return claim

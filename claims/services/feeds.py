@@ -1,0 +1,97 @@
+"""RSS and Atom feeds: subscribe, poll with conditional GET, ingest each new item once."""
+
+import io
+
+import feedparser
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from .. import tasks
+from ..fetching import FEED_TYPES, FetchedPage, FetchError, check_url, fetch
+from ..models import Feed, FeedEntry
+from .access import require_perm
+from .articles import article_submit
+
+
+def feed_subscribe(*, url: str, title: str = "", user: User | None) -> Feed:
+    """Start following a feed; its first poll is queued at once."""
+    require_perm(user, "claims.add_feed")
+    url = url.strip()
+    try:
+        check_url(url)
+    except FetchError as error:
+        raise ValidationError({"url": str(error)}) from None
+    feed = Feed(url=url, title=title.strip())
+    feed.full_clean()
+    feed.save()
+    tasks.poll_feed.delay_on_commit(feed.id)
+    return feed
+
+
+def feeds_poll_due() -> int:
+    """Queue a poll of every active feed whose interval has passed; return how many."""
+    next_poll = ExpressionWrapper(F("polled_at") + F("poll_every"), output_field=DateTimeField())
+    due = Feed.objects.filter(active=True).annotate(next_poll=next_poll)
+    due = due.filter(Q(polled_at=None) | Q(next_poll__lte=timezone.now()))
+    ids = list(due.values_list("id", flat=True))
+    for feed_id in ids:
+        tasks.poll_feed.delay_on_commit(feed_id)
+    return len(ids)
+
+
+def feed_poll(*, feed_id: int) -> int:
+    """Fetch the feed (conditionally) and submit each item not seen before; return how many."""
+    feed = Feed.objects.get(id=feed_id)
+    validators = {"If-None-Match": feed.etag, "If-Modified-Since": feed.last_modified}
+    try:
+        page = fetch(
+            feed.url, accept=FEED_TYPES, headers={k: v for k, v in validators.items() if v}
+        )
+        entries = [] if page.not_modified else _entries(page)
+    except (FetchError, ValidationError) as error:
+        _polled(feed, error=" ".join(getattr(error, "messages", [str(error)])))
+        return 0
+    new = sum(_ingest_entry(feed, guid, link) for guid, link in entries)
+    _polled(feed, page=page)
+    return new
+
+
+def _entries(page: FetchedPage) -> list[tuple[str, str]]:
+    """Return (guid, link) of each item. The body is handed over as a stream, because
+    feedparser would open a string that looks like a URL or a file name."""
+    parsed = feedparser.parse(io.BytesIO(page.body), response_headers=dict(page.headers))
+    if parsed.bozo and not parsed.entries:
+        raise ValidationError(f"Not a readable RSS or Atom feed: {parsed.bozo_exception}.")
+    entries = []
+    for entry in parsed.entries:
+        link = (entry.get("link") or "").strip()
+        if link:
+            entries.append(((entry.get("id") or link)[:2000], link[:2000]))
+    return entries
+
+
+def _ingest_entry(feed: Feed, guid: str, link: str) -> bool:
+    if FeedEntry.objects.filter(feed=feed, guid=guid).exists():
+        return False
+    try:
+        with transaction.atomic():
+            article = article_submit(url=link).article
+            FeedEntry.objects.create(feed=feed, guid=guid, link=link, article=article)
+    except ValidationError:
+        FeedEntry.objects.get_or_create(feed=feed, guid=guid, defaults={"link": link})
+        return False  # an item whose link cannot be fetched is recorded and skipped
+    except IntegrityError:
+        return False  # another poll of this feed took it at the same moment
+    return True
+
+
+def _polled(feed: Feed, *, page: FetchedPage | None = None, error: str = "") -> None:
+    feed.polled_at = timezone.now()
+    feed.last_error = error
+    if page and not page.not_modified:
+        feed.etag = page.headers.get("etag", "")[:300]
+        feed.last_modified = page.headers.get("last-modified", "")[:100]
+    feed.save(update_fields=["polled_at", "last_error", "etag", "last_modified"])
