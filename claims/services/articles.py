@@ -61,7 +61,9 @@ def article_submit(
     )
     if pasted:
         article.text, article.content_hash = pasted.text, content_hash(pasted.text)
-    article.full_clean()
+    # The database enforces the constraints (and duplicates were looked up above);
+    # validating them here too would cost one query each.
+    article.full_clean(validate_constraints=False)
     article.save()
     tasks.ingest_article.delay_on_commit(article.id)
     return Submission(article, created=True)

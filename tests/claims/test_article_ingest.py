@@ -165,3 +165,19 @@ def test_pasting_the_seed_twice_gives_back_the_first(editor: User) -> None:
     again = article_submit(text=SEED.read_text() + "\n\n", submitted_by=editor)
     assert first.created and not again.created
     assert again.article == first.article
+
+
+def test_a_wrong_or_missing_charset_is_detected(local_site: LocalSite, editor: User) -> None:
+    body = (
+        "<html><head><title>Café prices</title></head><body><article><p>Prices at the café "
+        "near the bridge rose by 12 percent in 2026, the owner said on Monday.</p><p>The "
+        "council’s report says rents in the district doubled since 2019.</p></article></body>"
+        "</html>"
+    )
+    lying = local_site.add("/lying", body.encode("cp1252"), Content_Type="text/html; charset=utf-8")
+    silent = local_site.add("/silent", body.encode("cp1252"), Content_Type="text/html")
+    for url in (lying, silent):
+        article = ingest(article_submit(url=url, submitted_by=editor).article)
+        assert article.status == Article.Status.EXTRACTED, article.failure_reason
+        assert "Prices at the café near the bridge" in article.text
+        Article.objects.filter(id=article.id).delete()
