@@ -185,6 +185,11 @@ class Claim(models.Model):
     )
     stance_cue = models.CharField(max_length=200, blank=True)
     checkworthiness = models.FloatField(default=0.0)
+    scored_by = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="The model that scored check-worthiness; empty if the language is unsupported.",
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CANDIDATE)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
