@@ -9,19 +9,28 @@ proxy variables, caps the decoded size, stops at an overall deadline, and accept
 the content types the caller can read.
 """
 
+import contextlib
+import contextvars
 import hashlib
+import ipaddress
+import socket
+import threading
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3.connection
+import urllib3.connectionpool
 import urllib3.exceptions
 from django.conf import settings
 from django.utils import timezone
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import InvalidIPAddress
+from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 FEED_TYPES = (
@@ -80,7 +89,7 @@ def fetch(
     request_headers = {"Accept": ", ".join(accept), **(headers or {})}
     for _ in range(settings.FETCH_MAX_REDIRECTS + 1):
         check_url(url)
-        with _session_for(url) as session:
+        with _session_for(url) as session, _cut_at(deadline):
             response = _get(session, url, request_headers, deadline)
             with response:
                 if response.status_code in REDIRECT_CODES and "location" in response.headers:
@@ -105,6 +114,8 @@ def check_url(url: str) -> None:
         raise FetchError("URLs with credentials are refused.")
     if any(char.isspace() or ord(char) < 32 for char in url):
         raise FetchError("Malformed URL: it contains spaces or control characters.")
+    if len(parts.hostname) > 253 or any(len(label) > 63 for label in parts.hostname.split(".")):
+        raise FetchError("Malformed URL: the host name is too long.")
     port = port or (443 if parts.scheme == "https" else 80)
     if port not in settings.FETCH_ALLOWED_PORTS and not _is_allowed_host(parts.hostname):
         raise FetchError(f"Port {port} is not allowed.")
@@ -125,7 +136,74 @@ def _session_for(url: str) -> HTTPSession:
     )
     session = HTTPSession(config)
     session.trust_env = False  # never route through proxies named in the environment
+    if config.ip_filter_enable:
+        session.mount("http://", _PublicOnlyAdapter(is_https_proto=False))
+        session.mount("https://", _PublicOnlyAdapter(is_https_proto=True))
+    for adapter in session.adapters.values():
+        adapter.poolmanager.pool_classes_by_scheme = _CUTTABLE_POOLS
     return session
+
+
+class _PublicOnlyAdapter(IPFilterAdapter):  # type: ignore[misc]
+    """requests-hardened's filter, plus what it lets through: IPv4-compatible (::/96) and
+    IPv4-translated (::ffff:0:0:0/96) addresses, which sit in reserved ::/8, and site-local."""
+
+    def build_connection_pool_key_attributes(self, *args: Any) -> Any:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(*args)
+        address = ipaddress.ip_address(host_params["host"].strip("[]"))
+        if address.is_reserved or getattr(address, "is_site_local", False):
+            raise InvalidIPAddress(address)
+        return host_params, pool_kwargs
+
+
+# The sockets opened by the fetch in progress, so that its watchdog can cut them.
+_open_sockets: contextvars.ContextVar[list[socket.socket]] = contextvars.ContextVar("sockets")
+
+
+class _CuttableHTTPConnection(urllib3.connection.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _open_sockets.get([]).append(self.sock)
+
+
+class _CuttableHTTPSConnection(urllib3.connection.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _open_sockets.get([]).append(self.sock)
+
+
+class _CuttableHTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _CuttableHTTPConnection
+
+
+class _CuttableHTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _CuttableHTTPSConnection
+
+
+_CUTTABLE_POOLS = {"http": _CuttableHTTPPool, "https": _CuttableHTTPSPool}
+
+
+@contextlib.contextmanager
+def _cut_at(deadline: float) -> Iterator[None]:
+    """Shut the fetch's sockets down at the deadline, whatever read is blocked on them.
+
+    Timeouts bound each read; a server that sends a byte at a time never trips them.
+    """
+    sockets: list[socket.socket] = []
+    token = _open_sockets.set(sockets)
+
+    def cut() -> None:
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), cut)
+    watchdog.start()
+    try:
+        yield
+    finally:
+        watchdog.cancel()
+        _open_sockets.reset(token)
 
 
 def _get(
@@ -135,12 +213,17 @@ def _get(
         raise FetchError("The fetch took too long.", transient=True)
     try:
         response: requests.Response = session.get(url, stream=True, headers=headers)
+        if time.monotonic() > deadline:  # the watchdog cut the headers short
+            response.close()
+            raise FetchError("The fetch took too long.", transient=True)
         return response
     except InvalidIPAddress:
         raise FetchError("The host resolves to an address that may not be fetched.") from None
     except requests.Timeout:
         raise FetchError("The server did not answer in time.", transient=True) from None
     except requests.ConnectionError as error:
+        if time.monotonic() > deadline:  # the watchdog cut the connection
+            raise FetchError("The fetch took too long.", transient=True) from None
         if "resolve" in str(error).lower():
             raise FetchError("The host name could not be resolved.", transient=True) from None
         raise FetchError("Could not connect to the server.", transient=True) from None
@@ -198,5 +281,18 @@ def _read_capped(response: requests.Response, deadline: float) -> bytes:
         raise FetchError("The page's compressed body is corrupt.") from None
     except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as error:
         message = f"The download broke off: {error.__class__.__name__}."
+        if time.monotonic() > deadline:  # the watchdog cut the connection
+            message = "The fetch took too long."
         raise FetchError(message, transient=True) from None
+    if time.monotonic() > deadline:  # the watchdog cut a body that never ends
+        raise FetchError("The fetch took too long.", transient=True)
+    if not _decoded_to_the_end(response):
+        raise FetchError("The page's compressed body is corrupt.")
     return b"".join(chunks)
+
+
+def _decoded_to_the_end(response: requests.Response) -> bool:
+    """Whether every decompressor reached its end: urllib3 does not check (a cut-short body)."""
+    decoder = getattr(response.raw, "_decoder", None)
+    decoders = getattr(decoder, "_decoders", [decoder])
+    return all(getattr(getattr(d, "_obj", None), "eof", True) for d in decoders)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,125 +14,308 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(blank=True, help_text='The URL as submitted.', max_length=2000)),
-                ('canonical_url', models.URLField(blank=True, max_length=2000)),
-                ('title', models.CharField(blank=True, max_length=500)),
-                ('author', models.CharField(blank=True, max_length=300)),
-                ('publisher', models.CharField(blank=True, max_length=300)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('text', models.TextField(blank=True)),
-                ('content_hash', models.CharField(blank=True, help_text='SHA-256 of the extracted text, for dedupe.', max_length=64)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('fetching', 'Fetching'), ('extracted', 'Extracted'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('failure_reason', models.TextField(blank=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('status_changed_at', models.DateTimeField(auto_now_add=True)),
-                ('fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('candidates_proposed_at', models.DateTimeField(blank=True, null=True)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(blank=True, help_text="The URL as submitted.", max_length=2000),
+                ),
+                ("canonical_url", models.URLField(blank=True, max_length=2000)),
+                ("title", models.CharField(blank=True, max_length=500)),
+                ("author", models.CharField(blank=True, max_length=300)),
+                ("publisher", models.CharField(blank=True, max_length=300)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                ("text", models.TextField(blank=True)),
+                (
+                    "content_hash",
+                    models.CharField(
+                        blank=True,
+                        help_text="SHA-256 of the extracted text, for dedupe.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("fetching", "Fetching"),
+                            ("extracted", "Extracted"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("failure_reason", models.TextField(blank=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("status_changed_at", models.DateTimeField(auto_now_add=True)),
+                ("fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("candidates_proposed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('span_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('span_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('claimant', models.CharField(blank=True, max_length=300)),
-                ('article_stance', models.CharField(choices=[('asserts', 'Asserts'), ('reports', 'Reports'), ('refutes', 'Refutes'), ('disputes', 'Disputes')], default='asserts', max_length=16)),
-                ('stance_cue', models.CharField(blank=True, max_length=200)),
-                ('checkworthiness', models.FloatField(default=0.0)),
-                ('status', models.CharField(choices=[('candidate', 'Candidate'), ('accepted', 'Accepted'), ('dismissed', 'Dismissed')], default='candidate', max_length=16)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('gathering', models.CharField(choices=[('not_started', 'Not Started'), ('pending', 'Pending'), ('done', 'Done'), ('failed', 'Failed')], default='not_started', max_length=16)),
-                ('gathering_attempts', models.PositiveIntegerField(default=0)),
-                ('gathering_error', models.TextField(blank=True)),
-                ('gathering_changed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("span_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("span_end", models.PositiveIntegerField(blank=True, null=True)),
+                ("claimant", models.CharField(blank=True, max_length=300)),
+                (
+                    "article_stance",
+                    models.CharField(
+                        choices=[
+                            ("asserts", "Asserts"),
+                            ("reports", "Reports"),
+                            ("refutes", "Refutes"),
+                            ("disputes", "Disputes"),
+                        ],
+                        default="asserts",
+                        max_length=16,
+                    ),
+                ),
+                ("stance_cue", models.CharField(blank=True, max_length=200)),
+                ("checkworthiness", models.FloatField(default=0.0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "Candidate"),
+                            ("accepted", "Accepted"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="candidate",
+                        max_length=16,
+                    ),
+                ),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "gathering",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not Started"),
+                            ("pending", "Pending"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="not_started",
+                        max_length=16,
+                    ),
+                ),
+                ("gathering_attempts", models.PositiveIntegerField(default=0)),
+                ("gathering_error", models.TextField(blank=True)),
+                ("gathering_changed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="claims.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'span_start', 'id'],
+                "ordering": ["article", "span_start", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(max_length=32)),
-                ('passage', models.TextField()),
-                ('rank', models.PositiveIntegerField()),
-                ('relevance', models.FloatField()),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('mixed', 'Mixed'), ('not_enough_info', 'Not Enough Info'), ('unknown', 'Unknown')], default='unknown', max_length=16)),
-                ('snapshot_hash', models.CharField(max_length=64)),
-                ('retrieved_at', models.DateTimeField()),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='claims.claim')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cited_as', to='claims.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("provider", models.CharField(max_length=32)),
+                ("passage", models.TextField()),
+                ("rank", models.PositiveIntegerField()),
+                ("relevance", models.FloatField()),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("supports", "Supports"),
+                            ("refutes", "Refutes"),
+                            ("mixed", "Mixed"),
+                            ("not_enough_info", "Not Enough Info"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("snapshot_hash", models.CharField(max_length=64)),
+                ("retrieved_at", models.DateTimeField()),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cited_as",
+                        to="claims.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['claim', 'rank'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["claim", "rank"],
             },
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='article_unique_url'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url", ""), _negated=True),
+                fields=("url",),
+                name="article_unique_url",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('canonical_url', ''), _negated=True), fields=('canonical_url',), name='article_unique_canonical_url'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("canonical_url", ""), _negated=True),
+                fields=("canonical_url",),
+                name="article_unique_canonical_url",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('content_hash', ''), _negated=True), fields=('content_hash',), name='article_unique_content_hash'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("content_hash", ""), _negated=True),
+                fields=("content_hash",),
+                name="article_unique_content_hash",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('url', ''), _negated=True), models.Q(('text', ''), _negated=True), _connector='OR'), name='article_has_url_or_text'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("url", ""), _negated=True),
+                    models.Q(("text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="article_has_url_or_text",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'extracted'), _negated=True), models.Q(models.Q(('text', ''), _negated=True), models.Q(('content_hash', ''), _negated=True)), _connector='OR'), name='article_extracted_has_text'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "extracted"), _negated=True),
+                    models.Q(
+                        models.Q(("text", ""), _negated=True),
+                        models.Q(("content_hash", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="article_extracted_has_text",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'failed'), _negated=True), models.Q(('failure_reason', ''), _negated=True), _connector='OR'), name='article_failed_has_reason'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "failed"), _negated=True),
+                    models.Q(("failure_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="article_failed_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(fields=('article', 'span_start', 'span_end'), name='claim_unique_span'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                fields=("article", "span_start", "span_end"), name="claim_unique_span"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('span_end__isnull', True), ('span_start__isnull', True)), ('span_start__lt', models.F('span_end')), _connector='OR'), name='claim_span_is_ordered'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("span_end__isnull", True), ("span_start__isnull", True)),
+                    ("span_start__lt", models.F("span_end")),
+                    _connector="OR",
+                ),
+                name="claim_span_is_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('checkworthiness__gte', 0), ('checkworthiness__lte', 1)), name='claim_checkworthiness_in_unit_range'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("checkworthiness__gte", 0), ("checkworthiness__lte", 1)),
+                name="claim_checkworthiness_in_unit_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'accepted'), _negated=True), ('accepted_at__isnull', False), _connector='OR'), name='claim_accepted_has_time'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "accepted"), _negated=True),
+                    ("accepted_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="claim_accepted_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='claim_has_text'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="claim_has_text"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(fields=('claim', 'source', 'provider'), name='evidence_unique_source'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "source", "provider"), name="evidence_unique_source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('passage', ''), _negated=True), name='evidence_has_passage'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("passage", ""), _negated=True), name="evidence_has_passage"
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0003_ingestion_snapshots_feeds'),
+        ("claims", "0003_ingestion_snapshots_feeds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='scored_by',
-            field=models.CharField(blank=True, help_text='The model that scored check-worthiness; empty if the language is unsupported.', max_length=64),
+            model_name="claim",
+            name="scored_by",
+            field=models.CharField(
+                blank=True,
+                help_text="The model that scored check-worthiness; empty if the language is unsupported.",
+                max_length=64,
+            ),
         ),
     ]
