@@ -1,4 +1,4 @@
-"""The editors' admin: submit articles, see their claim candidates, accept claims."""
+"""The editors' admin: submit articles, decide on their claim candidates (editor.py)."""
 
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from factcheck.auth import acting_user
 
 from . import services
+from .editor import ArticleClaimsAdmin
 from .models import Article, Claim, Evidence, Feed, FeedEntry, Snapshot
 
 
@@ -62,7 +63,7 @@ class SnapshotInline(admin.TabularInline[Snapshot, Article]):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin[Article]):
+class ArticleAdmin(ArticleClaimsAdmin):
     list_display = ["__str__", "publisher", "status", "failure_reason", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "url", "publisher"]
@@ -147,20 +148,39 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
     ordering = ["-checkworthiness"]
     readonly_fields = [
         "article", "text", "span_start", "span_end", "claimant", "article_stance", "stance_cue",
-        "checkworthiness", "status", "accepted_by", "accepted_at", "gathering",
-        "gathering_attempts", "gathering_error",
+        "checkworthiness", "scored_by", "status", "created_by", "created_at", "edited_by",
+        "edited_at", "accepted_by", "accepted_at", "decided_by", "decided_at", "split_from",
+        "merged_into", "gathering", "gathering_attempts", "gathering_error",
     ]  # fmt: skip
     inlines = [EvidenceInline]
-    actions = ["accept"]
+    actions = ["accept", "dismiss"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     @admin.action(description="Accept selected claims for checking", permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        accepted = 0
         for claim in queryset:
-            services.claim_accept(claim=claim, user=acting_user(request.user))
-        messages.success(request, f"Accepted {queryset.count()} claim(s); gathering evidence.")
+            try:
+                services.claim_accept(claim=claim, user=acting_user(request.user))
+                accepted += 1
+            except services.ClaimAlreadyDecided as error:
+                messages.warning(request, str(error))
+        if accepted:
+            messages.success(request, f"Accepted {accepted} claim(s); gathering evidence.")
+
+    @admin.action(description="Dismiss selected candidates", permissions=["change"])
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        dismissed = 0
+        for claim in queryset:
+            try:
+                services.claim_dismiss(claim=claim, user=acting_user(request.user))
+                dismissed += 1
+            except services.ClaimAlreadyDecided as error:
+                messages.warning(request, str(error))
+        if dismissed:
+            messages.success(request, f"Dismissed {dismissed} claim(s).")
 
 
 @admin.register(Evidence)

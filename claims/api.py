@@ -1,8 +1,11 @@
 """The authenticated API for articles and claims: one view per operation."""
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +14,12 @@ from factcheck.auth import acting_user
 
 from . import services
 from .models import Article, Claim, Evidence
+from .services.access import require_perm
+from .services.editing import MAX_PARTS
+
+# The users a claim's output names by username; select them with the claims.
+CLAIM_USERS = ["accepted_by", "created_by", "edited_by", "decided_by"]
+Username = serializers.SlugRelatedField[User]
 
 
 class EvidenceOutput(serializers.ModelSerializer[Evidence]):
@@ -27,11 +36,19 @@ class EvidenceOutput(serializers.ModelSerializer[Evidence]):
 
 
 class ClaimOutput(serializers.ModelSerializer[Claim]):
+    accepted_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    edited_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
     class Meta:
         model = Claim
         fields = [
             "id", "article", "text", "span_start", "span_end", "claimant", "article_stance",
-            "stance_cue", "checkworthiness", "status", "gathering", "gathering_error",
+            "stance_cue", "checkworthiness", "scored_by", "status", "gathering",
+            "gathering_error", "created_by", "created_at", "edited_by", "edited_at",
+            "accepted_by", "accepted_at", "decided_by", "decided_at", "split_from",
+            "merged_into",
         ]  # fmt: skip
 
 
@@ -91,18 +108,118 @@ class ArticleRetryApi(APIView):
 
 class ArticleDetailApi(APIView):
     def get(self, request: Request, article_id: int) -> Response:
-        article = get_object_or_404(Article.objects.prefetch_related("claims"), id=article_id)
+        claims = Prefetch("claims", queryset=Claim.objects.select_related(*CLAIM_USERS))
+        article = get_object_or_404(Article.objects.prefetch_related(claims), id=article_id)
         return Response(ArticleOutput(article).data)
 
 
 class ClaimDetailApi(APIView):
     def get(self, request: Request, claim_id: int) -> Response:
-        claims = Claim.objects.prefetch_related("evidence__source")
+        claims = Claim.objects.select_related(*CLAIM_USERS).prefetch_related("evidence__source")
         return Response(ClaimDetailOutput(get_object_or_404(claims, id=claim_id)).data)
+
+
+class ArticleCandidatesApi(generics.ListAPIView[Claim]):
+    """An article's claims, the most check-worthy first, with what editors decided."""
+
+    serializer_class = ClaimOutput
+
+    def get_queryset(self) -> QuerySet[Claim]:
+        require_perm(acting_user(self.request.user), "claims.view_claim")
+        article = get_object_or_404(Article.objects.only("id"), id=self.kwargs["article_id"])
+        return article.claims.select_related(*CLAIM_USERS).order_by(
+            "-checkworthiness", F("span_start").asc(nulls_last=True), "id"
+        )
+
+
+class ClaimCreateInput(serializers.Serializer[None]):
+    span_start = serializers.IntegerField()
+    span_end = serializers.IntegerField()
+
+
+class ClaimCreateApi(APIView):
+    def post(self, request: Request, article_id: int) -> Response:
+        article = get_object_or_404(Article, id=article_id)
+        given = ClaimCreateInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        claim, created = services.claim_create(
+            article=article, user=acting_user(request.user), **given.validated_data
+        )
+        body = ClaimOutput(claim).data
+        if not created:
+            return Response({**body, "existing": True}, status=status.HTTP_200_OK)
+        location = request.build_absolute_uri(reverse("api-claim", args=[claim.id]))
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class ClaimAcceptApi(APIView):
     def post(self, request: Request, claim_id: int) -> Response:
-        claim = get_object_or_404(Claim, id=claim_id)
-        claim = services.claim_accept(claim=claim, user=acting_user(request.user))
+        claim = services.claim_accept(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(ClaimOutput(claim).data)
+
+
+class ClaimDismissApi(APIView):
+    def post(self, request: Request, claim_id: int) -> Response:
+        claim = services.claim_dismiss(claim=_claim(claim_id), user=acting_user(request.user))
+        return Response(ClaimOutput(claim).data)
+
+
+class ClaimEditInput(serializers.Serializer[None]):
+    text = serializers.CharField(allow_blank=True)
+    claimant = serializers.CharField(required=False, allow_blank=True)
+    article_stance = serializers.ChoiceField(choices=Claim.ArticleStance.choices, required=False)
+
+
+class ClaimEditApi(APIView):
+    def post(self, request: Request, claim_id: int) -> Response:
+        claim = _claim(claim_id)
+        given = ClaimEditInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        claim = services.claim_edit(
+            claim=claim, user=acting_user(request.user), **given.validated_data
+        )
+        return Response(ClaimOutput(claim).data)
+
+
+class ClaimPartInput(serializers.Serializer[None]):
+    text = serializers.CharField(allow_blank=True)
+    span_start = serializers.IntegerField(required=False, allow_null=True, default=None)
+    span_end = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class ClaimSplitInput(serializers.Serializer[None]):
+    parts = serializers.ListField(child=ClaimPartInput(), max_length=MAX_PARTS)
+
+
+class ClaimSplitApi(APIView):
+    def post(self, request: Request, claim_id: int) -> Response:
+        claim = _claim(claim_id)
+        given = ClaimSplitInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        parts = [services.Part(**part) for part in given.validated_data["parts"]]
+        claims = services.claim_split(claim=claim, user=acting_user(request.user), parts=parts)
+        return Response(ClaimOutput(claims, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class ClaimMergeInput(serializers.Serializer[None]):
+    claims = serializers.ListField(child=serializers.IntegerField(), max_length=100)
+    text = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClaimMergeApi(APIView):
+    def post(self, request: Request) -> Response:
+        given = ClaimMergeInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        ids = set(given.validated_data["claims"])
+        claims = list(Claim.objects.filter(id__in=ids))
+        missing = sorted(ids - {claim.id for claim in claims})
+        if missing:
+            raise ValidationError({"claims": f"There is no claim #{missing[0]}."})
+        merged = services.claim_merge(
+            claims=claims, user=acting_user(request.user), text=given.validated_data["text"]
+        )
+        return Response(ClaimOutput(merged).data, status=status.HTTP_201_CREATED)
+
+
+def _claim(claim_id: int) -> Claim:
+    return get_object_or_404(Claim, id=claim_id)

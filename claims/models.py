@@ -162,6 +162,8 @@ class Claim(models.Model):
         CANDIDATE = "candidate"
         ACCEPTED = "accepted"
         DISMISSED = "dismissed"
+        SPLIT = "split", "Split into others"
+        MERGED = "merged", "Merged into another"
 
     class ArticleStance(models.TextChoices):
         ASSERTS = "asserts"
@@ -202,6 +204,43 @@ class Claim(models.Model):
     gathering_error = models.TextField(blank=True)
     gathering_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who made it (from a span, a split or a merge); empty if extracted.",
+    )
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who dismissed, split or merged it.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    split_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="split_into",
+        help_text="The claim this one is a part of.",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="The claim that replaced this one and others.",
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -226,6 +265,25 @@ class Claim(models.Model):
                 name="claim_accepted_has_time",
             ),
             models.CheckConstraint(condition=~Q(text=""), name="claim_has_text"),
+            models.CheckConstraint(
+                condition=Q(edited_by__isnull=True) | Q(edited_at__isnull=False),
+                name="claim_edited_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["dismissed", "split", "merged"])
+                | Q(decided_at__isnull=False),
+                name="claim_decided_has_time",
+            ),
+            # A merged claim always points at its replacement, and only a merged one does.
+            models.CheckConstraint(
+                condition=Q(status="merged", merged_into__isnull=False)
+                | (~Q(status="merged") & Q(merged_into__isnull=True)),
+                name="claim_merged_has_replacement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(split_from=F("id")) & ~Q(merged_into=F("id")),
+                name="claim_not_replaced_by_itself",
+            ),
         ]
 
     def __str__(self) -> str:

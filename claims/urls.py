@@ -8,6 +8,18 @@ urlpatterns = [
     path(
         "articles/<int:article_id>/retry/", api.ArticleRetryApi.as_view(), name="api-article-retry"
     ),
+    path(
+        "articles/<int:article_id>/candidates/",
+        api.ArticleCandidatesApi.as_view(),
+        name="api-article-candidates",
+    ),
+    path(
+        "articles/<int:article_id>/claims/", api.ClaimCreateApi.as_view(), name="api-claim-create"
+    ),
+    path("claims/merge/", api.ClaimMergeApi.as_view(), name="api-claims-merge"),
     path("claims/<int:claim_id>/", api.ClaimDetailApi.as_view(), name="api-claim"),
     path("claims/<int:claim_id>/accept/", api.ClaimAcceptApi.as_view(), name="api-claim-accept"),
+    path("claims/<int:claim_id>/dismiss/", api.ClaimDismissApi.as_view(), name="api-claim-dismiss"),
+    path("claims/<int:claim_id>/edit/", api.ClaimEditApi.as_view(), name="api-claim-edit"),
+    path("claims/<int:claim_id>/split/", api.ClaimSplitApi.as_view(), name="api-claim-split"),
 ]

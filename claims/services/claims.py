@@ -8,6 +8,7 @@ from .. import tasks
 from ..extraction import propose_candidates
 from ..models import Article, Claim
 from .access import require_perm
+from .editing import ClaimAlreadyDecided
 
 
 def claims_propose(*, article_id: int) -> int:
@@ -17,6 +18,7 @@ def claims_propose(*, article_id: int) -> int:
     never touches a claim an editor has already accepted, edited or dismissed.
     """
     article = Article.objects.get(id=article_id, status=Article.Status.EXTRACTED)
+    extraction = propose_candidates(article.text, language_hint=article.language)
     proposed = [
         Claim(
             article=article,
@@ -27,8 +29,9 @@ def claims_propose(*, article_id: int) -> int:
             article_stance=candidate.article_stance,
             stance_cue=candidate.stance_cue,
             checkworthiness=candidate.checkworthiness,
+            scored_by=candidate.scored_by,
         )
-        for candidate in propose_candidates(article.text)
+        for candidate in extraction.candidates
     ]
     with transaction.atomic():
         before = article.claims.count()
@@ -44,6 +47,11 @@ def claim_accept(*, claim: Claim, user: User) -> Claim:
     claim = Claim.objects.select_for_update().get(id=claim.id)
     if claim.status == Claim.Status.ACCEPTED:
         return claim
+    if claim.status in (Claim.Status.SPLIT, Claim.Status.MERGED):
+        raise ClaimAlreadyDecided(
+            f"Claim #{claim.id} was {claim.get_status_display().lower()}; "
+            "accept the claims that replaced it."
+        )
     claim.status = Claim.Status.ACCEPTED
     claim.accepted_by = user
     claim.accepted_at = timezone.now()

@@ -6,106 +6,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('claims', '0001_initial'),
+        ("claims", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=64, unique=True)),
-                ('value', models.IntegerField(help_text='Higher is more true.', unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('scored', models.BooleanField(default=True, help_text='False for ratings outside the true–false scale (Unverifiable).')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=64, unique=True)),
+                ("value", models.IntegerField(help_text="Higher is more true.", unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "scored",
+                    models.BooleanField(
+                        default=True,
+                        help_text="False for ratings outside the true–false scale (Unverifiable).",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-value'],
+                "ordering": ["-value"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('drafting', 'Drafting'), ('awaiting_approval', 'Awaiting approval'), ('approved', 'Approved'), ('published', 'Published')], default='drafting', max_length=24)),
-                ('headline', models.CharField(blank=True, max_length=300)),
-                ('justification', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='approved_reviews', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authored_reviews', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='review', to='claims.claim')),
-                ('rating', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='reviewers.rating')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("drafting", "Drafting"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                        ],
+                        default="drafting",
+                        max_length=24,
+                    ),
+                ),
+                ("headline", models.CharField(blank=True, max_length=300)),
+                ("justification", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="approved_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authored_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="reviewers.rating",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at'],
-                'permissions': [('approve_review', 'Can approve a verdict written by someone else'), ('publish_review', 'Can publish an approved check')],
+                "ordering": ["-updated_at"],
+                "permissions": [
+                    ("approve_review", "Can approve a verdict written by someone else"),
+                    ("publish_review", "Can publish an approved check"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PublishedCheck',
+            name="PublishedCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('is_current', models.BooleanField(default=True)),
-                ('published_at', models.DateTimeField(help_text='When the first version was published.')),
-                ('modified_at', models.DateTimeField(help_text='When this version was published.')),
-                ('claim_text', models.TextField()),
-                ('claimant', models.CharField(blank=True, max_length=300)),
-                ('appearance_url', models.URLField(blank=True, max_length=2000)),
-                ('rating_label', models.CharField(max_length=64)),
-                ('rating_value', models.IntegerField()),
-                ('headline', models.CharField(max_length=300)),
-                ('justification', models.TextField()),
-                ('claim_review', models.JSONField(help_text='The schema.org ClaimReview, as published.')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='reviewers.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("is_current", models.BooleanField(default=True)),
+                (
+                    "published_at",
+                    models.DateTimeField(help_text="When the first version was published."),
+                ),
+                ("modified_at", models.DateTimeField(help_text="When this version was published.")),
+                ("claim_text", models.TextField()),
+                ("claimant", models.CharField(blank=True, max_length=300)),
+                ("appearance_url", models.URLField(blank=True, max_length=2000)),
+                ("rating_label", models.CharField(max_length=64)),
+                ("rating_value", models.IntegerField()),
+                ("headline", models.CharField(max_length=300)),
+                ("justification", models.TextField()),
+                (
+                    "claim_review",
+                    models.JSONField(help_text="The schema.org ClaimReview, as published."),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="reviewers.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-modified_at', '-id'],
+                "ordering": ["-modified_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewEvent',
+            name="ReviewEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(blank=True, max_length=24)),
-                ('to_state', models.CharField(choices=[('drafting', 'Drafting'), ('awaiting_approval', 'Awaiting approval'), ('approved', 'Approved'), ('published', 'Published')], max_length=24)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='reviewers.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_state", models.CharField(blank=True, max_length=24)),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("drafting", "Drafting"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="reviewers.review",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review', 'created_at', 'id'],
+                "ordering": ["review", "created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('approved_by__isnull', True), models.Q(('approved_by', models.F('author')), _negated=True), _connector='OR'), name='review_approver_is_not_author'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("approved_by__isnull", True),
+                    models.Q(("approved_by", models.F("author")), _negated=True),
+                    _connector="OR",
+                ),
+                name="review_approver_is_not_author",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'drafting'), models.Q(('rating__isnull', False), models.Q(('justification', ''), _negated=True), models.Q(('headline', ''), _negated=True)), _connector='OR'), name='review_submitted_has_verdict'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state", "drafting"),
+                    models.Q(
+                        ("rating__isnull", False),
+                        models.Q(("justification", ""), _negated=True),
+                        models.Q(("headline", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="review_submitted_has_verdict",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['drafting', 'awaiting_approval']), ('approved_by__isnull', False), _connector='OR'), name='review_approved_has_approver'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["drafting", "awaiting_approval"]),
+                    ("approved_by__isnull", False),
+                    _connector="OR",
+                ),
+                name="review_approved_has_approver",
+            ),
         ),
         migrations.AddIndex(
-            model_name='publishedcheck',
-            index=models.Index(fields=['is_current', '-modified_at'], name='check_current_idx'),
+            model_name="publishedcheck",
+            index=models.Index(fields=["is_current", "-modified_at"], name="check_current_idx"),
         ),
         migrations.AddConstraint(
-            model_name='publishedcheck',
-            constraint=models.UniqueConstraint(fields=('review', 'version'), name='check_unique_version'),
+            model_name="publishedcheck",
+            constraint=models.UniqueConstraint(
+                fields=("review", "version"), name="check_unique_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedcheck',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('review',), name='check_one_current_version'),
+            model_name="publishedcheck",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("review",),
+                name="check_one_current_version",
+            ),
         ),
     ]
