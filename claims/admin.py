@@ -71,7 +71,7 @@ class ArticleAdmin(ArticleClaimsAdmin):
     readonly_fields = [
         "url", "canonical_url", "title", "author", "publisher", "published_at", "language",
         "status", "failure_reason", "attempts", "content_hash", "submitted_by", "created_at",
-        "fetched_at", "candidates_proposed_at", "duplicate_of", "links", "text",
+        "fetched_at", "candidates_proposed_at", "candidates_note", "duplicate_of", "links", "text",
     ]  # fmt: skip
     inlines = [ClaimInline, SnapshotInline]
 

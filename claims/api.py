@@ -67,7 +67,7 @@ class ArticleOutput(serializers.ModelSerializer[Article]):
         fields = [
             "id", "url", "canonical_url", "title", "author", "publisher", "published_at",
             "language", "status", "failure_reason", "attempts", "duplicate_of", "created_at",
-            "fetched_at", "text", "links", "claims",
+            "fetched_at", "candidates_note", "text", "links", "claims",
         ]  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .attribution import Attribution, attribute, refutation_of_previous, reported_claims
 from .checkworthiness import LANGUAGES, load_model
-from .segmentation import Sentence, sentences
+from .segmentation import FALLBACK_LANGUAGE, Sentence, detect_language, sentences
 
 MIN_WORDS = 5
 # A book-length text is cut here: its first sentences are proposed, and the note says so.
@@ -110,6 +110,17 @@ def _reported_claims(found: list[Sentence]) -> list[tuple[str, int, str, Attribu
                 (text, sentence.start + claim.start, sentence.language, claim.attribution)
             )
     return pieces
+
+
+def score_text(text: str, language: str = "") -> tuple[float, str]:
+    """Return (check-worthiness, model name) for one claim an editor wrote or selected;
+    (0.0, "") when it is not in a language the model reads."""
+    language = (language or detect_language(text) or FALLBACK_LANGUAGE).split("-")[0]
+    if language not in LANGUAGES:
+        return 0.0, ""
+    model = load_model()
+    [score] = model.score([text])
+    return score, model.name
 
 
 def claim_core(sentence: str) -> str:

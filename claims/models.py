@@ -36,6 +36,9 @@ class Article(models.Model):
     status_changed_at = models.DateTimeField(auto_now_add=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     candidates_proposed_at = models.DateTimeField(null=True, blank=True)
+    candidates_note = models.TextField(
+        blank=True, help_text="What extraction could not do: text cut short, a language unscored."
+    )
     links = models.JSONField(
         default=list, blank=True, help_text="Outbound links of the main text: [{url, text}]."
     )

@@ -36,7 +36,9 @@ def claims_propose(*, article_id: int) -> int:
     with transaction.atomic():
         before = article.claims.count()
         Claim.objects.bulk_create(proposed, ignore_conflicts=True)
-        Article.objects.filter(id=article.id).update(candidates_proposed_at=timezone.now())
+        Article.objects.filter(id=article.id).update(
+            candidates_proposed_at=timezone.now(), candidates_note=extraction.note
+        )
         return article.claims.count() - before
 
 

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..attribution import attribute
+from ..extraction import score_text
 from ..models import Article, Claim
 from .access import require_perm
 
@@ -82,6 +84,9 @@ def claim_edit(
         return claim
     for name in changed:
         setattr(claim, name, changes[name])
+    if "text" in changed:
+        claim.checkworthiness, claim.scored_by = score_text(claim.text, claim.article.language)
+        changed += ["checkworthiness", "scored_by"]
     claim.edited_by, claim.edited_at = user, timezone.now()
     claim.save(update_fields=[*changed, "edited_by", "edited_at"])
     return claim
@@ -176,11 +181,19 @@ def claim_create(
     existing = article.claims.filter(span_start=start, span_end=end).first()
     if existing is not None:
         return existing, False
+    text = _claim_text(article.text[start:end], field="span")
+    attribution = attribute(text)
+    checkworthiness, scored_by = score_text(text, article.language)
     claim = Claim(
         article=article,
-        text=_claim_text(article.text[start:end], field="span"),
+        text=text,
         span_start=start,
         span_end=end,
+        claimant=attribution.claimant,
+        article_stance=attribution.stance,
+        stance_cue=attribution.cue[:200],
+        checkworthiness=checkworthiness,
+        scored_by=scored_by,
         created_by=user,
     )
     try:
@@ -336,7 +349,9 @@ def _saved_from(
     span: tuple[int | None, int | None],
     split_from: Claim | None = None,
 ) -> Claim:
-    """Save a new claim made from the original: it keeps its claimant, stance and score."""
+    """Save a new claim made from the original: it keeps its claimant and stance, and its
+    own text is scored."""
+    checkworthiness, scored_by = score_text(text, original.article.language)
     claim = Claim(
         article_id=original.article_id,
         text=text,
@@ -345,8 +360,8 @@ def _saved_from(
         claimant=original.claimant,
         article_stance=original.article_stance,
         stance_cue=original.stance_cue,
-        checkworthiness=original.checkworthiness,
-        scored_by=original.scored_by,
+        checkworthiness=checkworthiness,
+        scored_by=scored_by,
         created_by=user,
         split_from=split_from,
     )

@@ -1,0 +1,93 @@
+"""Claim extraction: speed as ratios to sentence segmentation alone, and model quality.
+
+1. Sentences per second of full extraction (segmentation, language, check-worthiness
+   model, claimant and stance) against segmentation alone on the same text.
+2. Sentences per second of the check-worthiness model alone (the product needs >= 500).
+3. F1 of the "Yes" class on the CheckThat! 2024 dev and dev-test splits, at the shipped
+   threshold, through the same code as `manage.py checkworthiness`.
+
+    .venv/bin/python bench/extraction.py
+"""
+
+import csv
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "checkworthiness"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from claims.checkworthiness import load_model  # noqa: E402
+from claims.extraction import propose_candidates  # noqa: E402
+from claims.segmentation import sentences  # noqa: E402
+
+SPLITS = ("dev", "dev-test")
+
+
+def read_split(name: str) -> list[tuple[str, bool]]:
+    path = DATA / f"CT24_checkworthy_english_{name}.tsv"
+    with path.open(encoding="utf-8", newline="") as lines:
+        return [
+            (row["Text"], row["class_label"] == "Yes")
+            for row in csv.DictReader(lines, delimiter="\t")
+        ]
+
+
+def f1(predicted: list[bool], gold: list[bool]) -> float:
+    true_positives = sum(p and g for p, g in zip(predicted, gold, strict=True))
+    precision = true_positives / max(sum(predicted), 1)
+    recall = true_positives / max(sum(gold), 1)
+    return 2 * precision * recall / max(precision + recall, 1e-9)
+
+
+def articles(texts: list[str], per_paragraph: int = 5, per_article: int = 40) -> list[str]:
+    """Arrange sentences as articles: paragraphs of five, forty sentences an article."""
+    paragraphs = [
+        " ".join(texts[i : i + per_paragraph]) for i in range(0, len(texts), per_paragraph)
+    ]
+    step = per_article // per_paragraph
+    return ["\n\n".join(paragraphs[i : i + step]) for i in range(0, len(paragraphs), step)]
+
+
+def timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    model = load_model()
+    splits = {name: read_split(name) for name in SPLITS}
+    texts = [text for name in SPLITS for text, _ in splits[name]]
+    model.score(texts[:64])  # warm up ONNX Runtime
+    corpus = articles(texts)
+    count = sum(len(sentences(article)) for article in corpus)
+
+    segmentation = timed(lambda: [sentences(article) for article in corpus])
+    extraction = timed(lambda: [propose_candidates(article) for article in corpus])
+    scoring = timed(lambda: model.score(texts))
+    print(f"corpus: {len(corpus)} articles, {count} sentences (CheckThat! dev + dev-test)")
+    print(f"segmentation alone:  {count / segmentation:8.0f} sentences/s (baseline)")
+    print(
+        f"full extraction:     {count / extraction:8.0f} sentences/s "
+        f"ratio {segmentation / extraction:.2f}"
+    )
+    print(f"model alone:         {len(texts) / scoring:8.0f} sentences/s (target >= 500)")
+    for name, rows in splits.items():
+        scores = model.score([text for text, _ in rows])
+        predicted = [score >= model.threshold for score in scores]
+        print(f"F1 (Yes) on {name:<8}  {f1(predicted, [gold for _, gold in rows]):.3f}")
+    print(f"model: {model.name}, threshold {model.threshold}")
+
+
+if __name__ == "__main__":
+    main()
