@@ -99,10 +99,12 @@ def test_mixed_languages_are_scored_where_the_model_can() -> None:
 
 def test_a_book_length_text_is_read_up_to_the_limit_and_says_so() -> None:
     paragraph = " ".join(
-        f"In {1900 + n % 120} the town of Riverton had {1000 + 37 * n} inhabitants."
+        f"In {1900 + n % 120} the town of Riverton had {1000 + 37 * n} inhabitants, "
+        "the census office reported."
         for n in range(50)
     )
-    text = "\n\n".join([paragraph] * 200)  # 10,000 sentences, about 700 KB
+    text = "\n\n".join([paragraph] * 300)  # 15,000 sentences, over 1 MB
+    assert len(text.encode()) > 1_000_000
     extraction = propose_candidates(text)
-    assert extraction.note.startswith(f"Only the first {MAX_SENTENCES:,} of 10,000 sentences")
+    assert extraction.note.startswith(f"Only the first {MAX_SENTENCES:,} of 15,000 sentences")
     assert max(c.span_end for c in extraction.candidates) < len(text) // 4
