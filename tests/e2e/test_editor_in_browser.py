@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connections
 from django.urls import reverse
 
 from claims.models import Article, Claim
@@ -49,6 +50,9 @@ def browser_page() -> Iterator[Any]:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         yield page
         browser.close()
+        # Under Playwright's event loop Django opened this test's connections in another
+        # context; close them here, or PostgreSQL will not drop the test database.
+        connections.close_all()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
