@@ -49,6 +49,13 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_ports(name: str, default: str) -> list[int]:
+    ports = env_list(name, default)
+    if not all(port.isdigit() and 0 < int(port) < 65536 for port in ports):
+        raise ImproperlyConfigured(f"{name}={','.join(ports)!r} is not a list of port numbers.")
+    return [int(port) for port in ports]
+
+
 def env_database(name: str, default_sqlite_path: Path) -> dict[str, Any]:
     """Return a DATABASES entry from a postgres:// or sqlite:/// URL."""
     url = env_str(name)
@@ -215,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
 # Outbound HTTP (claims/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
 # intranets reach hosts that the address rules would otherwise refuse.
 FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS")
-FETCH_ALLOWED_PORTS = [int(port) for port in env_list("FETCH_ALLOWED_PORTS", "80,443")]
+FETCH_ALLOWED_PORTS = env_ports("FETCH_ALLOWED_PORTS", "80,443")
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000)
 FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 10)
 FETCH_MAX_REDIRECTS = 5

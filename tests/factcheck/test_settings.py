@@ -77,6 +77,7 @@ def test_redis_url_selects_redis_and_hosts_come_from_the_environment() -> None:
         ({"SECRET_KEY": KEY, "REDIS_URL": "amqp://rabbit"}, "REDIS_URL='amqp://rabbit'"),
         ({"SECRET_KEY": KEY, "FETCH_MAX_BYTES": "lots"}, "FETCH_MAX_BYTES='lots'"),
         ({"SECRET_KEY": KEY, "SITE_URL": "checks.example"}, "SITE_URL"),
+        ({"SECRET_KEY": KEY, "FETCH_ALLOWED_PORTS": "80,http"}, "FETCH_ALLOWED_PORTS='80,http'"),
     ],
 )
 def test_bad_values_stop_startup_with_the_variable_named(env: dict[str, str], named: str) -> None:
