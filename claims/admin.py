@@ -150,7 +150,7 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
         "article", "text", "span_start", "span_end", "claimant", "article_stance", "stance_cue",
         "checkworthiness", "scored_by", "status", "created_by", "created_at", "edited_by",
         "edited_at", "accepted_by", "accepted_at", "decided_by", "decided_at", "split_from",
-        "merged_into", "gathering", "gathering_attempts", "gathering_error",
+        "merged_into", "gathering", "gathering_error",
     ]  # fmt: skip
     inlines = [EvidenceInline]
     actions = ["accept", "dismiss"]

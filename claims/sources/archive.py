@@ -11,9 +11,11 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from ..models import Article
+from ..models import Article, Claim
+from . import Lead
 
 NAME = "archive"
+SEARCH_DEPTH = 20
 
 SQLITE_INDEX = {
     "claims_article_fts": (
@@ -46,6 +48,12 @@ SQLITE_INDEX = {
 class Hit:
     article_id: int
     score: float
+
+
+def find(claim: Claim, terms: list[str]) -> list[Lead]:
+    """Return the stored articles that match the claim's terms best."""
+    hits = search_archive(terms, exclude_article_id=claim.article_id, limit=SEARCH_DEPTH)
+    return [Lead(article_id=hit.article_id) for hit in hits]
 
 
 def search_archive(terms: list[str], *, exclude_article_id: int, limit: int = 10) -> list[Hit]:
