@@ -14,7 +14,7 @@ REFUTING = re.compile(
     re.IGNORECASE,
 )
 SUPPORTING = re.compile(
-    r"\b(confirm\w*|true|correct|accurate|verified|indeed|acknowledg\w*|admitted)\b",
+    r"(?<!not )(?<!in)\b(confirm\w*|true|correct|accurate|verified|acknowledg\w*|admitted)\b",
     re.IGNORECASE,
 )
 NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'-]+)*")
