@@ -18,11 +18,12 @@ from .editing import (
 from .evidence import evidence_rerank
 from .evidence_review import evidence_add_by_url, evidence_pin, evidence_set_stance
 from .feeds import feed_poll, feed_subscribe, feeds_poll_due
-from .gathering import gathering_start, provider_job_run
+from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
 from .sweep import stuck_work_requeue
 
 __all__ = [
     "ClaimAlreadyDecided",
+    "ClaimNotAccepted",
     "Part",
     "Submission",
     "article_ingest",

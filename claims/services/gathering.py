@@ -9,7 +9,6 @@ nothing to do; evidence is inserted under its unique constraint, so nothing is d
 from datetime import timedelta
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -20,6 +19,13 @@ from ..models import Claim, Evidence, GatheringRun, ProviderJob
 from ..sources import ProviderError, enabled_providers
 from .access import require_perm
 from .evidence import evidence_find, evidence_rerank
+
+
+class ClaimNotAccepted(Exception):
+    """Evidence is gathered for accepted claims only."""
+
+    http_status = 409
+
 
 # A job holds its lease this long; past it, the job is presumed lost and taken again.
 LEASE = timedelta(minutes=5)
@@ -33,7 +39,7 @@ def gathering_start(*, claim: Claim, user: User | None = None) -> GatheringRun:
     require_perm(user, "claims.add_gatheringrun")
     claim = Claim.objects.select_for_update().get(id=claim.id)
     if claim.status != Claim.Status.ACCEPTED:
-        raise ValidationError("Only accepted claims have evidence gathered.")
+        raise ClaimNotAccepted(f"Claim #{claim.id} is {claim.status}; accept it first.")
     running = claim.gathering_runs.filter(state=GatheringRun.State.RUNNING).first()
     if running:
         return running
