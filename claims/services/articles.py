@@ -231,21 +231,22 @@ def source_store(
     title: str = "",
     publisher: str = "",
     published_at: datetime | None = None,
+    page: FetchedPage | None = None,
 ) -> Article:
     """Return the stored article for an evidence source, fetching and extracting it if new.
 
     Sources go through the same safe fetch and extraction as articles under check (or,
     with `text` from an API, the same cleaning) and are deduplicated alike; no claims are
-    proposed from them. Raises FetchError or ExtractionError when the page cannot be had.
+    proposed from them. `page` is the page when it was already fetched (in parallel with
+    others). Raises FetchError or ExtractionError when the page cannot be had.
     """
     stored = _stored_source(url)
     if stored:
         return stored
-    page = None
     if text:
         content = PageContent(text=normalise_text(text), title=title)
     else:
-        page = fetch(url)
+        page = page or fetch(url)
         content = extract_page(page)
     check_text_size(content.text)
     article = Article(url=url, title=title[:500], publisher=publisher, published_at=published_at)

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from ..evidence_rules import StanceGuess, interested_party, suggest_stance
 from ..extraction import claim_core
-from ..fetching import FetchError
+from ..fetching import FetchedPage, FetchError, fetch_many
 from ..models import Article, Claim, Evidence
 from ..pages import ExtractionError
 from ..passages import best_passage, query_terms
@@ -27,8 +27,10 @@ def evidence_find(claim: Claim, provider: str) -> list[Evidence]:
     """
     terms = claim_terms(claim)
     found = []
-    for lead in registry()[provider](claim, terms):
-        source = _source(lead)
+    leads = registry()[provider](claim, terms)
+    pages = _fetched_in_parallel(leads)
+    for lead in leads:
+        source = _source(lead, pages.get(lead.url))
         if source is None or source.id == claim.article_id:
             continue
         passage, share = best_passage(source.text, terms)
@@ -58,9 +60,19 @@ def _distinct(
     return distinct
 
 
-def _source(lead: Lead) -> Article | None:
+def _fetched_in_parallel(leads: list[Lead]) -> dict[str, FetchedPage | FetchError]:
+    """Fetch the pages of new sources at once: a provider's sources wait on the network,
+    not on each other."""
+    urls = {lead.url for lead in leads if lead.article_id is None and not lead.text}
+    stored = Article.objects.filter(url__in=urls).values_list("url", flat=True)
+    return fetch_many(urls - set(stored))
+
+
+def _source(lead: Lead, page: FetchedPage | FetchError | None) -> Article | None:
     if lead.article_id is not None:
         return Article.objects.filter(id=lead.article_id, status=Article.Status.EXTRACTED).first()
+    if isinstance(page, FetchError):
+        return None
     try:
         return source_store(
             url=lead.url,
@@ -68,6 +80,7 @@ def _source(lead: Lead) -> Article | None:
             title=lead.title,
             publisher=lead.publisher,
             published_at=lead.published_at,
+            page=page,
         )
     except (FetchError, ExtractionError):
         return None  # one unreadable source does not fail the provider

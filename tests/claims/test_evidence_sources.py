@@ -3,7 +3,10 @@ the article cites, trusted outlets' feeds, a SearxNG search, a MediaWiki API and
 ClaimReview search. Every source page goes through the safe fetch and becomes an Article."""
 
 import json
+import threading
+import time
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from claims.fetching import FetchedPage, fetch_many
 from claims.models import Article, Claim, Evidence, GatheringRun
 from claims.services import gathering_start, provider_job_run
 from claims.sources.claimreview import rating_stance
@@ -245,3 +249,42 @@ def test_an_unreadable_source_is_skipped_and_the_job_still_succeeds(
     run = gather_with("links", claim, editor, settings)
     assert run.state == GatheringRun.State.DONE
     assert not claim.evidence.exists()
+
+
+def test_sources_are_fetched_in_parallel_but_at_most_two_at_a_time_per_host(
+    settings: Any,
+) -> None:
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    active, most = [0], [0]
+    lock = threading.Lock()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with lock:
+                active[0] += 1
+                most[0] = max(most[0], active[0])
+            time.sleep(0.2)
+            body = html("Page", ACCOUNTS).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            with lock:
+                active[0] -= 1
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        urls = [f"http://127.0.0.1:{server.server_port}/{number}" for number in range(6)]
+        started = time.monotonic()
+        pages = fetch_many(urls)
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert all(isinstance(page, FetchedPage) for page in pages.values())
+    assert most[0] == 2  # politeness: two at a time from one host
+    assert elapsed < 6 * 0.2  # but not one after the other
