@@ -101,7 +101,7 @@ def fetch(
 
 
 def fetch_many(
-    urls: Collection[str], *, workers: int = 8, per_host: int = 2
+    urls: Collection[str], *, workers: int = 10, per_host: int = 2
 ) -> dict[str, FetchedPage | FetchError]:
     """Fetch several pages at once, each through `fetch`, at most `per_host` at a time
     from any one host (politeness), and return each page or the error that stopped it."""
