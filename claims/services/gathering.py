@@ -127,8 +127,10 @@ def _job_failed(job: ProviderJob, reason: str, *, transient: bool) -> None:
 
 
 def _run_progress(run_id: int) -> None:
-    """Count the run's finished jobs; when all are, finish the run and rank its evidence."""
+    """Count the run's finished jobs and rank the evidence so far; when all jobs are
+    finished, finish the run."""
     run = GatheringRun.objects.select_for_update().select_related("claim").get(id=run_id)
+    evidence_rerank(run.claim_id)
     jobs = list(run.jobs.all())
     run.providers_done = sum(job.status in ProviderJob.TERMINAL for job in jobs)
     if run.state != GatheringRun.State.RUNNING or run.providers_done < run.providers_total:
@@ -140,7 +142,6 @@ def _run_progress(run_id: int) -> None:
     run.errors = "\n".join(f"{job.provider}: {job.last_error}" for job in failed)
     run.finished_at = timezone.now()
     run.save(update_fields=["providers_done", "state", "errors", "finished_at"])
-    evidence_rerank(run.claim_id)
     Claim.objects.filter(id=run.claim_id).update(
         gathering=Claim.Gathering.FAILED if everything_failed else Claim.Gathering.DONE,
         gathering_error=run.errors,

@@ -220,3 +220,15 @@ def test_search_triggers_come_back_after_a_table_rebuild(
     call_command("migrate", verbosity=0)
     make_article(ACCOUNTS)
     assert len(gather(accepted_claim)) == 1
+
+
+def test_evidence_is_ranked_across_providers_as_each_job_finishes(
+    accepted_claim: Claim, make_article: Any
+) -> None:
+    make_article(ACCOUNTS)
+    make_article(STEEL)
+    archive = ProviderJob.objects.get(run__claim=accepted_claim, provider="archive")
+    provider_job_run(job_id=archive.id)  # the links job has not run yet
+    assert sorted(accepted_claim.evidence.values_list("rank", flat=True)) == [1, 2]
+    run = accepted_claim.gathering_runs.get()
+    assert (run.state, run.providers_done) == ("running", 1)
