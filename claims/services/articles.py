@@ -240,6 +240,7 @@ def source_store(
     proposed from them. `page` is the page when it was already fetched (in parallel with
     others). Raises FetchError or ExtractionError when the page cannot be had.
     """
+    check_url(url)  # even for text from an API: the URL is shown to reviewers as a link
     stored = _stored_source(url)
     if stored:
         return stored

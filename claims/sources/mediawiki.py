@@ -45,5 +45,5 @@ def find(claim: Claim, terms: list[str]) -> list[Lead]:
             publisher=publisher,
         )
         for page in pages
-        if page.get("fullurl") and page.get("extract")
+        if str(page.get("fullurl", "")).startswith("http") and page.get("extract")
     ]

@@ -25,6 +25,7 @@ ACCOUNTS = (
     "The total cost of the Harbour Street bridge was 212 million dollars, against a budget "
     "of 190 million dollars. The claim that the bridge cost 400 million dollars is false."
 )
+TRAP = ACCOUNTS + " A page whose URL is a script."
 RAIN = "The drought warning for the valley was lifted after two weeks of steady rain."
 
 
@@ -148,6 +149,8 @@ def test_mediawiki_search_and_extracts_become_articles_without_fetching_pages(
             "pages": [
                 {"pageid": 7, "ns": 0, "title": "Rain", "index": 2, "extract": RAIN,
                  "fullurl": "https://wiki.example/wiki/Rain"},
+                {"pageid": 9, "ns": 0, "title": "Trap", "index": 3, "extract": TRAP,
+                 "fullurl": "javascript:alert(1)"},
                 {"pageid": 3, "ns": 0, "title": "Harbour Street Bridge", "index": 1,
                  "extract": ACCOUNTS, "fullurl": "https://wiki.example/wiki/Harbour_Street_Bridge"},
             ]
