@@ -190,3 +190,15 @@ def test_the_snapshot_is_served_as_inert_text(
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert b"<script>steal()</script>" in response.content
+
+
+def test_the_admin_lists_gathering_runs_with_their_jobs(
+    accepted_claim: Claim, reviewer: User
+) -> None:
+    client = Client()
+    client.force_login(reviewer)
+    run = accepted_claim.gathering_runs.get()
+    assert client.get(reverse("admin:claims_gatheringrun_changelist")).status_code == 200
+    page = client.get(reverse("admin:claims_gatheringrun_change", args=[run.id]))
+    assert page.status_code == 200
+    assert "archive" in page.content.decode() and "links" in page.content.decode()
