@@ -6,8 +6,8 @@
    alone. Parallel gathering should be close to 1×; fetching one after the other, 10×.
 2. Archive search latency at 100,000 stored articles, against the same search at 1,000.
 
-Runs on a throw-away SQLite database, the filesystem broker and local HTTP servers on
-127.0.0.1–127.0.0.10; nothing leaves the machine.
+Runs on a throw-away SQLite database (or the empty database in BENCH_DATABASE_URL), the
+filesystem broker and local HTTP servers on 127.0.0.1–127.0.0.10; nothing leaves the machine.
 
     .venv/bin/python bench/gathering.py [--articles 100000]
 """
@@ -30,7 +30,8 @@ HOSTS = [f"127.0.0.{number}" for number in range(1, 11)]
 DELAY = 0.3
 os.environ.update(
     SECRET_KEY="bench-only-" + "x" * 40,
-    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
+    # BENCH_DATABASE_URL runs it on an empty PostgreSQL database of your choosing instead.
+    DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}"),
     BROKER_DIR=str(WORK / "broker"),
     FETCH_ALLOWED_HOSTS=",".join(HOSTS),
     EVIDENCE_PROVIDERS="archive,links",

@@ -1,13 +1,12 @@
 """The local archive provider: full-text search over every stored article.
 
-PostgreSQL searches an expression GIN index over title and text (migration 0002).
+PostgreSQL searches a stored tsvector of title and text with a GIN index (migration 0008).
 SQLite searches an FTS5 table that triggers keep in step with the articles table.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -68,16 +67,16 @@ def search_archive(terms: list[str], *, exclude_article_id: int, limit: int = 10
 
 
 def _search_postgresql(terms: list[str], exclude_article_id: int, limit: int) -> list[Hit]:
-    vector = SearchVector("title", "text", config="english")
-    query = SearchQuery(" OR ".join(terms), search_type="websearch", config="english")
-    rows = (
-        Article.objects.annotate(document=vector, score=SearchRank(vector, query))
-        .filter(document=query, status=Article.Status.EXTRACTED)
-        .exclude(id=exclude_article_id)
-        .order_by("-score", "id")
-        .values_list("id", "score")[:limit]
-    )
-    return [Hit(article_id, float(score)) for article_id, score in rows]
+    # search_document is a stored generated column with a GIN index (migration 0008).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT article.id, ts_rank(article.search_document, query) AS score"
+            " FROM claims_article AS article, websearch_to_tsquery('english', %s) AS query"
+            " WHERE article.search_document @@ query AND article.status = %s AND article.id != %s"
+            " ORDER BY score DESC, article.id LIMIT %s",
+            [" OR ".join(terms), Article.Status.EXTRACTED, exclude_article_id, limit],
+        )
+        return [Hit(article_id, float(score)) for article_id, score in cursor.fetchall()]
 
 
 def _search_sqlite(terms: list[str], exclude_article_id: int, limit: int) -> list[Hit]:
