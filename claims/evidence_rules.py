@@ -17,6 +17,9 @@ SUPPORTING = re.compile(
     r"(?<!not )(?<!in)\b(confirm\w*|true|correct|accurate|verified|acknowledg\w*|admitted)\b",
     re.IGNORECASE,
 )
+# A name right after one of these is where something happened, not who is involved:
+# the town's auditor is no party to a claim about "the bridge in Riverton".
+PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|across|outside|inside)\s+(?:the\s+)?$", re.I)
 NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'-]+)*")
 
 
@@ -44,9 +47,12 @@ def suggest_stance(passage: str) -> StanceGuess:
 
 def interested_party(*, claim_text: str, claimant: str, publisher: str, author: str) -> bool:
     """Whether the source's publisher or author is the claimant or someone the claim names."""
-    parties = _name_words(claimant) | {
-        word for name in NAME.findall(claim_text) for word in _name_words(name)
-    }
+    names = [
+        match.group()
+        for match in NAME.finditer(claim_text)
+        if not PLACE_BEFORE.search(claim_text[: match.start()])
+    ]
+    parties = _name_words(claimant) | {word for name in names for word in _name_words(name)}
     return bool(parties & (_name_words(publisher) | _name_words(author)))
 
 

@@ -53,3 +53,12 @@ def test_an_outlet_unrelated_to_the_claim_is_not() -> None:
         publisher="Valley Times",
         author="Ann Reporter",
     )
+
+
+def test_a_place_where_the_claim_happened_does_not_make_its_institutions_parties() -> None:
+    assert not interested_party(
+        claim_text="The new Harbour Street bridge in Riverton cost taxpayers 400 million dollars.",
+        claimant="A post on social media",
+        publisher="Riverton Auditor",
+        author="",
+    )

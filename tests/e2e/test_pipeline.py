@@ -93,6 +93,7 @@ def test_article_goes_from_url_to_published_check(
     cited = evidence["links"]  # the page the article links to, fetched by the worker
     assert cited["source_url"] == local_site.base_url + "/council/accounts"
     assert (cited["publisher"], cited["stance"]) == ("Riverton Auditor", "mixed")
+    assert not cited["interested_party"]  # the bridge is in Riverton; the auditor is no party
     assert sorted(item["rank"] for item in claim["evidence"]) == [1, 2]
 
     draft = as_reviewer.post(
