@@ -15,7 +15,8 @@ from factcheck.auth import acting_user
 
 from . import services
 from .editor import ArticleClaimsAdmin
-from .models import Article, Claim, Evidence, Feed, FeedEntry, Snapshot
+from .evidence_cards import ClaimEvidenceAdmin
+from .models import Article, Claim, Evidence, Feed, FeedEntry, GatheringRun, ProviderJob, Snapshot
 
 
 class ArticleSubmitForm(forms.Form):
@@ -127,21 +128,8 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class EvidenceInline(admin.TabularInline[Evidence, Claim]):
-    model = Evidence
-    readonly_fields = (
-        "rank", "source", "provider", "passage", "relevance", "stance", "retrieved_at",
-    )  # fmt: skip
-    fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin[Claim]):
+class ClaimAdmin(ClaimEvidenceAdmin):
     list_display = ["text", "checkworthiness", "claimant", "article_stance", "status", "gathering"]
     list_filter = ["status", "article_stance", "gathering"]
     search_fields = ["text", "claimant"]
@@ -150,10 +138,9 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
         "article", "text", "span_start", "span_end", "claimant", "article_stance", "stance_cue",
         "checkworthiness", "scored_by", "status", "created_by", "created_at", "edited_by",
         "edited_at", "accepted_by", "accepted_at", "decided_by", "decided_at", "split_from",
-        "merged_into", "gathering", "gathering_attempts", "gathering_error",
+        "merged_into", "gathering", "gathering_error",
     ]  # fmt: skip
-    inlines = [EvidenceInline]
-    actions = ["accept", "dismiss"]
+    actions = ["accept", "dismiss", "gather"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -170,6 +157,18 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
         if accepted:
             messages.success(request, f"Accepted {accepted} claim(s); gathering evidence.")
 
+    @admin.action(description="Gather evidence again for selected claims")
+    def gather(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        started = 0
+        for claim in queryset:
+            try:
+                services.gathering_start(claim=claim, user=acting_user(request.user))
+                started += 1
+            except services.ClaimNotAccepted as error:
+                messages.warning(request, str(error))
+        if started:
+            messages.success(request, f"Gathering evidence for {started} claim(s).")
+
     @admin.action(description="Dismiss selected candidates", permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
         dismissed = 0
@@ -185,8 +184,40 @@ class ClaimAdmin(admin.ModelAdmin[Claim]):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin[Evidence]):
-    list_display = ["claim", "rank", "source", "provider", "relevance", "stance"]
-    list_filter = ["provider", "stance"]
+    list_display = ["claim", "rank", "source", "provider", "relevance", "stance", "pinned"]
+    list_filter = ["provider", "stance", "pinned", "interested_party"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ProviderJobInline(admin.TabularInline[ProviderJob, GatheringRun]):
+    model = ProviderJob
+    readonly_fields = (
+        "provider", "status", "attempts", "lease_until", "last_error", "evidence_found",
+    )  # fmt: skip
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(GatheringRun)
+class GatheringRunAdmin(admin.ModelAdmin[GatheringRun]):
+    """Each round of gathering, with its jobs: read only, the workers write it."""
+
+    list_display = ["claim", "state", "providers_done", "providers_total", "started_at", "errors"]
+    list_filter = ["state"]
+    readonly_fields = [
+        "claim", "state", "providers_done", "providers_total", "errors", "started_by",
+        "started_at", "finished_at",
+    ]  # fmt: skip
+    inlines = [ProviderJobInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

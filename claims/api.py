@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from factcheck.auth import acting_user
 
 from . import services
-from .models import Article, Claim, Evidence
+from .models import Article, Claim, Evidence, GatheringRun, ProviderJob
 from .services.access import require_perm
 from .services.editing import MAX_PARTS
 
@@ -26,12 +26,33 @@ class EvidenceOutput(serializers.ModelSerializer[Evidence]):
     source_title = serializers.CharField(source="source.title")
     source_url = serializers.CharField(source="source.url")
     publisher = serializers.CharField(source="source.publisher")
+    published_at = serializers.DateTimeField(source="source.published_at")
+    added_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Evidence
         fields = [
-            "id", "provider", "rank", "relevance", "stance", "passage", "source",
-            "source_title", "source_url", "publisher", "snapshot_hash", "retrieved_at",
+            "id", "provider", "rank", "pinned", "relevance", "stance", "stance_cue", "passage",
+            "source", "source_title", "source_url", "publisher", "published_at",
+            "published_after_claim", "interested_party", "snapshot_hash", "retrieved_at",
+            "added_by",
+        ]  # fmt: skip
+
+
+class ProviderJobOutput(serializers.ModelSerializer[ProviderJob]):
+    class Meta:
+        model = ProviderJob
+        fields = ["provider", "status", "attempts", "lease_until", "last_error", "evidence_found"]
+
+
+class GatheringRunOutput(serializers.ModelSerializer[GatheringRun]):
+    jobs = ProviderJobOutput(many=True, read_only=True)
+
+    class Meta:
+        model = GatheringRun
+        fields = [
+            "id", "state", "providers_done", "providers_total", "errors", "started_at",
+            "finished_at", "jobs",
         ]  # fmt: skip
 
 
@@ -54,9 +75,10 @@ class ClaimOutput(serializers.ModelSerializer[Claim]):
 
 class ClaimDetailOutput(ClaimOutput):
     evidence = EvidenceOutput(many=True, read_only=True)
+    gathering_runs = GatheringRunOutput(many=True, read_only=True)
 
     class Meta(ClaimOutput.Meta):
-        fields = [*ClaimOutput.Meta.fields, "evidence"]
+        fields = [*ClaimOutput.Meta.fields, "evidence", "gathering_runs"]
 
 
 class ArticleOutput(serializers.ModelSerializer[Article]):
@@ -115,8 +137,65 @@ class ArticleDetailApi(APIView):
 
 class ClaimDetailApi(APIView):
     def get(self, request: Request, claim_id: int) -> Response:
-        claims = Claim.objects.select_related(*CLAIM_USERS).prefetch_related("evidence__source")
+        evidence = Evidence.objects.select_related("source", "added_by")
+        claims = Claim.objects.select_related(*CLAIM_USERS).prefetch_related(
+            Prefetch("evidence", queryset=evidence), "gathering_runs__jobs"
+        )
         return Response(ClaimDetailOutput(get_object_or_404(claims, id=claim_id)).data)
+
+
+class ClaimGatherApi(APIView):
+    """Start gathering evidence again (or return the run in progress)."""
+
+    def post(self, request: Request, claim_id: int) -> Response:
+        run = services.gathering_start(claim=_claim(claim_id), user=acting_user(request.user))
+        return Response(GatheringRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EvidenceAddInput(serializers.Serializer[None]):
+    url = serializers.CharField(max_length=2000)
+
+
+class EvidenceAddApi(APIView):
+    def post(self, request: Request, claim_id: int) -> Response:
+        given = EvidenceAddInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        evidence = services.evidence_add_by_url(
+            claim=_claim(claim_id), url=given.validated_data["url"], user=acting_user(request.user)
+        )
+        return Response(EvidenceOutput(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class EvidencePinInput(serializers.Serializer[None]):
+    pinned = serializers.BooleanField()
+
+
+class EvidencePinApi(APIView):
+    def post(self, request: Request, evidence_id: int) -> Response:
+        given = EvidencePinInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        evidence = services.evidence_pin(
+            evidence=get_object_or_404(Evidence, id=evidence_id),
+            pinned=given.validated_data["pinned"],
+            user=acting_user(request.user),
+        )
+        return Response(EvidenceOutput(evidence).data)
+
+
+class EvidenceStanceInput(serializers.Serializer[None]):
+    stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
+
+
+class EvidenceStanceApi(APIView):
+    def post(self, request: Request, evidence_id: int) -> Response:
+        given = EvidenceStanceInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        evidence = services.evidence_set_stance(
+            evidence=get_object_or_404(Evidence, id=evidence_id),
+            stance=given.validated_data["stance"],
+            user=acting_user(request.user),
+        )
+        return Response(EvidenceOutput(evidence).data)
 
 
 class ArticleCandidatesApi(generics.ListAPIView[Claim]):

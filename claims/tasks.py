@@ -24,8 +24,8 @@ def propose_claims(article_id: int) -> None:
 
 
 @shared_task(acks_late=True, **RETRY)
-def gather_evidence(claim_id: int) -> None:
-    services.evidence_gather(claim_id=claim_id)
+def gather_from_provider(job_id: int) -> None:
+    services.provider_job_run(job_id=job_id)
 
 
 @shared_task

@@ -22,4 +22,12 @@ urlpatterns = [
     path("claims/<int:claim_id>/dismiss/", api.ClaimDismissApi.as_view(), name="api-claim-dismiss"),
     path("claims/<int:claim_id>/edit/", api.ClaimEditApi.as_view(), name="api-claim-edit"),
     path("claims/<int:claim_id>/split/", api.ClaimSplitApi.as_view(), name="api-claim-split"),
+    path("claims/<int:claim_id>/gather/", api.ClaimGatherApi.as_view(), name="api-claim-gather"),
+    path("claims/<int:claim_id>/evidence/", api.EvidenceAddApi.as_view(), name="api-evidence-add"),
+    path("evidence/<int:evidence_id>/pin/", api.EvidencePinApi.as_view(), name="api-evidence-pin"),
+    path(
+        "evidence/<int:evidence_id>/stance/",
+        api.EvidenceStanceApi.as_view(),
+        name="api-evidence-stance",
+    ),
 ]

@@ -228,6 +228,16 @@ FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 10)
 FETCH_MAX_REDIRECTS = 5
 FETCH_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck)"
 
+# Evidence providers (claims/sources/). The archive and the article's own links need
+# nothing; the others are on when their endpoint is configured. EVIDENCE_PROVIDERS
+# narrows the list further (empty: every provider that is configured).
+EVIDENCE_FEEDS = env_list("EVIDENCE_FEEDS")
+SEARXNG_URL = env_str("SEARXNG_URL")
+MEDIAWIKI_API_URL = env_str("MEDIAWIKI_API_URL")
+CLAIMREVIEW_API_URL = env_str("CLAIMREVIEW_API_URL")
+CLAIMREVIEW_API_KEY = env_str("CLAIMREVIEW_API_KEY")
+EVIDENCE_PROVIDERS = env_list("EVIDENCE_PROVIDERS")
+
 # The organisation that publishes checks, as named in ClaimReview JSON-LD.
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")
 PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)

@@ -101,7 +101,9 @@ def _local_server() -> Iterator[LocalSite]:
         def do_GET(self) -> None:
             site.requests.append(self.path)
             site.request_headers.append(dict(self.headers.items()))
-            page = site.pages.get(self.path, Page(b"not found", 404))
+            # An API endpoint is registered by its path; the query is kept in `requests`.
+            path = self.path if self.path in site.pages else self.path.split("?")[0]
+            page = site.pages.get(path, Page(b"not found", 404))
             etag = page.headers.get("ETag")
             if etag and self.headers.get("If-None-Match") == etag:
                 page = Page(b"", 304, {"ETag": etag})

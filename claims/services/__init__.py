@@ -15,12 +15,15 @@ from .editing import (
     claim_merge,
     claim_split,
 )
-from .evidence import evidence_gather
+from .evidence import evidence_rerank
+from .evidence_review import evidence_add_by_url, evidence_pin, evidence_set_stance
 from .feeds import feed_poll, feed_subscribe, feeds_poll_due
+from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
 from .sweep import stuck_work_requeue
 
 __all__ = [
     "ClaimAlreadyDecided",
+    "ClaimNotAccepted",
     "Part",
     "Submission",
     "article_ingest",
@@ -33,9 +36,14 @@ __all__ = [
     "claim_merge",
     "claim_split",
     "claims_propose",
-    "evidence_gather",
+    "evidence_add_by_url",
+    "evidence_pin",
+    "evidence_rerank",
+    "evidence_set_stance",
     "feed_poll",
     "feed_subscribe",
     "feeds_poll_due",
+    "gathering_start",
+    "provider_job_run",
     "stuck_work_requeue",
 ]

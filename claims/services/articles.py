@@ -6,14 +6,22 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .. import tasks
 from ..fetching import FetchedPage, FetchError, check_url, fetch
 from ..models import Article, Snapshot
-from ..pages import ExtractionError, PageContent, content_hash, extract_page, read_pasted
+from ..pages import (
+    ExtractionError,
+    PageContent,
+    check_text_size,
+    content_hash,
+    extract_page,
+    normalise_text,
+    read_pasted,
+)
 from .access import require_perm
 
 MAX_ATTEMPTS = 3
@@ -138,7 +146,9 @@ def _fetch_failed(article: Article, error: FetchError) -> None:
 
 
 @transaction.atomic
-def _article_store(article: Article, content: PageContent, page: FetchedPage | None) -> None:
+def _article_store(
+    article: Article, content: PageContent, page: FetchedPage | None, *, propose: bool = True
+) -> None:
     duplicate = _duplicate_of(article, content)
     if duplicate:
         article.duplicate_of = duplicate
@@ -160,7 +170,8 @@ def _article_store(article: Article, content: PageContent, page: FetchedPage | N
     article.failure_reason = ""
     article.status_changed_at = timezone.now()
     article.save()
-    tasks.propose_claims.delay_on_commit(article.id)
+    if propose:
+        tasks.propose_claims.delay_on_commit(article.id)
 
 
 def _duplicate_of(article: Article, content: PageContent) -> Article | None:
@@ -211,3 +222,53 @@ def article_retry(*, article: Article, user: User | None) -> Article:
         tasks.ingest_article.delay_on_commit(article.id)
     article.refresh_from_db()
     return article
+
+
+def source_store(
+    *,
+    url: str,
+    text: str = "",
+    title: str = "",
+    publisher: str = "",
+    published_at: datetime | None = None,
+    page: FetchedPage | None = None,
+) -> Article:
+    """Return the stored article for an evidence source, fetching and extracting it if new.
+
+    Sources go through the same safe fetch and extraction as articles under check (or,
+    with `text` from an API, the same cleaning) and are deduplicated alike; no claims are
+    proposed from them. `page` is the page when it was already fetched (in parallel with
+    others). Raises FetchError or ExtractionError when the page cannot be had.
+    """
+    check_url(url)  # even for text from an API: the URL is shown to reviewers as a link
+    stored = _stored_source(url)
+    if stored:
+        return stored
+    if text:
+        content = PageContent(text=normalise_text(text), title=title)
+    else:
+        page = page or fetch(url)
+        content = extract_page(page)
+    check_text_size(content.text)
+    article = Article(url=url, title=title[:500], publisher=publisher, published_at=published_at)
+    try:
+        with transaction.atomic():
+            article.save()
+            _article_store(article, content, page, propose=False)
+    except IntegrityError:  # another job stored the same source at the same moment
+        stored = _stored_source(url)
+        if stored is None:
+            raise
+        return stored
+    if article.status == Article.Status.FAILED and article.duplicate_of:
+        return article.duplicate_of
+    return article
+
+
+def _stored_source(url: str) -> Article | None:
+    stored = Article.objects.filter(Q(url=url) | Q(canonical_url=url)).order_by("id").first()
+    if stored and stored.duplicate_of_id:
+        stored = stored.duplicate_of
+    if stored is None or stored.status == Article.Status.EXTRACTED:
+        return stored
+    raise FetchError(f"The source is stored but not readable ({stored.status}).")

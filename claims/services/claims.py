@@ -4,11 +4,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from .. import tasks
 from ..extraction import propose_candidates
 from ..models import Article, Claim
 from .access import require_perm
 from .editing import ClaimAlreadyDecided
+from .gathering import gathering_start
 
 
 def claims_propose(*, article_id: int) -> int:
@@ -44,7 +44,7 @@ def claims_propose(*, article_id: int) -> int:
 
 @transaction.atomic
 def claim_accept(*, claim: Claim, user: User) -> Claim:
-    """Accept a candidate as a claim to check, and queue evidence gathering for it."""
+    """Accept a candidate as a claim to check, and start gathering evidence for it."""
     require_perm(user, "claims.change_claim")
     claim = Claim.objects.select_for_update().get(id=claim.id)
     if claim.status == Claim.Status.ACCEPTED:
@@ -57,10 +57,7 @@ def claim_accept(*, claim: Claim, user: User) -> Claim:
     claim.status = Claim.Status.ACCEPTED
     claim.accepted_by = user
     claim.accepted_at = timezone.now()
-    claim.gathering = Claim.Gathering.PENDING
-    claim.gathering_changed_at = claim.accepted_at
-    claim.save(
-        update_fields=["status", "accepted_by", "accepted_at", "gathering", "gathering_changed_at"]
-    )
-    tasks.gather_evidence.delay_on_commit(claim.id)
+    claim.save(update_fields=["status", "accepted_by", "accepted_at"])
+    gathering_start(claim=claim, user=user)
+    claim.refresh_from_db()
     return claim

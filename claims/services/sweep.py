@@ -5,8 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from .. import tasks
-from ..models import Article, Claim
+from ..models import Article
 from .articles import MAX_ATTEMPTS, article_give_up
+from .gathering import stuck_jobs_requeue
 
 # Work whose state has not moved for this long is assumed lost (a killed worker, a
 # flushed broker) and is enqueued again.
@@ -35,11 +36,4 @@ def stuck_work_requeue() -> int:
     for article_id in unproposed.values_list("id", flat=True):
         tasks.propose_claims.delay_on_commit(article_id)
         requeued += 1
-    ungathered = Claim.objects.filter(
-        gathering=Claim.Gathering.PENDING, gathering_changed_at__lt=cutoff
-    )
-    for claim_id in ungathered.values_list("id", flat=True):
-        Claim.objects.filter(id=claim_id).update(gathering_changed_at=timezone.now())
-        tasks.gather_evidence.delay_on_commit(claim_id)
-        requeued += 1
-    return requeued
+    return requeued + stuck_jobs_requeue(STUCK_AFTER)

@@ -1,19 +1,20 @@
 """The local archive provider: full-text search over every stored article.
 
-PostgreSQL searches an expression GIN index over title and text (migration 0002).
+PostgreSQL searches a stored tsvector of title and text with a GIN index (migration 0008).
 SQLite searches an FTS5 table that triggers keep in step with the articles table.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from ..models import Article
+from ..models import Article, Claim
+from . import Lead
 
 NAME = "archive"
+SEARCH_DEPTH = 20
 
 SQLITE_INDEX = {
     "claims_article_fts": (
@@ -48,6 +49,12 @@ class Hit:
     score: float
 
 
+def find(claim: Claim, terms: list[str]) -> list[Lead]:
+    """Return the stored articles that match the claim's terms best."""
+    hits = search_archive(terms, exclude_article_id=claim.article_id, limit=SEARCH_DEPTH)
+    return [Lead(article_id=hit.article_id) for hit in hits]
+
+
 def search_archive(terms: list[str], *, exclude_article_id: int, limit: int = 10) -> list[Hit]:
     """Return extracted articles matching any of `terms`, most relevant first."""
     if not terms:
@@ -60,16 +67,16 @@ def search_archive(terms: list[str], *, exclude_article_id: int, limit: int = 10
 
 
 def _search_postgresql(terms: list[str], exclude_article_id: int, limit: int) -> list[Hit]:
-    vector = SearchVector("title", "text", config="english")
-    query = SearchQuery(" OR ".join(terms), search_type="websearch", config="english")
-    rows = (
-        Article.objects.annotate(document=vector, score=SearchRank(vector, query))
-        .filter(document=query, status=Article.Status.EXTRACTED)
-        .exclude(id=exclude_article_id)
-        .order_by("-score", "id")
-        .values_list("id", "score")[:limit]
-    )
-    return [Hit(article_id, float(score)) for article_id, score in rows]
+    # search_document is a stored generated column with a GIN index (migration 0008).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT article.id, ts_rank(article.search_document, query) AS score"
+            " FROM claims_article AS article, websearch_to_tsquery('english', %s) AS query"
+            " WHERE article.search_document @@ query AND article.status = %s AND article.id != %s"
+            " ORDER BY score DESC, article.id LIMIT %s",
+            [" OR ".join(terms), Article.Status.EXTRACTED, exclude_article_id, limit],
+        )
+        return [Hit(article_id, float(score)) for article_id, score in cursor.fetchall()]
 
 
 def _search_sqlite(terms: list[str], exclude_article_id: int, limit: int) -> list[Hit]:

@@ -1,4 +1,4 @@
-"""An editor accepts a candidate; evidence gathering is queued after commit."""
+"""An editor accepts a candidate; a gathering run starts, its jobs queued after commit."""
 
 from typing import Any
 
@@ -16,7 +16,7 @@ def candidate(make_article: Any) -> Claim:
     return Claim.objects.create(article=article, text=article.text, checkworthiness=0.7)
 
 
-def test_accepting_queues_gathering(
+def test_accepting_starts_gathering(
     candidate: Claim, editor: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as enqueued:
@@ -25,7 +25,9 @@ def test_accepting_queues_gathering(
     assert candidate.status == Claim.Status.ACCEPTED
     assert candidate.accepted_by == editor and candidate.accepted_at is not None
     assert candidate.gathering == Claim.Gathering.PENDING
-    assert len(enqueued) == 1
+    run = candidate.gathering_runs.get()
+    assert run.started_by == editor
+    assert len(enqueued) == run.providers_total == run.jobs.count() == 2  # archive, links
 
 
 def test_accepting_twice_changes_nothing(

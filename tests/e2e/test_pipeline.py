@@ -24,11 +24,17 @@ ARTICLE_HTML = """<!doctype html>
 <p>A post shared thousands of times on social media claims that the new Harbour Street
 bridge in Riverton cost taxpayers 400 million dollars.</p>
 <p>Mayor Elena Novak said on Monday that the figure was false and that the bridge cost
-212 million dollars according to the city's published accounts.</p>
+212 million dollars according to the city's <a href="/council/accounts">published accounts</a>.</p>
 <p>The bridge opened on September 30 and carries about 24,000 vehicles a day, officials said.</p>
 </article>
 <footer>© Riverton Courier. All rights reserved.</footer>
 </body></html>"""
+
+AUDITOR_HTML = """<!doctype html><html lang="en"><head><title>Auditor on the bridge</title>
+<meta property="og:site_name" content="Riverton Auditor"></head><body><article>
+<h1>Auditor on the bridge</h1><p>The regional auditor confirmed that the new Harbour Street
+bridge cost 212 million dollars; the viral figure of 400 million is false.</p>
+<p>The audit covered every payment made between 2022 and 2026.</p></article></body></html>"""
 
 COUNCIL_REPORT = """The City of Riverton has published the final accounts of the Harbour Street
 bridge project. The total cost of the Harbour Street bridge was 212 million dollars, against a
@@ -54,6 +60,7 @@ def test_article_goes_from_url_to_published_check(
 
     # An editor submits the article by URL; the worker fetches it over real HTTP.
     url = local_site.add("/news/bridge-cost", ARTICLE_HTML)
+    local_site.add("/council/accounts", AUDITOR_HTML)
     submitted = as_editor.post("/api/v1/articles/", {"url": url})
     assert submitted.status_code == 202
     status_url = submitted.json()["status_url"]
@@ -77,9 +84,17 @@ def test_article_goes_from_url_to_published_check(
         return Claim.objects.get(id=viral["id"]).gathering == Claim.Gathering.DONE
 
     wait_until(evidence_gathered, what="evidence", worker=celery_worker)
-    evidence = as_reviewer.get(f"/api/v1/claims/{viral['id']}/").json()["evidence"]
-    assert evidence[0]["source"] == report.json()["id"]
-    assert "212 million" in evidence[0]["passage"]
+    claim = as_reviewer.get(f"/api/v1/claims/{viral['id']}/").json()
+    run = claim["gathering_runs"][0]
+    assert (run["state"], run["providers_done"], run["providers_total"]) == ("done", 2, 2)
+    evidence = {item["provider"]: item for item in claim["evidence"]}
+    assert evidence["archive"]["source"] == report.json()["id"]
+    assert "212 million" in evidence["archive"]["passage"]
+    cited = evidence["links"]  # the page the article links to, fetched by the worker
+    assert cited["source_url"] == local_site.base_url + "/council/accounts"
+    assert (cited["publisher"], cited["stance"]) == ("Riverton Auditor", "mixed")
+    assert not cited["interested_party"]  # the bridge is in Riverton; the auditor is no party
+    assert sorted(item["rank"] for item in claim["evidence"]) == [1, 2]
 
     draft = as_reviewer.post(
         "/api/v1/reviews/",

@@ -1,0 +1,190 @@
+"""Evidence gathering speed, as ratios to baselines measured in the same run.
+
+1. Wall time to gather evidence for one claim whose article cites 10 sources, each on its
+   own host and each answering after 300 ms, through a real Celery worker process (from
+   accepting the claim to the run being done), against the slowest single source fetched
+   alone. Parallel gathering should be close to 1×; fetching one after the other, 10×.
+2. Archive search latency at 100,000 stored articles, against the same search at 1,000.
+
+Runs on a throw-away SQLite database (or the empty database in BENCH_DATABASE_URL), the
+filesystem broker and local HTTP servers on 127.0.0.1–127.0.0.10; nothing leaves the machine.
+
+    .venv/bin/python bench/gathering.py [--articles 100000]
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+WORK = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
+HOSTS = [f"127.0.0.{number}" for number in range(1, 11)]
+DELAY = 0.3
+os.environ.update(
+    SECRET_KEY="bench-only-" + "x" * 40,
+    # BENCH_DATABASE_URL runs it on an empty PostgreSQL database of your choosing instead.
+    DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}"),
+    BROKER_DIR=str(WORK / "broker"),
+    FETCH_ALLOWED_HOSTS=",".join(HOSTS),
+    EVIDENCE_PROVIDERS="archive,links",
+    LOG_LEVEL="WARNING",
+)
+os.environ.pop("REDIS_URL", None)
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from claims.fetching import fetch  # noqa: E402
+from claims.models import Article, Claim, GatheringRun  # noqa: E402
+from claims.pages import content_hash  # noqa: E402
+from claims.services import gathering_start  # noqa: E402
+from claims.services.evidence import EVIDENCE_PER_PROVIDER  # noqa: E402
+from claims.sources.archive import search_archive  # noqa: E402
+
+CLAIM = "The Harbour Street bridge in Riverton cost taxpayers 400 million dollars."
+SOURCE = (
+    "<html lang='en'><head><title>Source {n}</title>"
+    "<meta property='og:site_name' content='Outlet {n}'></head><body><article>"
+    "<h1>Bridge accounts, source {n}</h1><p>The City of Riverton says the Harbour Street "
+    "bridge cost 212 million dollars, not 400 million dollars as a viral post claims.</p>"
+    "<p>Source {n} reviewed the council's published accounts for 2022 to 2026.</p>"
+    "</article></body></html>"
+)
+
+
+def serve(host: str, number: int) -> str:
+    body = SOURCE.format(n=number).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(DELAY)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer((host, 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://{host}:{server.server_port}/story"
+
+
+def accepted_claim(links: list[str], number: int) -> Claim:
+    """A claim whose article cites `links`, made new for this round so that none of them
+    is stored yet and every one is fetched."""
+    text = f"{CLAIM} (case {number})"
+    article = Article.objects.create(
+        text=text, content_hash=content_hash(text), status=Article.Status.EXTRACTED,
+        links=[{"url": f"{url}?case={number}", "text": "bridge accounts"} for url in links],
+    )  # fmt: skip
+    return Claim.objects.create(
+        article=article, text=CLAIM, status=Claim.Status.ACCEPTED, accepted_at=timezone.now()
+    )
+
+
+def gather_seconds(claim: Claim) -> float:
+    """From starting the run (its jobs go to the worker) to the run being done."""
+    started = time.monotonic()
+    run = gathering_start(claim=claim)
+    while GatheringRun.objects.get(id=run.id).state == GatheringRun.State.RUNNING:
+        time.sleep(0.01)
+        if time.monotonic() - started > 60:
+            raise SystemExit("The worker did not finish the run in 60 s.")
+    return time.monotonic() - started
+
+
+def bench_gathering(urls: list[str], rounds: int) -> None:
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "--quiet", "-A", "factcheck", "worker",
+         "--loglevel", "WARNING", "--concurrency", "2", "--without-heartbeat"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        gather_seconds(accepted_claim(urls[:1], 0))  # the worker is up and warm
+        single = min(_timed(lambda url=url: fetch(url)) for url in urls for _ in range(2))
+        one = [gather_seconds(accepted_claim(urls[:1], 100 + r)) for r in range(rounds)]
+        ten = [gather_seconds(accepted_claim(urls, 200 + r)) for r in range(rounds)]
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    last = Claim.objects.latest("id")
+    kept = last.evidence.filter(provider="links").count()
+    assert kept == EVIDENCE_PER_PROVIDER, f"only {kept} pieces of evidence"
+    print(f"slowest single source fetched alone: {single * 1000:.0f} ms")
+    print(f"gathering from 1 source (worker, median of {rounds}): {statistics.median(one):.2f} s")
+    print(f"gathering from 10 sources (worker, median of {rounds}): {statistics.median(ten):.2f} s")
+    print(f"  ratio to the slowest single source: {statistics.median(ten) / single:.2f}×")
+    overhead = statistics.median(ten) / statistics.median(one)
+    print(f"  ratio to gathering from 1 source:   {overhead:.2f}×")
+
+
+def _timed(action: Any) -> float:
+    started = time.monotonic()
+    action()
+    return time.monotonic() - started
+
+
+TERMS = ["harbour", "street", "bridge", "cost", "taxpayers", "400", "million", "dollars"]
+
+
+def search() -> None:
+    search_archive(TERMS, exclude_article_id=0, limit=20)
+
+
+def bench_search(total: int) -> None:
+    words = [f"w{index:05d}" for index in range(20000)]
+    common = "bridge council budget steel river accounts city harbour street million".split()
+    rng = random.Random(5)
+    timings = {}
+    stored = Article.objects.count()
+    for size in (1000, total):
+        batch = []
+        for number in range(stored, size):
+            text = " ".join(
+                rng.choice(words if rng.random() < 0.995 else common) for _ in range(80)
+            )
+            batch.append(Article(text=text, content_hash=f"{number:064d}", status="extracted"))
+            if len(batch) == 5000:
+                Article.objects.bulk_create(batch)
+                batch = []
+        Article.objects.bulk_create(batch)
+        stored = size
+        search()  # warm the cache
+        timings[size] = statistics.median(_timed(search) for _ in range(20))
+        print(f"archive search at {size:,} articles: {timings[size] * 1000:.1f} ms (median of 20)")
+    print(f"  ratio {total:,} / 1,000 articles: {timings[total] / timings[1000]:.1f}×")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    options = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    User.objects.get_or_create(username="bench")
+    urls = [serve(host, number) for number, host in enumerate(HOSTS, start=1)]
+    bench_gathering(urls, options.rounds)
+    bench_search(options.articles)
+
+
+if __name__ == "__main__":
+    main()
