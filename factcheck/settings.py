@@ -225,6 +225,9 @@ FETCH_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck)"
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")
 PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)
 
+# Requests a minute one address may make to the public API (checks, ClaimReview).
+PUBLIC_API_RATE = env_str("PUBLIC_API_RATE", "600/minute")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

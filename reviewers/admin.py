@@ -14,7 +14,7 @@ from claims.models import Claim
 from factcheck.auth import acting_user
 
 from . import services
-from .models import PublishedCheck, Rating, Review, ReviewEvent
+from .models import PublishedCheck, Rating, Review, ReviewEvent, Tag
 
 Step = Callable[[Review, User], object]
 
@@ -22,7 +22,7 @@ Step = Callable[[Review, User], object]
 class ReviewForm(forms.ModelForm[Review]):
     class Meta:
         model = Review
-        fields = ["claim", "rating", "headline", "justification"]
+        fields = ["claim", "rating", "headline", "justification", "tags"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +62,7 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
         if obj is None:
             return []
         if obj.state != Review.State.DRAFTING or obj.author_id != request.user.pk:
-            return ["claim", "rating", "headline", "justification", "state", "author"]
+            return ["claim", "rating", "headline", "justification", "tags", "state", "author"]
         return ["claim", "state", "author"]
 
     def save_model(self, request: HttpRequest, obj: Review, form: Any, change: bool) -> None:
@@ -72,6 +72,7 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
             rating=form.cleaned_data.get("rating"),
             headline=form.cleaned_data.get("headline", ""),
             justification=form.cleaned_data.get("justification", ""),
+            tags=form.cleaned_data.get("tags"),
         )
         obj.pk = review.pk
 
@@ -109,10 +110,16 @@ class RatingAdmin(admin.ModelAdmin[Rating]):
     list_display = ["label", "value", "scored", "description"]
 
 
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin[Tag]):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(PublishedCheck)
 class PublishedCheckAdmin(admin.ModelAdmin[PublishedCheck]):
-    list_display = ["headline", "rating_label", "version", "is_current", "modified_at"]
-    list_filter = ["is_current", "rating_label"]
+    list_display = ["headline", "rating_label", "version", "change", "is_current", "modified_at"]
+    list_filter = ["is_current", "change", "rating_label"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

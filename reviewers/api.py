@@ -1,8 +1,7 @@
-"""The review API (authenticated) and the public API of published checks."""
+"""The review API, for reviewers with a token or a session (the public API: public_api.py)."""
 
 from django.shortcuts import get_object_or_404
-from rest_framework import generics, serializers, status
-from rest_framework.permissions import AllowAny
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -86,6 +85,41 @@ class ReviewPublishApi(APIView):
         return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
 
 
+class ReviewCorrectInput(serializers.Serializer[None]):
+    note = serializers.CharField(help_text="What the correction changes, shown to the public.")
+    rating = serializers.SlugRelatedField(
+        slug_field="label", queryset=Rating.objects.all(), required=False
+    )
+    headline = serializers.CharField(max_length=300, required=False)
+    justification = serializers.CharField(required=False)
+
+
+class ReviewCorrectApi(APIView):
+    def post(self, request: Request, review_id: int) -> Response:
+        given = ReviewCorrectInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        check = services.review_correct(
+            review=_review(review_id), corrector=acting_user(request.user), **given.validated_data
+        )
+        return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewRetractInput(serializers.Serializer[None]):
+    reason = serializers.CharField(help_text="Why the check is withdrawn, shown to the public.")
+
+
+class ReviewRetractApi(APIView):
+    def post(self, request: Request, review_id: int) -> Response:
+        given = ReviewRetractInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        check = services.review_retract(
+            review=_review(review_id),
+            retractor=acting_user(request.user),
+            reason=given.validated_data["reason"],
+        )
+        return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
+
+
 def _review(review_id: int) -> Review:
     return get_object_or_404(Review, id=review_id)
 
@@ -103,22 +137,4 @@ class CheckOutput(serializers.ModelSerializer[PublishedCheck]):
 
 class CheckDetailOutput(CheckOutput):
     class Meta(CheckOutput.Meta):
-        fields = [*CheckOutput.Meta.fields, "justification", "claim_review"]
-
-
-class CheckListApi(generics.ListAPIView[PublishedCheck]):
-    """Published checks, newest first. Public."""
-
-    permission_classes = [AllowAny]
-    serializer_class = CheckOutput
-    queryset = PublishedCheck.objects.current()
-
-
-class CheckDetailApi(generics.RetrieveAPIView[PublishedCheck]):
-    """One published check, with its ClaimReview JSON-LD. Public."""
-
-    permission_classes = [AllowAny]
-    serializer_class = CheckDetailOutput
-    queryset = PublishedCheck.objects.current()
-    lookup_field = "review_id"
-    lookup_url_kwarg = "check_id"
+        fields = [*CheckOutput.Meta.fields, "change", "note", "justification", "claim_review"]
