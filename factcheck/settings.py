@@ -210,6 +210,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 60.0},
     "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
+    "requeue-webhook-deliveries": {
+        "task": "reviewers.tasks.requeue_webhook_deliveries",
+        "schedule": 60.0,
+    },
 }
 
 # Outbound HTTP (claims/fetching.py). FETCH_ALLOWED_HOSTS lets tests and

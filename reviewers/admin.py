@@ -10,11 +10,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from claims.fetching import FetchError, check_url
 from claims.models import Claim
 from factcheck.auth import acting_user
 
 from . import services
-from .models import PublishedCheck, Rating, Review, ReviewEvent, Tag
+from .models import (
+    PublishedCheck,
+    Rating,
+    Review,
+    ReviewEvent,
+    Tag,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from .webhooks import webhook_subscribe
 
 Step = Callable[[Review, User], object]
 
@@ -120,6 +130,78 @@ class TagAdmin(admin.ModelAdmin[Tag]):
 class PublishedCheckAdmin(admin.ModelAdmin[PublishedCheck]):
     list_display = ["headline", "rating_label", "version", "change", "is_current", "modified_at"]
     list_filter = ["is_current", "change", "rating_label"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class WebhookSubscriptionForm(forms.ModelForm[WebhookSubscription]):
+    url = forms.URLField(max_length=2000, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookSubscription.Event.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["url", "secret", "events", "active"]
+        widgets = {"secret": forms.PasswordInput(render_value=True)}
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except FetchError as error:
+            raise forms.ValidationError(str(error)) from None
+        return url
+
+
+class WebhookDeliveryInline(admin.TabularInline[WebhookDelivery, WebhookSubscription]):
+    model = WebhookDelivery
+    readonly_fields = ("created_at", "event", "version", "status", "attempts", "response_status")
+    fields = readonly_fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
+    form = WebhookSubscriptionForm
+    list_display = ["url", "events", "active", "created_at"]
+
+    def get_inlines(
+        self, request: HttpRequest, obj: WebhookSubscription | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
+        return [WebhookDeliveryInline] if obj else []  # a new subscription has no deliveries
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool
+    ) -> None:
+        """New subscriptions go through the service, which applies the fetching rules."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        subscription = webhook_subscribe(
+            url=data["url"], secret=data["secret"], events=data["events"]
+        )
+        obj.pk = subscription.pk
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
+    """The delivery log: what was sent where, and how it went."""
+
+    list_display = ["created_at", "event", "subscription", "status", "attempts", "response_status"]
+    list_filter = ["status", "event"]
+    list_select_related = ["subscription"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

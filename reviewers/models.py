@@ -185,3 +185,65 @@ class PublishedCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.headline} (v{self.version})"
+
+
+class WebhookSubscription(models.Model):
+    """A partner's URL that is told, signed with its secret, when checks change."""
+
+    class Event(models.TextChoices):
+        PUBLISHED = "check.published"
+        CORRECTED = "check.corrected"
+        RETRACTED = "check.retracted"
+
+    url = models.URLField(max_length=2000)
+    secret = models.CharField(max_length=200, help_text="Shared secret for the HMAC signature.")
+    events = models.JSONField(default=list, help_text="Which of check.published, …")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event sent (or being sent) to one subscription: the delivery log."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DELIVERED = "delivered"
+        FAILED = "failed"
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    version = models.ForeignKey(PublishedCheck, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.CharField(max_length=32, choices=WebhookSubscription.Event.choices)
+    body = models.TextField(help_text="The JSON sent, exactly as signed.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(help_text="When it is due (again), while pending.")
+    response_status = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            # One delivery per version and subscription, however often it is enqueued.
+            models.UniqueConstraint(
+                fields=["subscription", "version"], name="delivery_unique_per_version"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="delivered") | Q(delivered_at__isnull=False),
+                name="delivery_delivered_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.subscription}"

@@ -17,6 +17,7 @@ from claims.models import Claim
 
 from .models import PublishedCheck, Rating, Review, ReviewEvent, Tag
 from .publishing import claim_review, frozen_evidence
+from .webhooks import deliveries_create
 
 State = Review.State
 
@@ -139,7 +140,7 @@ def _freeze_version(
     assert review.rating is not None
     claim, article = review.claim, review.claim.article
     retracted = change == PublishedCheck.Change.RETRACTED
-    return PublishedCheck.objects.create(
+    check = PublishedCheck.objects.create(
         review=review,
         version=version,
         change=change,
@@ -160,6 +161,8 @@ def _freeze_version(
         if retracted
         else claim_review(review, published_at=published_at, modified_at=now),
     )
+    deliveries_create(check=check)
+    return check
 
 
 def _transition(
