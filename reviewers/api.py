@@ -1,6 +1,9 @@
 """The review API, for reviewers with a token or a session (the public API: public_api.py)."""
 
+from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +14,7 @@ from factcheck.auth import acting_user
 
 from . import services
 from .models import PublishedCheck, Rating, Review, ReviewEvent
+from .public_api import MAX_ID
 
 
 class ReviewEventOutput(serializers.ModelSerializer[ReviewEvent]):
@@ -34,6 +38,22 @@ class ReviewOutput(serializers.ModelSerializer[Review]):
         ]  # fmt: skip
 
 
+class CheckOutput(serializers.ModelSerializer[PublishedCheck]):
+    id = serializers.IntegerField(source="review_id")
+
+    class Meta:
+        model = PublishedCheck
+        fields = [
+            "id", "version", "claim_text", "claimant", "rating_label", "rating_value",
+            "headline", "appearance_url", "published_at", "modified_at",
+        ]  # fmt: skip
+
+
+class CheckDetailOutput(CheckOutput):
+    class Meta(CheckOutput.Meta):
+        fields = [*CheckOutput.Meta.fields, "change", "note", "justification", "claim_review"]
+
+
 class ReviewDraftInput(serializers.Serializer[None]):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     rating = serializers.SlugRelatedField(
@@ -44,6 +64,7 @@ class ReviewDraftInput(serializers.Serializer[None]):
 
 
 class ReviewDraftApi(APIView):
+    @extend_schema(request=ReviewDraftInput, responses={201: ReviewOutput})
     def post(self, request: Request) -> Response:
         given = ReviewDraftInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -58,18 +79,21 @@ class ReviewDraftApi(APIView):
 
 
 class ReviewDetailApi(APIView):
+    @extend_schema(responses=ReviewOutput)
     def get(self, request: Request, review_id: int) -> Response:
-        review = get_object_or_404(Review.objects.prefetch_related("events__actor"), id=review_id)
+        review = _review(review_id, Review.objects.prefetch_related("events__actor"))
         return Response(ReviewOutput(review).data)
 
 
 class ReviewSubmitApi(APIView):
+    @extend_schema(request=None, responses=ReviewOutput)
     def post(self, request: Request, review_id: int) -> Response:
         review = services.review_submit(review=_review(review_id), actor=acting_user(request.user))
         return Response(ReviewOutput(review).data)
 
 
 class ReviewApproveApi(APIView):
+    @extend_schema(request=None, responses=ReviewOutput)
     def post(self, request: Request, review_id: int) -> Response:
         review = services.review_approve(
             review=_review(review_id), approver=acting_user(request.user)
@@ -78,6 +102,7 @@ class ReviewApproveApi(APIView):
 
 
 class ReviewPublishApi(APIView):
+    @extend_schema(request=None, responses={201: CheckDetailOutput})
     def post(self, request: Request, review_id: int) -> Response:
         check = services.review_publish(
             review=_review(review_id), publisher=acting_user(request.user)
@@ -95,6 +120,7 @@ class ReviewCorrectInput(serializers.Serializer[None]):
 
 
 class ReviewCorrectApi(APIView):
+    @extend_schema(request=ReviewCorrectInput, responses={201: CheckDetailOutput})
     def post(self, request: Request, review_id: int) -> Response:
         given = ReviewCorrectInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -109,6 +135,7 @@ class ReviewRetractInput(serializers.Serializer[None]):
 
 
 class ReviewRetractApi(APIView):
+    @extend_schema(request=ReviewRetractInput, responses={201: CheckDetailOutput})
     def post(self, request: Request, review_id: int) -> Response:
         given = ReviewRetractInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -120,21 +147,7 @@ class ReviewRetractApi(APIView):
         return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
 
 
-def _review(review_id: int) -> Review:
-    return get_object_or_404(Review, id=review_id)
-
-
-class CheckOutput(serializers.ModelSerializer[PublishedCheck]):
-    id = serializers.IntegerField(source="review_id")
-
-    class Meta:
-        model = PublishedCheck
-        fields = [
-            "id", "version", "claim_text", "claimant", "rating_label", "rating_value",
-            "headline", "appearance_url", "published_at", "modified_at",
-        ]  # fmt: skip
-
-
-class CheckDetailOutput(CheckOutput):
-    class Meta(CheckOutput.Meta):
-        fields = [*CheckOutput.Meta.fields, "change", "note", "justification", "claim_review"]
+def _review(review_id: int, reviews: QuerySet[Review] | None = None) -> Review:
+    if review_id > MAX_ID:  # the URL accepts any digits; the database would overflow
+        raise Http404("No review has this id.")
+    return get_object_or_404(reviews if reviews is not None else Review.objects, id=review_id)

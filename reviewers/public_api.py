@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.renderers import JSONRenderer
@@ -27,6 +29,7 @@ LIST_FIELDS = [
     "review_id", "version", "change", "claim_text", "claimant", "rating_label", "rating_value",
     "headline", "appearance_url", "language", "tags", "published_at", "modified_at",
 ]  # fmt: skip
+MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
 DETAIL_FIELDS = [*LIST_FIELDS, "note", "justification", "evidence", "claim_review"]
 
 
@@ -53,6 +56,51 @@ class CheckFilters(serializers.Serializer[None]):
     language = serializers.CharField(required=False, help_text="The article's language code.")
     tag = serializers.SlugField(required=False)
     q = serializers.CharField(required=False, help_text="Words in the claim or the verdict.")
+    cursor = serializers.CharField(required=False, help_text="From `next` or `previous`.")
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
+
+
+class PublicCheckOutput(serializers.Serializer[None]):
+    """How a check is listed (the API writes dictionaries; this documents them)."""
+
+    id = serializers.IntegerField(help_text="The check's id: stays the same across versions.")
+    version = serializers.IntegerField()
+    change = serializers.ChoiceField(choices=PublishedCheck.Change.choices)
+    claim_text = serializers.CharField()
+    claimant = serializers.CharField(allow_blank=True)
+    rating_label = serializers.CharField()
+    rating_value = serializers.IntegerField()
+    headline = serializers.CharField()
+    appearance_url = serializers.CharField(allow_blank=True)
+    language = serializers.CharField(allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField())
+    published_at = serializers.DateTimeField()
+    modified_at = serializers.DateTimeField()
+
+
+class VersionOutput(serializers.Serializer[None]):
+    version = serializers.IntegerField()
+    change = serializers.ChoiceField(choices=PublishedCheck.Change.choices)
+    note = serializers.CharField(allow_blank=True)
+    modified_at = serializers.DateTimeField()
+
+
+class PublicCheckDetailOutput(PublicCheckOutput):
+    note = serializers.CharField(allow_blank=True, help_text="What a correction changed.")
+    justification = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.DictField())
+    claim_review = serializers.DictField(help_text="schema.org ClaimReview; {} once retracted.")
+    history = VersionOutput(many=True)
+
+
+class CheckPageOutput(serializers.Serializer[None]):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PublicCheckOutput(many=True)
+
+
+NOT_MODIFIED = OpenApiResponse(description="Not modified (conditional GET).")
+ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A message saying what went wrong.")
 
 
 class CheckPagination(CursorPagination):
@@ -72,6 +120,11 @@ class PublicApi(APIView):
 class CheckListApi(PublicApi):
     """Published checks that stand, most recently changed first, filtered and cursor-paged."""
 
+    @extend_schema(
+        operation_id="checks_list",
+        parameters=[CheckFilters],
+        responses={200: CheckPageOutput, 304: NOT_MODIFIED, 400: ERROR, 404: ERROR, 429: ERROR},
+    )
     def get(self, request: Request) -> HttpResponseBase:
         filters = CheckFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -96,6 +149,17 @@ class CheckDetailApi(PublicApi):
 
     renderer_classes = [JSONRenderer, JSONLDRenderer]
 
+    @extend_schema(
+        operation_id="checks_retrieve",
+        responses={
+            (200, "application/json"): PublicCheckDetailOutput,
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            304: NOT_MODIFIED,
+            404: ERROR,
+            410: ERROR,
+            429: ERROR,
+        },
+    )
     def get(self, request: Request, check_id: int) -> HttpResponseBase:
         row = current_version(check_id)
         etag = f'"check-{check_id}-{row["version"]}"'
@@ -115,6 +179,10 @@ class ClaimReviewApi(PublicApi):
 
     renderer_classes = [JSONLDRenderer, JSONRenderer]
 
+    @extend_schema(
+        operation_id="checks_claim_review",
+        responses={200: OpenApiTypes.OBJECT, 304: NOT_MODIFIED, 404: ERROR, 410: ERROR, 429: ERROR},
+    )
     def get(self, request: Request, check_id: int) -> HttpResponseBase:
         row = current_version(check_id)
         etag = f'"claim-review-{check_id}-{row["version"]}"'
@@ -126,6 +194,8 @@ class ClaimReviewApi(PublicApi):
 
 def current_version(check_id: int) -> dict[str, Any]:
     """Return the current version of a check as a dictionary, or raise Http404."""
+    if check_id > MAX_ID:  # the URL accepts any digits; the database would overflow
+        raise Http404("No published check has this id.")
     rows = PublishedCheck.objects.current().filter(review_id=check_id)
     row: dict[str, Any] | None = rows.values(*DETAIL_FIELDS).first()
     if row is None:
