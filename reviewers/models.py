@@ -180,7 +180,13 @@ class PublishedCheck(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["is_current", "-modified_at", "-id"], name="check_current_idx"),
+            # The public list, newest first, read in index order with no sort; the
+            # condition is the public queryset's own filter, so every database uses it.
+            models.Index(
+                fields=["-modified_at", "-id"],
+                condition=Q(is_current=True) & ~Q(change="retracted"),
+                name="check_public_idx",
+            ),
         ]
 
     def __str__(self) -> str:
