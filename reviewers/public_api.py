@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.views import APIView
 
 from .models import PublishedCheck
@@ -29,6 +30,7 @@ LIST_FIELDS = [
     "review_id", "version", "change", "claim_text", "claimant", "rating_label", "rating_value",
     "headline", "appearance_url", "language", "tags", "published_at", "modified_at",
 ]  # fmt: skip
+COMPACT = {"separators": (",", ":"), "ensure_ascii": False}  # as DRF's JSONRenderer writes
 MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
 DETAIL_FIELDS = [*LIST_FIELDS, "note", "justification", "evidence", "claim_review"]
 
@@ -136,7 +138,14 @@ class CheckListApi(PublicApi):
         rows = _filtered(filtered).values(*LIST_FIELDS)
         paginator = CheckPagination()
         page = paginator.paginate_queryset(rows, request, view=self) or []
-        response = paginator.get_paginated_response([public_check(row) for row in page])
+        body = {
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": [public_check(row) for row in page],
+        }
+        # Straight to JSON: this view only ever answers JSON, so DRF's rendering step
+        # (a template response and a renderer) would add time and nothing else.
+        response = JsonResponse(body, encoder=DRFJSONEncoder, json_dumps_params=COMPACT)
         return _with_validators(response, etag, last_modified)
 
 
