@@ -9,10 +9,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+from django.utils.timezone import is_aware
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -272,7 +275,17 @@ def _newest_version() -> tuple[int, datetime] | None:
     Versions are only ever added, and every change (publication, correction,
     retraction) adds one, so this pair changes whenever anything public does.
     """
-    return PublishedCheck.objects.order_by("-id").values_list("id", "modified_at").first()
+    # Hand-written: on the hottest path, compiling this query in the ORM took ten times
+    # as long as running it.
+    table = connection.ops.quote_name(PublishedCheck._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, modified_at FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    modified_at = row[1] if isinstance(row[1], datetime) else parse_datetime(row[1])
+    assert modified_at is not None
+    return row[0], modified_at if is_aware(modified_at) else modified_at.replace(tzinfo=UTC)
 
 
 def _not_modified(
