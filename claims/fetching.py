@@ -319,3 +319,25 @@ def _decoded_to_the_end(response: requests.Response) -> bool:
     decoder = getattr(response.raw, "_decoder", None)
     decoders = getattr(decoder, "_decoders", [decoder])
     return all(getattr(getattr(d, "_obj", None), "eof", True) for d in decoders)
+
+
+def post(url: str, *, body: bytes, headers: Mapping[str, str]) -> int:
+    """POST to a public http(s) URL under the same address rules as `fetch`; return the status.
+
+    Redirects are not followed (a 3xx comes back as it is), and the answer's body is not read.
+    """
+    deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS * 2
+    check_url(url)
+    with _session_for(url) as session, _cut_at(deadline):
+        try:
+            response: requests.Response = session.post(url, data=body, headers=headers, stream=True)
+        except InvalidIPAddress:
+            raise FetchError("The host resolves to an address that may not be fetched.") from None
+        except requests.Timeout:
+            raise FetchError("The server did not answer in time.", transient=True) from None
+        except requests.ConnectionError:
+            raise FetchError("Could not connect to the server.", transient=True) from None
+        except requests.RequestException as error:
+            raise FetchError(f"Malformed URL: {error.__class__.__name__}.") from None
+        with response:
+            return response.status_code

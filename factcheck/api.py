@@ -3,6 +3,8 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,3 +18,10 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
     if isinstance(http_status, int):
         return Response({"detail": str(error)}, status=http_status)
     return drf_exception_handler(error, context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer unknown API paths in JSON, as the API answers everything else; pages in HTML."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

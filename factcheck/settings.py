@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "factcheck",
     "claims",
     "reviewers",
@@ -191,6 +193,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "factcheck.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "factcheck API",
+    "DESCRIPTION": "Published fact checks (public) and the newsroom's workflow (token).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ReviewStateEnum": "reviewers.models.Review.State"},
 }
 
 # Celery. The database holds the state of all work, so task results are not kept.
@@ -217,6 +230,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 60.0},
     "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
+    "requeue-webhook-deliveries": {
+        "task": "reviewers.tasks.requeue_webhook_deliveries",
+        "schedule": 60.0,
+    },
 }
 
 # Outbound HTTP (claims/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
@@ -241,6 +258,9 @@ EVIDENCE_PROVIDERS = env_list("EVIDENCE_PROVIDERS")
 # The organisation that publishes checks, as named in ClaimReview JSON-LD.
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")
 PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)
+
+# Requests a minute one address may make to the public API (checks, ClaimReview).
+PUBLIC_API_RATE = env_str("PUBLIC_API_RATE", "600/minute")
 
 LOGGING = {
     "version": 1,

@@ -10,11 +10,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from claims.fetching import FetchError, check_url
 from claims.models import Claim
 from factcheck.auth import acting_user
 
 from . import services
-from .models import PublishedCheck, Rating, Review, ReviewEvent
+from .models import (
+    PublishedCheck,
+    Rating,
+    Review,
+    ReviewEvent,
+    Tag,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from .webhooks import webhook_subscribe
 
 Step = Callable[[Review, User], object]
 
@@ -22,7 +32,7 @@ Step = Callable[[Review, User], object]
 class ReviewForm(forms.ModelForm[Review]):
     class Meta:
         model = Review
-        fields = ["claim", "rating", "headline", "justification"]
+        fields = ["claim", "rating", "headline", "justification", "tags"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,7 +72,7 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
         if obj is None:
             return []
         if obj.state != Review.State.DRAFTING or obj.author_id != request.user.pk:
-            return ["claim", "rating", "headline", "justification", "state", "author"]
+            return ["claim", "rating", "headline", "justification", "tags", "state", "author"]
         return ["claim", "state", "author"]
 
     def save_model(self, request: HttpRequest, obj: Review, form: Any, change: bool) -> None:
@@ -72,6 +82,7 @@ class ReviewAdmin(admin.ModelAdmin[Review]):
             rating=form.cleaned_data.get("rating"),
             headline=form.cleaned_data.get("headline", ""),
             justification=form.cleaned_data.get("justification", ""),
+            tags=form.cleaned_data.get("tags"),
         )
         obj.pk = review.pk
 
@@ -109,10 +120,88 @@ class RatingAdmin(admin.ModelAdmin[Rating]):
     list_display = ["label", "value", "scored", "description"]
 
 
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin[Tag]):
+    list_display = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(PublishedCheck)
 class PublishedCheckAdmin(admin.ModelAdmin[PublishedCheck]):
-    list_display = ["headline", "rating_label", "version", "is_current", "modified_at"]
-    list_filter = ["is_current", "rating_label"]
+    list_display = ["headline", "rating_label", "version", "change", "is_current", "modified_at"]
+    list_filter = ["is_current", "change", "rating_label"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class WebhookSubscriptionForm(forms.ModelForm[WebhookSubscription]):
+    url = forms.URLField(max_length=2000, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookSubscription.Event.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["url", "secret", "events", "active"]
+        widgets = {"secret": forms.PasswordInput(render_value=True)}
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        try:
+            check_url(url)
+        except FetchError as error:
+            raise forms.ValidationError(str(error)) from None
+        return url
+
+
+class WebhookDeliveryInline(admin.TabularInline[WebhookDelivery, WebhookSubscription]):
+    model = WebhookDelivery
+    readonly_fields = ("created_at", "event", "version", "status", "attempts", "response_status")
+    fields = readonly_fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
+    form = WebhookSubscriptionForm
+    list_display = ["url", "events", "active", "created_at"]
+
+    def get_inlines(
+        self, request: HttpRequest, obj: WebhookSubscription | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
+        return [WebhookDeliveryInline] if obj else []  # a new subscription has no deliveries
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool
+    ) -> None:
+        """New subscriptions go through the service, which applies the fetching rules."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        subscription = webhook_subscribe(
+            url=data["url"], secret=data["secret"], events=data["events"]
+        )
+        obj.pk = subscription.pk
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
+    """The delivery log: what was sent where, and how it went."""
+
+    list_display = ["created_at", "event", "subscription", "status", "attempts", "response_status"]
+    list_filter = ["status", "event"]
+    list_select_related = ["subscription"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -1,16 +1,40 @@
 """What the public sees of a check: the frozen version and its schema.org ClaimReview."""
 
+import json
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Prefetch
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.models import Claim, Evidence, Snapshot
 
 from .models import Rating, Review
 
 
 def check_url(review: Review) -> str:
-    return f"{settings.SITE_URL}/api/v1/checks/{review.pk}/"
+    """Return the public page of a check: the ClaimReview's `url`."""
+    return f"{settings.SITE_URL}/checks/{review.pk}/"
+
+
+def frozen_evidence(claim: Claim) -> list[dict[str, Any]]:
+    """Return the claim's evidence as it is published: each source, its passage and stance,
+    and the id of the archived copy (the latest snapshot) where one was kept."""
+    latest_snapshots = Snapshot.objects.order_by("-fetched_at").only("id", "article_id")
+    rows = Evidence.objects.filter(claim=claim).select_related("source")
+    rows = rows.prefetch_related(Prefetch("source__snapshots", queryset=latest_snapshots))
+    return [
+        {
+            "title": row.source.title,
+            "url": row.source.canonical_url or row.source.url,
+            "passage": row.passage,
+            "stance": row.get_stance_display(),
+            "retrieved_at": row.retrieved_at.isoformat(),
+            "snapshot": next((s.id for s in row.source.snapshots.all()), None),
+        }
+        for row in rows.order_by("rank")
+    ]
 
 
 def claim_review(
@@ -58,3 +82,20 @@ def review_rating(rating: Rating) -> dict[str, Any]:
             ratingValue=rating.value, bestRating=bounds["best"], worstRating=bounds["worst"]
         )
     return document
+
+
+# Inside <script>, JSON must not contain "</script>" or "<!--" (they end or change the
+# script's parsing), and U+2028/U+2029 end lines in older JavaScript: escape them all.
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def json_ld_script(document: dict[str, Any]) -> SafeString:
+    """Return a <script type="application/ld+json"> element that text inside cannot leave."""
+    data = json.dumps(document, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308

@@ -5,6 +5,7 @@ checks the state it starts from, saves only the fields it changes, and writes an
 event, all in one transaction.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -14,8 +15,9 @@ from django.utils import timezone
 
 from claims.models import Claim
 
-from .models import PublishedCheck, Rating, Review, ReviewEvent
-from .publishing import claim_review
+from .models import PublishedCheck, Rating, Review, ReviewEvent, Tag
+from .publishing import claim_review, frozen_evidence
+from .webhooks import deliveries_create
 
 State = Review.State
 
@@ -32,7 +34,13 @@ class FourEyesViolation(PermissionDenied):
 
 @transaction.atomic
 def review_draft(
-    *, claim: Claim, author: User, rating: Rating | None, headline: str, justification: str
+    *,
+    claim: Claim,
+    author: User,
+    rating: Rating | None,
+    headline: str,
+    justification: str,
+    tags: Iterable[Tag] | None = None,
 ) -> Review:
     """Start or update the draft verdict on an accepted claim."""
     _require_perm(author, "reviewers.change_review")
@@ -47,6 +55,8 @@ def review_draft(
         )
         review.full_clean()
         review.save()
+        if tags is not None:
+            review.tags.set(tags)
         _audit(review, author, from_state="", reason="Draft started.")
         return review
     if review.state != State.DRAFTING:
@@ -56,6 +66,8 @@ def review_draft(
     _apply(review, rating=rating, headline=headline.strip(), justification=justification.strip())
     review.full_clean()
     review.save(update_fields=["rating", "headline", "justification", "updated_at"])
+    if tags is not None:
+        review.tags.set(tags)
     return review
 
 
@@ -80,26 +92,77 @@ def review_publish(*, review: Review, publisher: User) -> PublishedCheck:
         return _freeze_version(review, version=1)
 
 
-def _freeze_version(review: Review, *, version: int) -> PublishedCheck:
+@transaction.atomic
+def review_correct(
+    *,
+    review: Review,
+    corrector: User,
+    note: str,
+    rating: Rating | None = None,
+    headline: str | None = None,
+    justification: str | None = None,
+) -> PublishedCheck:
+    """Correct a published check: freeze the next version, saying what changed (`note`)."""
+    _require_perm(corrector, "reviewers.publish_review")
+    if not note.strip():
+        raise ValidationError({"note": "Say what the correction changes."})
+    review = _transition(review, corrector, State.PUBLISHED, State.PUBLISHED, reason=note.strip())
+    changes = {"rating": rating, "headline": headline, "justification": justification}
+    changes = {field: value for field, value in changes.items() if value is not None}
+    _apply(review, **{f: v.strip() if isinstance(v, str) else v for f, v in changes.items()})
+    review.full_clean()
+    review.save(update_fields=[*changes, "updated_at"])
+    return _freeze_version(review, change=PublishedCheck.Change.CORRECTED, note=note.strip())
+
+
+@transaction.atomic
+def review_retract(*, review: Review, retractor: User, reason: str) -> PublishedCheck:
+    """Withdraw a published check: a last version that says why, without a ClaimReview."""
+    _require_perm(retractor, "reviewers.publish_review")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the check is retracted."})
+    review = _transition(review, retractor, State.PUBLISHED, State.RETRACTED, reason=reason.strip())
+    return _freeze_version(review, change=PublishedCheck.Change.RETRACTED, note=reason.strip())
+
+
+def _freeze_version(
+    review: Review,
+    *,
+    version: int | None = None,
+    change: str = PublishedCheck.Change.PUBLISHED,
+    note: str = "",
+) -> PublishedCheck:
     now = timezone.now()
-    first = review.versions.order_by("version").first()
-    published_at = first.published_at if first else now
+    previous = review.versions.filter(is_current=True).first()
+    published_at = previous.published_at if previous else now
+    version = version or (previous.version + 1 if previous else 1)
     review.versions.filter(is_current=True).update(is_current=False)
     assert review.rating is not None
-    return PublishedCheck.objects.create(
+    claim, article = review.claim, review.claim.article
+    retracted = change == PublishedCheck.Change.RETRACTED
+    check = PublishedCheck.objects.create(
         review=review,
         version=version,
+        change=change,
+        note=note,
         published_at=published_at,
         modified_at=now,
-        claim_text=review.claim.text,
-        claimant=review.claim.claimant,
-        appearance_url=review.claim.article.canonical_url or review.claim.article.url,
+        claim_text=claim.text,
+        claimant=claim.claimant,
+        appearance_url=article.canonical_url or article.url,
+        language=article.language,
+        tags=list(review.tags.values_list("slug", flat=True)),
+        evidence=frozen_evidence(claim),
         rating_label=review.rating.label,
         rating_value=review.rating.value,
         headline=review.headline,
         justification=review.justification,
-        claim_review=claim_review(review, published_at=published_at, modified_at=now),
+        claim_review={}
+        if retracted
+        else claim_review(review, published_at=published_at, modified_at=now),
     )
+    deliveries_create(check=check)
+    return check
 
 
 def _transition(

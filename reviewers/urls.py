@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, public_api
 
 urlpatterns = [
     path("reviews/", api.ReviewDraftApi.as_view(), name="api-review-draft"),
@@ -18,6 +18,21 @@ urlpatterns = [
         api.ReviewPublishApi.as_view(),
         name="api-review-publish",
     ),
-    path("checks/", api.CheckListApi.as_view(), name="api-check-list"),
-    path("checks/<int:check_id>/", api.CheckDetailApi.as_view(), name="api-check"),
+    path(
+        "reviews/<int:review_id>/correct/",
+        api.ReviewCorrectApi.as_view(),
+        name="api-review-correct",
+    ),
+    path(
+        "reviews/<int:review_id>/retract/",
+        api.ReviewRetractApi.as_view(),
+        name="api-review-retract",
+    ),
+    path("checks/", public_api.CheckListApi.as_view(), name="api-check-list"),
+    path("checks/<int:check_id>/", public_api.CheckDetailApi.as_view(), name="api-check"),
+    path(
+        "checks/<int:check_id>/claim-review/",
+        public_api.ClaimReviewApi.as_view(),
+        name="api-check-claim-review",
+    ),
 ]

@@ -35,6 +35,7 @@ def test_demo_publishes_a_check_and_can_run_again(tmp_path: Path) -> None:
     first = run_demo(tmp_path)
     assert "Published: “The Harbour Street bridge cost 212 million dollars" in first
     assert "/api/v1/checks/1/" in first
+    assert "/checks/1/  (feed: " in first
     for username in ("admin", "editor", "reviewer"):
         assert f"  {username}" in first and "password" in first and "API token" in first
     second = run_demo(tmp_path)

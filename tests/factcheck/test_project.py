@@ -13,7 +13,7 @@ from reviewers.models import Rating
 
 OSI_APPROVED = {
     "Apache-2.0", "BSD-2-Clause", "BSD-3-Clause", "LGPL-3.0-only", "MIT", "MPL-1.1",
-    "MPL-2.0", "PSF-2.0",
+    "MPL-2.0", "PSF-2.0", "W3C",
 }  # fmt: skip
 NOT_DEPENDENCIES = {"pip", "setuptools", "wheel", "factcheck"}
 

@@ -119,6 +119,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  API:    {base}/api/v1/checks/  and  {base}/api/v1/checks/{check.review_id}/"
         )
+        self.stdout.write(
+            f"  Page:   {base}/checks/{check.review_id}/  (feed: {base}/checks/feed.atom)"
+        )
+        self.stdout.write(f"  Docs:   {base}/api/v1/docs/")
         self.stdout.write(f"  Admin:  {base}/admin/\n")
         self.stdout.write("Demo users (passwords are new at every run):")
         for username, (user, password) in users.items():
