@@ -22,6 +22,7 @@ from ..pages import (
     normalise_text,
     read_pasted,
 )
+from ..segmentation import detect_language
 from .access import require_perm
 
 MAX_ATTEMPTS = 3
@@ -164,7 +165,7 @@ def _article_store(
     article.author = article.author or content.author
     article.publisher = article.publisher or content.publisher
     article.published_at = article.published_at or content.published_at
-    article.language = content.language
+    article.language = content.language or detect_language(content.text)
     article.links = [{"url": link.url, "text": link.text} for link in content.links]
     article.status = Article.Status.EXTRACTED
     article.failure_reason = ""

@@ -154,6 +154,7 @@ def test_pasted_seed_article_loses_navigation_byline_and_dateline(editor: User) 
         "Russia doesn’t claim monopoly in communication with Armenia, Azerbaijan - Foreign Ministry"
     )
     assert article.publisher == "TASS"
+    assert article.language == "en"  # detected: pasted text declares none
     assert article.text.startswith("Russia does not seek an exclusive right to communicate")
     assert "All news" not in article.text and "/TASS/" not in article.text
     assert article.text.count("Moscow-initiated trilateral agreements") == 1  # standfirst gone
