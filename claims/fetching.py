@@ -16,7 +16,7 @@ import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -101,15 +101,24 @@ def fetch(
 
 
 def fetch_many(
-    urls: Collection[str], *, workers: int = 10, per_host: int = 2
+    urls: Collection[str],
+    *,
+    workers: int = 10,
+    per_host: int = 2,
+    before_each: Callable[[str], None] | None = None,
 ) -> dict[str, FetchedPage | FetchError]:
     """Fetch several pages at once, each through `fetch`, at most `per_host` at a time
-    from any one host (politeness), and return each page or the error that stopped it."""
+    from any one host, and return each page or the error that stopped it.
+
+    `before_each(url)` runs just before each fetch (the caller's politeness across workers).
+    """
     hosts = {urlsplit(url).hostname or "" for url in urls}
     limits = {host: threading.BoundedSemaphore(per_host) for host in hosts}
 
     def one(url: str) -> FetchedPage | FetchError:
         with limits[urlsplit(url).hostname or ""]:
+            if before_each is not None:
+                before_each(url)
             try:
                 return fetch(url)
             except FetchError as error:

@@ -130,6 +130,16 @@ class Feed(models.Model):
         return self.title or self.url
 
 
+class HostSlot(models.Model):
+    """When a host may next be fetched: the politeness limit, shared by every worker."""
+
+    host = models.CharField(max_length=253, unique=True)
+    next_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host} from {self.next_at:%H:%M:%S.%f}"
+
+
 class FeedEntry(models.Model):
     """One item seen in a feed: the record that it was ingested, so it never is twice."""
 

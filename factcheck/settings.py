@@ -45,6 +45,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = env_str(name, str(default))
+    try:
+        number = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    if number < 0:
+        raise ImproperlyConfigured(f"{name}={value!r} must not be negative.")
+    return number
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -243,6 +254,8 @@ FETCH_ALLOWED_PORTS = env_ports("FETCH_ALLOWED_PORTS", "80,443")
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000)
 FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 10)
 FETCH_MAX_REDIRECTS = 5
+# Politeness across all workers: seconds between two fetches from one host while gathering.
+FETCH_HOST_INTERVAL_SECONDS = env_float("FETCH_HOST_INTERVAL_SECONDS", 0.5)
 FETCH_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck)"
 
 # Evidence providers (claims/sources/). The archive and the article's own links need

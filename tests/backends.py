@@ -21,6 +21,8 @@ if ON_CI:
 os.environ.setdefault("SECRET_KEY", "only-for-tests-" + "0123456789" * 4)
 os.environ["BROKER_DIR"] = tempfile.mkdtemp(prefix="factcheck-test-broker-")
 os.environ.pop("DEBUG", None)
+# Every test source lives on 127.0.0.1: no politeness delay, except where a test asks for it.
+os.environ.setdefault("FETCH_HOST_INTERVAL_SECONDS", "0")
 
 
 def _reachable(url: str, default_port: int) -> bool:

@@ -1,5 +1,6 @@
 """Evidence: turn what a provider found into ranked passages of stored articles."""
 
+from django.db import connections
 from django.utils import timezone
 
 from ..evidence_rules import StanceGuess, interested_party, suggest_stance
@@ -8,6 +9,7 @@ from ..fetching import FetchedPage, FetchError, fetch_many
 from ..models import Article, Claim, Evidence
 from ..pages import ExtractionError
 from ..passages import best_passage, query_terms
+from ..politeness import wait_turn
 from ..sources import Lead, registry
 from .articles import source_store
 
@@ -65,7 +67,15 @@ def _fetched_in_parallel(leads: list[Lead]) -> dict[str, FetchedPage | FetchErro
     not on each other."""
     urls = {lead.url for lead in leads if lead.article_id is None and not lead.text}
     stored = Article.objects.filter(url__in=urls).values_list("url", flat=True)
-    return fetch_many(urls - set(stored))
+    return fetch_many(urls - set(stored), before_each=_polite)
+
+
+def _polite(url: str) -> None:
+    """Wait for the host's turn; this runs in a fetching thread, so close its connection."""
+    try:
+        wait_turn(url)
+    finally:
+        connections.close_all()
 
 
 def _source(lead: Lead, page: FetchedPage | FetchError | None) -> Article | None:
