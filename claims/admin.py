@@ -1,5 +1,6 @@
 """The editors' admin: submit articles, decide on their claim candidates (editor.py)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -147,39 +148,38 @@ class ClaimAdmin(ClaimEvidenceAdmin):
 
     @admin.action(description="Accept selected claims for checking", permissions=["change"])
     def accept(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        accepted = 0
-        for claim in queryset:
-            try:
-                services.claim_accept(claim=claim, user=acting_user(request.user))
-                accepted += 1
-            except services.ClaimAlreadyDecided as error:
-                messages.warning(request, str(error))
-        if accepted:
-            messages.success(request, f"Accepted {accepted} claim(s); gathering evidence.")
+        done = _for_each(request, queryset, services.claim_accept, services.ClaimAlreadyDecided)
+        if done:
+            messages.success(request, f"Accepted {done} claim(s); gathering evidence.")
 
     @admin.action(description="Gather evidence again for selected claims")
     def gather(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        started = 0
-        for claim in queryset:
-            try:
-                services.gathering_start(claim=claim, user=acting_user(request.user))
-                started += 1
-            except services.ClaimNotAccepted as error:
-                messages.warning(request, str(error))
-        if started:
-            messages.success(request, f"Gathering evidence for {started} claim(s).")
+        done = _for_each(request, queryset, services.gathering_start, services.ClaimNotAccepted)
+        if done:
+            messages.success(request, f"Gathering evidence for {done} claim(s).")
 
     @admin.action(description="Dismiss selected candidates", permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        dismissed = 0
-        for claim in queryset:
-            try:
-                services.claim_dismiss(claim=claim, user=acting_user(request.user))
-                dismissed += 1
-            except services.ClaimAlreadyDecided as error:
-                messages.warning(request, str(error))
-        if dismissed:
-            messages.success(request, f"Dismissed {dismissed} claim(s).")
+        done = _for_each(request, queryset, services.claim_dismiss, services.ClaimAlreadyDecided)
+        if done:
+            messages.success(request, f"Dismissed {done} claim(s).")
+
+
+def _for_each(
+    request: HttpRequest,
+    claims: QuerySet[Claim],
+    step: Callable[..., object],
+    refusal: type[Exception],
+) -> int:
+    """Run one service on each selected claim; say why any was refused; return how many took."""
+    done = 0
+    for claim in claims:
+        try:
+            step(claim=claim, user=acting_user(request.user))
+            done += 1
+        except refusal as error:
+            messages.warning(request, str(error))
+    return done
 
 
 @admin.register(Evidence)
