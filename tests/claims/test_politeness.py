@@ -12,7 +12,7 @@ from claims.models import HostSlot
 from claims.politeness import wait_turn
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_workers_take_turns_on_one_host(settings: Any) -> None:
     settings.FETCH_HOST_INTERVAL_SECONDS = 0.3
     turns: list[float] = []
@@ -35,7 +35,7 @@ def test_workers_take_turns_on_one_host(settings: Any) -> None:
     assert HostSlot.objects.get().host == "news.example"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_other_hosts_do_not_wait(settings: Any) -> None:
     settings.FETCH_HOST_INTERVAL_SECONDS = 5
     started = time.monotonic()
