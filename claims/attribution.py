@@ -77,7 +77,9 @@ class ReportedClaim:
     attribution: Attribution
 
 
-def attribute(sentence: str, previous_speaker: str = "") -> Attribution:
+def attribute(
+    sentence: str, previous_speaker: str = "", *, rebuts: bool | None = None
+) -> Attribution:
     """Return the claimant of a sentence and the article's stance toward it.
 
     A sentence that rebuts a claim it reports is the rebutter's statement: the article
@@ -89,7 +91,9 @@ def attribute(sentence: str, previous_speaker: str = "") -> Attribution:
     if not claimant:
         return Attribution("", "asserts", "")
     dispute = DISPUTE_CUE.search(sentence)
-    if dispute and not REPORTED_IN_REBUTTAL.search(sentence):
+    if rebuts is None:  # callers that already ran reported_claims pass what it found
+        rebuts = REPORTED_IN_REBUTTAL.search(sentence) is not None
+    if dispute and not rebuts:
         return Attribution(claimant, "disputes", dispute.group())
     return Attribution(claimant, "reports", cue)
 

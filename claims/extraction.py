@@ -10,7 +10,13 @@ marked as such (`scored_by` empty).
 import re
 from dataclasses import dataclass
 
-from .attribution import Attribution, attribute, refutation_of_previous, reported_claims
+from .attribution import (
+    Attribution,
+    ReportedClaim,
+    attribute,
+    refutation_of_previous,
+    reported_claims,
+)
 from .checkworthiness import LANGUAGES, load_model
 from .segmentation import FALLBACK_LANGUAGE, Sentence, detect_language, sentences
 
@@ -53,9 +59,10 @@ def propose_candidates(text: str, language_hint: str = "") -> Extraction:
             f"Sentences in {', '.join(unscored)} are proposed unscored: the check-worthiness "
             "model reads English only."
         )
-    attributions = _attributions(found)
+    reported = [reported_claims(sentence.text) for sentence in found]
+    attributions = _attributions(found, reported)
     pieces = [(s.text, s.start, s.language, a) for s, a in zip(found, attributions, strict=True)]
-    pieces += _reported_claims(found)
+    pieces += _reported_pieces(found, reported)
     pieces = [piece for piece in pieces if len(piece[0].split()) >= MIN_WORDS]
     model = load_model()
     english = [index for index, piece in enumerate(pieces) if piece[2] in LANGUAGES]
@@ -81,17 +88,17 @@ def propose_candidates(text: str, language_hint: str = "") -> Extraction:
     return Extraction(ranked, " ".join(notes))
 
 
-def _attributions(found: list[Sentence]) -> list[Attribution]:
+def _attributions(found: list[Sentence], reported: list[list[ReportedClaim]]) -> list[Attribution]:
     """Attribute each sentence, carrying a quotation's speaker over to the sentence that
     continues it, and noticing when the next sentence refutes a reported claim."""
     attributions: list[Attribution] = []
     speaker = ""
-    for sentence in found:
-        attribution = attribute(sentence.text, previous_speaker=speaker)
+    for sentence, rebuts in zip(found, reported, strict=True):
+        attribution = attribute(sentence.text, previous_speaker=speaker, rebuts=bool(rebuts))
         speaker = attribution.claimant or speaker
         attributions.append(attribution)
     for index, attribution in enumerate(attributions[:-1]):
-        if attribution.stance != "reports" or reported_claims(found[index].text):
+        if attribution.stance != "reports" or reported[index]:
             continue  # a rebuttal's own statement is not what the next sentence refutes
         for later in found[index + 1 : index + 3]:
             cue = refutation_of_previous(later.text)
@@ -101,10 +108,12 @@ def _attributions(found: list[Sentence]) -> list[Attribution]:
     return attributions
 
 
-def _reported_claims(found: list[Sentence]) -> list[tuple[str, int, str, Attribution]]:
+def _reported_pieces(
+    found: list[Sentence], reported: list[list[ReportedClaim]]
+) -> list[tuple[str, int, str, Attribution]]:
     pieces = []
-    for sentence in found:
-        for claim in reported_claims(sentence.text):
+    for sentence, claims in zip(found, reported, strict=True):
+        for claim in claims:
             text = sentence.text[claim.start : claim.end]
             pieces.append(
                 (text, sentence.start + claim.start, sentence.language, claim.attribution)

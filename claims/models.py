@@ -161,9 +161,6 @@ class FeedEntry(models.Model):
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
-    def candidates(self) -> "ClaimQuerySet":
-        return self.filter(status=Claim.Status.CANDIDATE)
-
     def accepted(self) -> "ClaimQuerySet":
         return self.filter(status=Claim.Status.ACCEPTED)
 

@@ -35,11 +35,6 @@ class Tag(models.Model):
         return self.name
 
 
-class ReviewQuerySet(models.QuerySet["Review"]):
-    def awaiting_approval(self) -> "ReviewQuerySet":
-        return self.filter(state=Review.State.AWAITING_APPROVAL)
-
-
 class Review(models.Model):
     """The work of checking one claim: its state, its verdict and who did what."""
 
@@ -68,8 +63,6 @@ class Review(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
