@@ -16,7 +16,7 @@ from factcheck.auth import acting_user
 
 from . import services
 from .editor import ArticleClaimsAdmin
-from .evidence_cards import ClaimEvidenceAdmin
+from .match_admin import ClaimMatchesAdmin
 from .models import Article, Claim, Evidence, Feed, FeedEntry, GatheringRun, ProviderJob, Snapshot
 
 
@@ -130,18 +130,19 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimEvidenceAdmin):
+class ClaimAdmin(ClaimMatchesAdmin):
     list_display = ["text", "checkworthiness", "claimant", "article_stance", "status", "gathering"]
-    list_filter = ["status", "article_stance", "gathering"]
+    list_filter = ["status", "article_stance", "gathering", "matching"]
     search_fields = ["text", "claimant"]
     ordering = ["-checkworthiness"]
     readonly_fields = [
         "article", "text", "span_start", "span_end", "claimant", "article_stance", "stance_cue",
         "checkworthiness", "scored_by", "status", "created_by", "created_at", "edited_by",
         "edited_at", "accepted_by", "accepted_at", "decided_by", "decided_at", "split_from",
-        "merged_into", "gathering", "gathering_error",
+        "merged_into", "gathering", "gathering_error", "matching", "matching_note",
+        "duplicate_of", "checked_by_external",
     ]  # fmt: skip
-    actions = ["accept", "dismiss", "gather"]
+    actions = ["accept", "dismiss", "gather", "match_again"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

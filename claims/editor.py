@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from factcheck.auth import acting_user
 
 from . import services
+from .checked_before import MatchView, matches_for
 from .highlighting import Span, highlighted, positions, score_class
 from .models import Article, Claim
 
@@ -61,6 +62,7 @@ class Row:
     claim: Claim
     score_class: str
     position: Span | None
+    matches: list[MatchView]
 
     @property
     def is_candidate(self) -> bool:
@@ -88,7 +90,11 @@ class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
             raise PermissionDenied
         claims = list(article.claims.select_related(*CLAIM_USERS))
         where = positions(claims)
-        rows = [Row(c, score_class(c.checkworthiness), where.get(c.id)) for c in claims]
+        found = matches_for(claim.id for claim in claims)
+        rows = [
+            Row(c, score_class(c.checkworthiness), where.get(c.id), found.get(c.id, []))
+            for c in claims
+        ]
         rows.sort(key=lambda row: (not row.is_candidate, -row.claim.checkworthiness, row.claim.id))
         context = {
             **self.admin_site.each_context(request),

@@ -164,6 +164,12 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
     def accepted(self) -> "ClaimQuerySet":
         return self.filter(status=Claim.Status.ACCEPTED)
 
+    def needing_review(self) -> "ClaimQuerySet":
+        """Accepted claims not confirmed as checked before: not a duplicate of another of
+        our claims, not linked to another fact-checker's review. A reviewer's queue reads
+        these, so nobody checks the same claim twice."""
+        return self.accepted().filter(duplicate_of__isnull=True, checked_by_external__isnull=True)
+
 
 class Claim(models.Model):
     """One checkable statement in an article, with who says it and how the article treats it."""
@@ -185,6 +191,13 @@ class Claim(models.Model):
         NOT_STARTED = "not_started"
         PENDING = "pending"
         DONE = "done"
+        FAILED = "failed"
+
+    class Matching(models.TextChoices):
+        NOT_STARTED = "not_started"
+        PENDING = "pending"
+        DONE = "done"
+        SKIPPED = "skipped", "Skipped (see the note)"
         FAILED = "failed"
 
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
@@ -250,6 +263,30 @@ class Claim(models.Model):
         related_name="merged_from",
         help_text="The claim that replaced this one and others.",
     )
+    matching = models.CharField(
+        max_length=16, choices=Matching.choices, default=Matching.NOT_STARTED
+    )
+    matching_note = models.TextField(
+        blank=True, help_text="What matching could not do: a claim too short, a text cut."
+    )
+    matching_attempts = models.PositiveIntegerField(default=0)
+    matching_changed_at = models.DateTimeField(null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        help_text="The canonical claim of its group, confirmed by an editor as the same claim.",
+    )
+    checked_by_external = models.ForeignKey(
+        "claims.ExternalReview",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        help_text="Another fact-checker's review, confirmed by an editor as of the same claim.",
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -293,6 +330,13 @@ class Claim(models.Model):
                 condition=~Q(split_from=F("id")) & ~Q(merged_into=F("id")),
                 name="claim_not_replaced_by_itself",
             ),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("id")), name="claim_not_duplicate_of_itself"
+            ),
+        ]
+        indexes = [
+            # The sweep looks for matching that never finished.
+            models.Index(fields=["matching", "matching_changed_at"], name="claim_matching_idx"),
         ]
 
     def __str__(self) -> str:
@@ -428,3 +472,8 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} #{self.rank} for claim {self.claim_id}"
+
+
+# The tables of "checked before?" live in their own module; importing them here makes them
+# models of this app.
+from .match_models import ClaimMatch, ExternalReview, MatchEntry  # noqa: E402, F401

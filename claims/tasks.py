@@ -41,3 +41,18 @@ def poll_feed(feed_id: int) -> None:
 @shared_task
 def poll_due_feeds() -> None:
     services.feeds_poll_due()
+
+
+@shared_task(acks_late=True, **RETRY)
+def match_claim(claim_id: int) -> None:
+    services.claim_match(claim_id=claim_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def index_external_reviews(review_ids: list[int]) -> None:
+    services.external_reviews_index(review_ids=review_ids)
+
+
+@shared_task(acks_late=True, **RETRY)
+def refresh_stale_match_entries() -> None:
+    services.stale_entries_refresh()

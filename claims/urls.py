@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, matching_api
 
 urlpatterns = [
     path("articles/", api.ArticleSubmitApi.as_view(), name="api-article-submit"),
@@ -29,5 +29,21 @@ urlpatterns = [
         "evidence/<int:evidence_id>/stance/",
         api.EvidenceStanceApi.as_view(),
         name="api-evidence-stance",
+    ),
+    # Checked before? (claims/matching_api.py)
+    path(
+        "claims/<int:claim_id>/matches/",
+        matching_api.ClaimMatchesApi.as_view(),
+        name="api-claim-matches",
+    ),
+    path(
+        "claims/<int:claim_id>/matches/<int:match_id>/confirm/",
+        matching_api.MatchDecisionApi.as_view(step="confirm"),
+        name="api-claim-match-confirm",
+    ),
+    path(
+        "claims/<int:claim_id>/matches/<int:match_id>/reject/",
+        matching_api.MatchDecisionApi.as_view(step="reject"),
+        name="api-claim-match-reject",
     ),
 ]

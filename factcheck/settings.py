@@ -268,6 +268,17 @@ CLAIMREVIEW_API_URL = env_str("CLAIMREVIEW_API_URL")
 CLAIMREVIEW_API_KEY = env_str("CLAIMREVIEW_API_KEY")
 EVIDENCE_PROVIDERS = env_list("EVIDENCE_PROVIDERS")
 
+# Checked before? (claims/services/matches.py). Scores are the matcher's calibrated
+# probability that two texts state the same claim: from MATCH_POSSIBLE_THRESHOLD a match is
+# suggested to editors, from MATCH_SAME_CLAIM_THRESHOLD it is flagged as likely the same
+# claim (an editor still confirms it). The defaults are the engine's (claims/matching).
+MATCH_POSSIBLE_THRESHOLD = env_float("MATCH_POSSIBLE_THRESHOLD", 0.5)
+MATCH_SAME_CLAIM_THRESHOLD = env_float("MATCH_SAME_CLAIM_THRESHOLD", 0.85)
+if not MATCH_POSSIBLE_THRESHOLD <= MATCH_SAME_CLAIM_THRESHOLD <= 1:
+    raise ImproperlyConfigured(
+        "MATCH_POSSIBLE_THRESHOLD must not exceed MATCH_SAME_CLAIM_THRESHOLD, nor that 1."
+    )
+
 # The organisation that publishes checks, as named in ClaimReview JSON-LD.
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")
 PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)

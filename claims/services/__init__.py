@@ -17,13 +17,23 @@ from .editing import (
 )
 from .evidence import evidence_rerank
 from .evidence_review import evidence_add_by_url, evidence_pin, evidence_set_stance
+from .external_reviews import ImportSummary, external_review_import, external_reviews_import_url
 from .feeds import feed_poll, feed_subscribe, feeds_poll_due
 from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
+from .match_decisions import MatchAlreadyDecided, claim_match_confirm, claim_match_reject
+from .matches import (
+    claim_match,
+    external_reviews_index,
+    matching_request,
+    stale_entries_refresh,
+)
 from .sweep import stuck_work_requeue
 
 __all__ = [
     "ClaimAlreadyDecided",
     "ClaimNotAccepted",
+    "ImportSummary",
+    "MatchAlreadyDecided",
     "Part",
     "Submission",
     "article_ingest",
@@ -33,6 +43,9 @@ __all__ = [
     "claim_create",
     "claim_dismiss",
     "claim_edit",
+    "claim_match",
+    "claim_match_confirm",
+    "claim_match_reject",
     "claim_merge",
     "claim_split",
     "claims_propose",
@@ -40,10 +53,15 @@ __all__ = [
     "evidence_pin",
     "evidence_rerank",
     "evidence_set_stance",
+    "external_review_import",
+    "external_reviews_import_url",
+    "external_reviews_index",
     "feed_poll",
     "feed_subscribe",
     "feeds_poll_due",
     "gathering_start",
+    "matching_request",
     "provider_job_run",
+    "stale_entries_refresh",
     "stuck_work_requeue",
 ]

@@ -9,6 +9,7 @@ from ..models import Article, Claim
 from .access import require_perm
 from .editing import ClaimAlreadyDecided
 from .gathering import gathering_start
+from .matches import matching_request
 
 
 def claims_propose(*, article_id: int) -> int:
@@ -39,6 +40,7 @@ def claims_propose(*, article_id: int) -> int:
         Article.objects.filter(id=article.id).update(
             candidates_proposed_at=timezone.now(), candidates_note=extraction.note
         )
+        matching_request(article.claims.filter(matching=Claim.Matching.NOT_STARTED).only("id"))
         return article.claims.count() - before
 
 
@@ -59,5 +61,6 @@ def claim_accept(*, claim: Claim, user: User) -> Claim:
     claim.accepted_at = timezone.now()
     claim.save(update_fields=["status", "accepted_by", "accepted_at"])
     gathering_start(claim=claim, user=user)
+    matching_request([claim])  # it becomes a match target, and is matched once more
     claim.refresh_from_db()
     return claim

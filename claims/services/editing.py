@@ -19,6 +19,7 @@ from ..attribution import attribute
 from ..extraction import score_text
 from ..models import Article, Claim
 from .access import require_perm
+from .matches import matching_request
 
 MAX_CLAIM_CHARS = 2000
 MAX_CLAIMANT_CHARS = 300
@@ -89,6 +90,8 @@ def claim_edit(
         changed += ["checkworthiness", "scored_by"]
     claim.edited_by, claim.edited_at = user, timezone.now()
     claim.save(update_fields=[*changed, "edited_by", "edited_at"])
+    if "text" in changed:
+        matching_request([claim])
     return claim
 
 
@@ -113,7 +116,7 @@ def claim_split(*, claim: Claim, user: User, parts: Sequence[Part]) -> list[Clai
     claim.status = Claim.Status.SPLIT
     claim.decided_by, claim.decided_at = user, timezone.now()
     claim.save(update_fields=["status", "decided_by", "decided_at"])
-    return [
+    parts = [
         _saved_from(
             claim,
             user=user,
@@ -123,6 +126,8 @@ def claim_split(*, claim: Claim, user: User, parts: Sequence[Part]) -> list[Clai
         )
         for part in wanted
     ]
+    matching_request(parts)
+    return parts
 
 
 @transaction.atomic
@@ -160,6 +165,7 @@ def claim_merge(*, claims: Sequence[Claim], user: User, text: str = "") -> Claim
     Claim.objects.filter(id__in=ids).update(
         status=Claim.Status.MERGED, merged_into=merged, decided_by=user, decided_at=timezone.now()
     )
+    matching_request([merged])
     return merged
 
 
@@ -201,6 +207,7 @@ def claim_create(
             claim.save()
     except IntegrityError:
         return article.claims.get(span_start=start, span_end=end), False
+    matching_request([claim])
     return claim, True
 
 

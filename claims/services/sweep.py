@@ -8,6 +8,7 @@ from .. import tasks
 from ..models import Article
 from .articles import MAX_ATTEMPTS, article_give_up
 from .gathering import stuck_jobs_requeue
+from .matches import stuck_matching_requeue
 
 # Work whose state has not moved for this long is assumed lost (a killed worker, a
 # flushed broker) and is enqueued again.
@@ -36,4 +37,4 @@ def stuck_work_requeue() -> int:
     for article_id in unproposed.values_list("id", flat=True):
         tasks.propose_claims.delay_on_commit(article_id)
         requeued += 1
-    return requeued + stuck_jobs_requeue(STUCK_AFTER)
+    return requeued + stuck_jobs_requeue(STUCK_AFTER) + stuck_matching_requeue(STUCK_AFTER)

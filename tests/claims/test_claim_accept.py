@@ -27,7 +27,9 @@ def test_accepting_starts_gathering(
     assert candidate.gathering == Claim.Gathering.PENDING
     run = candidate.gathering_runs.get()
     assert run.started_by == editor
-    assert len(enqueued) == run.providers_total == run.jobs.count() == 2  # archive, links
+    assert run.providers_total == run.jobs.count() == 2  # archive, links
+    assert len(enqueued) == 3  # a task per provider, and matching ("checked before?")
+    assert candidate.matching == Claim.Matching.PENDING
 
 
 def test_accepting_twice_changes_nothing(

@@ -1,0 +1,118 @@
+"""The API of "checked before?": a claim's matches, and an editor's decision on one."""
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from factcheck.auth import acting_user
+
+from . import services
+from .checked_before import MatchView, matches_for
+from .models import Claim, ClaimMatch, ExternalReview
+from .services.access import require_perm
+
+
+class ExternalReviewOutput(serializers.ModelSerializer[ExternalReview]):
+    """Another fact-checker's review: theirs, with their publisher and rating, never ours."""
+
+    source = serializers.SerializerMethodField()
+    rating = serializers.CharField(source="rating_display")
+
+    class Meta:
+        model = ExternalReview
+        fields = [
+            "id", "source", "publisher_name", "publisher_url", "url", "headline",
+            "claim_reviewed", "claimant", "appearance_url", "claim_date", "review_date",
+            "rating", "rating_name", "rating_value", "rating_best", "rating_worst", "language",
+        ]  # fmt: skip
+
+    def get_source(self, review: ExternalReview) -> str:
+        return "other fact-checker"
+
+
+class MatchOutput(serializers.Serializer[MatchView]):
+    id = serializers.IntegerField(source="match.id")
+    rank = serializers.IntegerField(source="match.rank")
+    score = serializers.FloatField(source="match.score")
+    likely_same_claim = serializers.BooleanField()
+    status = serializers.CharField(source="match.status")
+    kind = serializers.ChoiceField(choices=["claim", "external_review"])
+    claim = serializers.SerializerMethodField()
+    external_review = ExternalReviewOutput(source="match.matched_external", allow_null=True)
+    decided_by = serializers.CharField(source="match.decided_by.username", default=None)
+    decided_at = serializers.DateTimeField(source="match.decided_at")
+
+    def get_claim(self, view: MatchView) -> dict[str, Any] | None:
+        """One of our claims, with our published verdict on it (or its group's), if any."""
+        other = view.match.matched_claim
+        if other is None:
+            return None
+        verdict = view.verdict
+        return {
+            "id": other.id,
+            "text": other.text,
+            "status": other.status,
+            "duplicate_of": other.duplicate_of_id,
+            "review_state": view.review_state or None,
+            "verdict": None
+            if verdict is None
+            else {
+                "check": verdict.check_id,
+                "rating": verdict.rating,
+                "headline": verdict.headline,
+                "retracted": verdict.retracted,
+                "url": self.context["request"].build_absolute_uri(verdict.url),
+            },
+        }
+
+
+class ClaimMatchesOutput(serializers.Serializer[Claim]):
+    claim = serializers.IntegerField(source="id")
+    matching = serializers.CharField()
+    matching_note = serializers.CharField()
+    duplicate_of = serializers.IntegerField(source="duplicate_of_id", allow_null=True)
+    checked_by_external = serializers.IntegerField(
+        source="checked_by_external_id", allow_null=True
+    )
+    matches = serializers.SerializerMethodField()
+
+    @extend_schema_field(MatchOutput(many=True))
+    def get_matches(self, claim: Claim) -> Any:
+        views = matches_for([claim.id]).get(claim.id, [])
+        return MatchOutput(views, many=True, context=self.context).data
+
+
+class ClaimMatchesApi(APIView):
+    """A claim's matches, best first: earlier claims of ours with their verdicts, and other
+    fact-checkers' reviews. Rejected matches are left out."""
+
+    @extend_schema(responses=ClaimMatchesOutput)
+    def get(self, request: Request, claim_id: int) -> Response:
+        require_perm(acting_user(request.user), "claims.view_claim")
+        claim = get_object_or_404(Claim, id=claim_id)
+        return Response(ClaimMatchesOutput(claim, context={"request": request}).data)
+
+
+class MatchDecisionApi(APIView):
+    """Confirm (the same claim: the claim is linked and grouped) or reject a match."""
+
+    step = ""
+
+    @extend_schema(request=None, responses=MatchOutput)
+    def post(self, request: Request, claim_id: int, match_id: int) -> Response:
+        match = get_object_or_404(ClaimMatch, id=match_id, claim_id=claim_id)
+        user = acting_user(request.user)
+        if self.step == "confirm":
+            services.claim_match_confirm(match=match, user=user)
+        else:
+            services.claim_match_reject(match=match, user=user)
+        views = matches_for([claim_id]).get(claim_id, [])
+        view = next((view for view in views if view.match.id == match_id), None)
+        if view is None:  # rejected: no longer listed, but say what it is now
+            view = MatchView(ClaimMatch.objects.select_related("decided_by").get(id=match_id))
+        return Response(MatchOutput(view, context={"request": request}).data)
