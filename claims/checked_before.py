@@ -10,11 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.urls import reverse
 
 from .match_models import ClaimMatch
 from .models import Claim
+from .services.matches import same_claim_threshold
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class MatchView:
 
     @property
     def likely_same_claim(self) -> bool:
-        return self.match.score >= settings.MATCH_SAME_CLAIM_THRESHOLD
+        return self.match.score >= same_claim_threshold()
 
     @property
     def group_id(self) -> int | None:
@@ -87,9 +87,7 @@ def matches_for(claim_ids: Iterable[int]) -> dict[int, list[MatchView]]:
 
 def published_verdicts(claim_ids: Iterable[int]) -> dict[int, Verdict]:
     """Return the current published version of each claim's check, by claim id."""
-    rows = Claim.objects.filter(
-        id__in=list(claim_ids), review__versions__is_current=True
-    ).values(
+    rows = Claim.objects.filter(id__in=list(claim_ids), review__versions__is_current=True).values(
         "id",
         "review__id",
         "review__versions__rating_label",

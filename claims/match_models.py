@@ -49,6 +49,11 @@ class ExternalReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    index_queued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it was last queued to be encoded for matching (the sweep checks it).",
+    )
 
     class Meta:
         ordering = ["-review_date", "-id"]

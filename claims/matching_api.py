@@ -20,18 +20,18 @@ from .services.access import require_perm
 class ExternalReviewOutput(serializers.ModelSerializer[ExternalReview]):
     """Another fact-checker's review: theirs, with their publisher and rating, never ours."""
 
-    source = serializers.SerializerMethodField()
+    origin = serializers.SerializerMethodField()
     rating = serializers.CharField(source="rating_display")
 
     class Meta:
         model = ExternalReview
         fields = [
-            "id", "source", "publisher_name", "publisher_url", "url", "headline",
+            "id", "origin", "publisher_name", "publisher_url", "url", "headline",
             "claim_reviewed", "claimant", "appearance_url", "claim_date", "review_date",
             "rating", "rating_name", "rating_value", "rating_best", "rating_worst", "language",
         ]  # fmt: skip
 
-    def get_source(self, review: ExternalReview) -> str:
+    def get_origin(self, review: ExternalReview) -> str:
         return "other fact-checker"
 
 
@@ -76,15 +76,13 @@ class ClaimMatchesOutput(serializers.Serializer[Claim]):
     matching = serializers.CharField()
     matching_note = serializers.CharField()
     duplicate_of = serializers.IntegerField(source="duplicate_of_id", allow_null=True)
-    checked_by_external = serializers.IntegerField(
-        source="checked_by_external_id", allow_null=True
-    )
+    checked_by_external = serializers.IntegerField(source="checked_by_external_id", allow_null=True)
     matches = serializers.SerializerMethodField()
 
     @extend_schema_field(MatchOutput(many=True))
     def get_matches(self, claim: Claim) -> Any:
         views = matches_for([claim.id]).get(claim.id, [])
-        return MatchOutput(views, many=True, context=self.context).data
+        return [MatchOutput(view, context=self.context).data for view in views]
 
 
 class ClaimMatchesApi(APIView):

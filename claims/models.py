@@ -476,4 +476,6 @@ class Evidence(models.Model):
 
 # The tables of "checked before?" live in their own module; importing them here makes them
 # models of this app.
-from .match_models import ClaimMatch, ExternalReview, MatchEntry  # noqa: E402, F401
+from .match_models import ClaimMatch as ClaimMatch  # noqa: E402
+from .match_models import ExternalReview as ExternalReview  # noqa: E402
+from .match_models import MatchEntry as MatchEntry  # noqa: E402

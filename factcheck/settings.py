@@ -56,6 +56,16 @@ def env_float(name: str, default: float) -> float:
     return number
 
 
+def env_probability(name: str) -> float | None:
+    """Return a probability (0 to 1), or None when the variable is not set."""
+    if not env_str(name):
+        return None
+    value = env_float(name, 0.0)
+    if value > 1:
+        raise ImproperlyConfigured(f"{name}={value!r} is a probability: at most 1.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -271,13 +281,10 @@ EVIDENCE_PROVIDERS = env_list("EVIDENCE_PROVIDERS")
 # Checked before? (claims/services/matches.py). Scores are the matcher's calibrated
 # probability that two texts state the same claim: from MATCH_POSSIBLE_THRESHOLD a match is
 # suggested to editors, from MATCH_SAME_CLAIM_THRESHOLD it is flagged as likely the same
-# claim (an editor still confirms it). The defaults are the engine's (claims/matching).
-MATCH_POSSIBLE_THRESHOLD = env_float("MATCH_POSSIBLE_THRESHOLD", 0.5)
-MATCH_SAME_CLAIM_THRESHOLD = env_float("MATCH_SAME_CLAIM_THRESHOLD", 0.85)
-if not MATCH_POSSIBLE_THRESHOLD <= MATCH_SAME_CLAIM_THRESHOLD <= 1:
-    raise ImproperlyConfigured(
-        "MATCH_POSSIBLE_THRESHOLD must not exceed MATCH_SAME_CLAIM_THRESHOLD, nor that 1."
-    )
+# claim (an editor still confirms it). Unset, each is the engine's own default, chosen from
+# data (claims/matching/reranker.json).
+MATCH_POSSIBLE_THRESHOLD = env_probability("MATCH_POSSIBLE_THRESHOLD")
+MATCH_SAME_CLAIM_THRESHOLD = env_probability("MATCH_SAME_CLAIM_THRESHOLD")
 
 # The organisation that publishes checks, as named in ClaimReview JSON-LD.
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")

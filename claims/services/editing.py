@@ -116,7 +116,7 @@ def claim_split(*, claim: Claim, user: User, parts: Sequence[Part]) -> list[Clai
     claim.status = Claim.Status.SPLIT
     claim.decided_by, claim.decided_at = user, timezone.now()
     claim.save(update_fields=["status", "decided_by", "decided_at"])
-    parts = [
+    new_claims = [
         _saved_from(
             claim,
             user=user,
@@ -126,8 +126,8 @@ def claim_split(*, claim: Claim, user: User, parts: Sequence[Part]) -> list[Clai
         )
         for part in wanted
     ]
-    matching_request(parts)
-    return parts
+    matching_request(new_claims)
+    return new_claims
 
 
 @transaction.atomic

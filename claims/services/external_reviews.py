@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .. import tasks
 from ..claimreviews import Found, reviews_in_page
@@ -42,8 +43,7 @@ class ImportSummary:
 
     def __str__(self) -> str:
         return (
-            f"{len(self.imported)} imported, {self.known} already known, "
-            f"{self.rejected} rejected"
+            f"{len(self.imported)} imported, {self.known} already known, {self.rejected} rejected"
         )
 
 
@@ -97,6 +97,7 @@ def external_reviews_import_url(*, url: str, user: User | None) -> ImportSummary
         else:
             summary.known += 1
     if summary.imported:
+        ExternalReview.objects.filter(id__in=summary.imported).update(index_queued_at=timezone.now())
         tasks.index_external_reviews.delay_on_commit(summary.imported)
     return summary
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from .. import matching, tasks
 from ..match_index import process_index
 from ..match_models import ClaimMatch, MatchEntry, text_hash
+from ..matching.text import clean
 from ..models import Claim, ExternalReview
 
 MATCHES_KEPT = 5
@@ -96,7 +97,9 @@ def claim_match(*, claim_id: int) -> int:
         locked = Claim.objects.select_for_update().get(id=claim.id)
         if locked.text != claim.text or locked.matching != Claim.Matching.PENDING:
             return 0  # edited meanwhile: the task the edit enqueued matches the new text
-        _entry_save(claim_id=locked.id, target=_is_target(locked), text=prepared.text, vector=vector)
+        _entry_save(
+            claim_id=locked.id, target=_is_target(locked), text=prepared.text, vector=vector
+        )
         _matches_store(locked, chosen)
         notes = [prepared.note, _language_note(claim.article.language)]
         _finish(locked, Claim.Matching.DONE, " ".join(note for note in notes if note))
@@ -126,8 +129,11 @@ def stuck_matching_requeue(stuck_after: timedelta) -> int:
     Claim.objects.filter(id__in=claim_ids).update(matching_changed_at=timezone.now())
     for claim_id in claim_ids:
         tasks.match_claim.delay_on_commit(claim_id)
-    unindexed = ExternalReview.objects.filter(match_entry__isnull=True, imported_at__lt=cutoff)
+    unindexed = ExternalReview.objects.filter(match_entry__isnull=True).filter(
+        Q(index_queued_at__lt=cutoff) | Q(index_queued_at__isnull=True, imported_at__lt=cutoff)
+    )
     review_ids = list(unindexed.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
+    ExternalReview.objects.filter(id__in=review_ids).update(index_queued_at=timezone.now())
     for start in range(0, len(review_ids), ENCODE_BATCH):
         tasks.index_external_reviews.delay_on_commit(review_ids[start : start + ENCODE_BATCH])
     if MatchEntry.objects.exclude(model_name=matching.MODEL_NAME).exists():
@@ -136,11 +142,15 @@ def stuck_matching_requeue(stuck_after: timedelta) -> int:
 
 
 def possible_threshold() -> float:
-    return float(settings.MATCH_POSSIBLE_THRESHOLD)
+    """From this score a match is suggested: the setting, or the engine's default."""
+    chosen = settings.MATCH_POSSIBLE_THRESHOLD
+    return matching.POSSIBLE_MATCH_THRESHOLD if chosen is None else chosen
 
 
 def same_claim_threshold() -> float:
-    return float(settings.MATCH_SAME_CLAIM_THRESHOLD)
+    """From this score a match is flagged as likely the same claim."""
+    chosen = settings.MATCH_SAME_CLAIM_THRESHOLD
+    return matching.SAME_CLAIM_THRESHOLD if chosen is None else chosen
 
 
 @dataclass(frozen=True)
@@ -185,7 +195,14 @@ def _vector(claim_id: int, text: str) -> np.ndarray:
     ).first()
     if stored is not None:
         return stored.as_array()
-    return np.asarray(matching.embed([text])[0], dtype=np.float32)
+    [vector] = encoded([text])
+    return np.asarray(vector, dtype=np.float32)
+
+
+def encoded(texts: Sequence[str]) -> np.ndarray:
+    """Return the vectors the index would make of these texts: of their cleaned words, as
+    MatchIndex.add_many encodes them when it is given no vectors."""
+    return np.asarray(matching.embed([clean(text) for text in texts]), dtype=np.float32)
 
 
 def _entry_save(
@@ -197,7 +214,9 @@ def _entry_save(
     external_id: int | None = None,
 ) -> None:
     """Store the vector, as a new row when anything changed (so every index sees it)."""
-    owner = {"claim_id": claim_id} if claim_id is not None else {"external_id": external_id}
+    owner: dict[str, int | None] = (
+        {"claim_id": claim_id} if claim_id is not None else {"external_id": external_id}
+    )
     wanted = {"target": target, "text_hash": text_hash(text), "model_name": matching.MODEL_NAME}
     if MatchEntry.objects.filter(**owner, **wanted).exists():
         return
@@ -252,7 +271,7 @@ def external_reviews_index(*, review_ids: Sequence[int]) -> int:
     for start in range(0, len(stale), ENCODE_BATCH):
         batch = stale[start : start + ENCODE_BATCH]
         texts = [match_text(review.claim_reviewed).text for review in batch]
-        vectors = matching.embed(texts)
+        vectors = encoded(texts)
         with transaction.atomic():
             for review, text, vector in zip(batch, texts, vectors, strict=True):
                 _entry_save(external_id=review.id, target=True, text=text, vector=vector)
@@ -275,7 +294,7 @@ def stale_entries_refresh(*, limit: int = 500) -> int:
     rows = list(stale.values_list("claim_id", "external_id", "target", "text"))
     for start in range(0, len(rows), ENCODE_BATCH):
         batch = rows[start : start + ENCODE_BATCH]
-        vectors = matching.embed([text for *_, text in batch])
+        vectors = encoded([text for *_, text in batch])
         with transaction.atomic():
             for (claim_id, external_id, target, text), vector in zip(batch, vectors, strict=True):
                 _entry_save(

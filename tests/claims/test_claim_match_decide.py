@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from claims import matching
 from claims.models import Article, Claim, ClaimMatch, ExternalReview
 from claims.services import (
     MatchAlreadyDecided,
@@ -17,6 +18,7 @@ from claims.services import (
     claim_match_confirm,
     claim_match_reject,
 )
+from claims.services.matches import possible_threshold, same_claim_threshold
 from reviewers.models import Rating
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
 
@@ -37,7 +39,9 @@ def make_claim(make_article: Callable[..., Article], editor: User) -> Callable[.
 
 def suggest(claim: Claim, other: Claim | ExternalReview, score: float = 0.9) -> ClaimMatch:
     """A match as the matching task stores it."""
-    target = {"matched_claim": other} if isinstance(other, Claim) else {"matched_external": other}
+    target: dict[str, Any] = (
+        {"matched_claim": other} if isinstance(other, Claim) else {"matched_external": other}
+    )
     rank = claim.matches.count() + 1
     return ClaimMatch.objects.create(claim=claim, score=score, rank=rank, **target)
 
@@ -104,7 +108,7 @@ def test_two_groups_confirmed_as_the_same_become_one(
     claim_match_confirm(match=suggest(b_copy, a_copy), user=editor)
 
     assert set(a.duplicates.all()) == {a_copy, b, b_copy}  # a is the earliest head
-    assert not Claim.objects.filter(duplicates__duplicate_of__isnull=False).exists()
+    assert not Claim.objects.filter(duplicate_of__isnull=False, duplicates__isnull=False).exists()
     assert list(Claim.objects.needing_review()) == [a]
 
 
@@ -182,7 +186,9 @@ def test_the_api_lists_matches_with_verdicts_and_other_fact_checkers(
     second_reviewer: User,
     external_review: ExternalReview,
     client_for: Any,
+    settings: Any,
 ) -> None:
+    settings.MATCH_SAME_CLAIM_THRESHOLD = 0.9
     checked = make_claim("The bridge cost 400 million dollars.")
     review = review_draft(
         claim=checked,
@@ -216,7 +222,7 @@ def test_the_api_lists_matches_with_verdicts_and_other_fact_checkers(
         theirs.id, "external_review", False,
     )  # fmt: skip
     their_review = second["external_review"]
-    assert their_review["source"] == "other fact-checker"
+    assert their_review["origin"] == "other fact-checker"
     assert (their_review["publisher_name"], their_review["rating"]) == (
         "Checkers United", "False (1 of 5)",
     )  # fmt: skip
@@ -230,15 +236,20 @@ def test_the_api_confirms_and_rejects_for_editors_only(
     external_review: ExternalReview,
     client_for: Any,
 ) -> None:
-    claim = make_claim("Riverton's bridge cost taxpayers 400 million.")
     earlier = make_claim("The bridge cost 400 million dollars.")
+    claim = make_claim("Riverton's bridge cost taxpayers 400 million.")
     ours, theirs = suggest(claim, earlier), suggest(claim, external_review)
     base = f"/api/v1/claims/{claim.id}/matches"
 
     assert client_for(outsider).get(base + "/").status_code == 403
     assert client_for(None).get(base + "/").status_code in (401, 403)
     assert client_for(outsider).post(f"{base}/{ours.id}/confirm/").status_code == 403
-    assert client_for(editor).post(f"/api/v1/claims/{earlier.id}/matches/{ours.id}/confirm/").status_code == 404
+    assert (
+        client_for(editor)
+        .post(f"/api/v1/claims/{earlier.id}/matches/{ours.id}/confirm/")
+        .status_code
+        == 404
+    )
 
     confirmed = client_for(editor).post(f"{base}/{ours.id}/confirm/")
     rejected = client_for(editor).post(f"{base}/{theirs.id}/reject/")
@@ -252,10 +263,15 @@ def test_the_api_confirms_and_rejects_for_editors_only(
 
 
 def test_the_claim_admin_shows_matches_with_buttons(
-    make_claim: Callable[..., Claim], editor: User, reviewer: User, external_review: ExternalReview
+    make_claim: Callable[..., Claim],
+    editor: User,
+    reviewer: User,
+    external_review: ExternalReview,
+    settings: Any,
 ) -> None:
-    claim = make_claim("Riverton's bridge cost taxpayers 400 million.")
+    settings.MATCH_SAME_CLAIM_THRESHOLD = 0.9
     earlier = make_claim("The bridge cost 400 million dollars.")
+    claim = make_claim("Riverton's bridge cost taxpayers 400 million.")
     ours, theirs = suggest(claim, earlier, 0.95), suggest(claim, external_review, 0.6)
     browser = Client()
     browser.force_login(editor)
@@ -269,7 +285,9 @@ def test_the_claim_admin_shows_matches_with_buttons(
     assert f"/admin/claims/claim/match/{ours.id}/confirm/" in page
     confirmed = browser.post(f"/admin/claims/claim/match/{ours.id}/confirm/", {"next": page_url})
     assert confirmed.status_code == 302 and confirmed["Location"] == page_url
-    browser.post(f"/admin/claims/claim/match/{theirs.id}/reject/", {"next": "https://evil.example/"})
+    browser.post(
+        f"/admin/claims/claim/match/{theirs.id}/reject/", {"next": "https://evil.example/"}
+    )
     claim.refresh_from_db()
     theirs.refresh_from_db()
     assert (claim.duplicate_of, theirs.status) == (earlier, ClaimMatch.Status.REJECTED)
@@ -293,3 +311,11 @@ def test_the_editors_view_lists_each_claims_matches(
     page = browser.get(f"/admin/claims/article/{candidate.article_id}/claims/").content.decode()
 
     assert "Checkers United" in page and "0.88" in page and "Same claim" in page
+
+
+def test_unset_thresholds_are_the_engines_own(settings: Any) -> None:
+    settings.MATCH_POSSIBLE_THRESHOLD = settings.MATCH_SAME_CLAIM_THRESHOLD = None
+    assert possible_threshold() == matching.POSSIBLE_MATCH_THRESHOLD
+    assert same_claim_threshold() == matching.SAME_CLAIM_THRESHOLD
+    settings.MATCH_POSSIBLE_THRESHOLD, settings.MATCH_SAME_CLAIM_THRESHOLD = 0.4, 0.8
+    assert (possible_threshold(), same_claim_threshold()) == (0.4, 0.8)

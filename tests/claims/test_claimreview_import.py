@@ -27,7 +27,11 @@ BRIDGE_REVIEW = {
     "claimReviewed": "The Harbour Street bridge in Riverton cost 400 million dollars.",
     "datePublished": "2026-10-14",
     "inLanguage": "en",
-    "author": {"@type": "Organization", "name": "Checkers United", "url": "https://checkers.example"},
+    "author": {
+        "@type": "Organization",
+        "name": "Checkers United",
+        "url": "https://checkers.example",
+    },
     "reviewRating": {
         "@type": "Rating",
         "ratingValue": 1,
@@ -89,8 +93,14 @@ def test_imports_every_claimreview_of_a_page_with_a_graph(
     toll = ExternalReview.objects.get(claim_reviewed__startswith="Crossing")
     # Without its own url, a review is the page it was read from.
     assert toll.url == url and toll.source == url
-    assert (toll.publisher_name, toll.publisher_url) == ("Checkers United", "https://checkers.example")
-    assert (toll.claimant, toll.appearance_url) == ("A councillor", "https://radio.example/interview")
+    assert (toll.publisher_name, toll.publisher_url) == (
+        "Checkers United",
+        "https://checkers.example",
+    )
+    assert (toll.claimant, toll.appearance_url) == (
+        "A councillor",
+        "https://radio.example/interview",
+    )
     assert (str(toll.claim_date), str(toll.review_date)) == ("2026-10-02", "2026-10-05")
     assert (toll.rating_name, toll.rating_value, toll.rating_best, toll.rating_worst) == (
         "Mostly false", 2.0, 5.0, 1.0,
@@ -131,7 +141,10 @@ def test_reads_item_lists_and_schema_prefixed_types(local_site: LocalSite, edito
     assert len(summary.imported) == 2
     bridge = ExternalReview.objects.get(claim_reviewed__contains="400 million")
     assert bridge.url == "https://checkers.example/2026/bridge-cost"
-    assert (bridge.claimant, bridge.appearance_url) == ("A viral post", "https://social.example/p/1")
+    assert (bridge.claimant, bridge.appearance_url) == (
+        "A viral post",
+        "https://social.example/p/1",
+    )
     assert (bridge.language, bridge.rating_display) == ("en", "False (1 of 5)")
 
 
@@ -177,7 +190,10 @@ def test_imports_a_json_lines_dump_reporting_bad_lines(tmp_path: Path, editor: U
         "",
         json.dumps({"@type": "WebPage", "name": "not a review"}),
         json.dumps({**BRIDGE_REVIEW, "claimReviewed": "The toll is 5 dollars."}),
-        json.dumps({k: v for k, v in BRIDGE_REVIEW.items() if k != "@type"} | {"url": "https://c.example/x"}),
+        json.dumps(
+            {k: v for k, v in BRIDGE_REVIEW.items() if k != "@type"}
+            | {"url": "https://c.example/x"}
+        ),
     ]
     dump.write_text("\n".join(lines) + "\n")
 
@@ -200,14 +216,19 @@ def test_imports_a_json_lines_dump_reporting_bad_lines(tmp_path: Path, editor: U
 
 def test_imports_a_json_array_and_an_object_holding_a_list(tmp_path: Path, db: None) -> None:
     array = tmp_path / "reviews.json"
-    array.write_text(json.dumps([BRIDGE_REVIEW, {**BRIDGE_REVIEW, "claimReviewed": "Tolls are free."}]))
+    array.write_text(
+        json.dumps([BRIDGE_REVIEW, {**BRIDGE_REVIEW, "claimReviewed": "Tolls are free."}])
+    )
     feed = tmp_path / "feed.json"
     feed.write_text(
         json.dumps(
             {
                 "@type": "DataFeed",
                 "dataFeedElement": [
-                    {"@type": "DataFeedItem", "item": [{**BRIDGE_REVIEW, "claimReviewed": "It opened in 2025."}]}
+                    {
+                        "@type": "DataFeedItem",
+                        "item": [{**BRIDGE_REVIEW, "claimReviewed": "It opened in 2025."}],
+                    }
                 ],
             }
         )

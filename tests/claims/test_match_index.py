@@ -86,13 +86,14 @@ def test_a_row_that_becomes_visible_late_is_not_missed() -> None:
     # higher id: hide the lower row while the index reads past it.
     hidden = MatchEntry.objects.get(external=late)
     values = {field.attname: getattr(hidden, field.attname) for field in MatchEntry._meta.fields}
+    hidden_id = hidden.id
     hidden.delete()
 
     assert follower.refresh() == 1
     assert follower.watermark == MatchEntry.objects.get(external=early).id
-    assert hidden.id in follower.gaps
+    assert hidden_id in follower.gaps
 
     MatchEntry.objects.create(**values)  # now committed
     assert follower.refresh() == 1
-    assert hidden.id not in follower.gaps
+    assert hidden_id not in follower.gaps
     assert keys(follower, TEXTS[1])[0] == f"review:{late.id}"

@@ -81,7 +81,7 @@ def test_new_claims_are_matched_with_what_was_checked_before(
     [theirs] = vaccine["matches"]
     assert theirs["kind"] == "external_review"
     assert theirs["external_review"]["publisher_name"] == "Checkers United"
-    assert theirs["external_review"]["source"] == "other fact-checker"
+    assert theirs["external_review"]["origin"] == "other fact-checker"
 
     base = f"/api/v1/claims/{by_topic['bridge']['id']}/matches/{ours['id']}"
     assert as_editor.post(base + "/confirm/").status_code == 200

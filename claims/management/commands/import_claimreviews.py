@@ -26,7 +26,9 @@ from .import_articles import Progress
 
 
 class Command(BaseCommand):
-    help = "Import other fact-checkers' ClaimReviews from pages (--url) or a JSON / JSON Lines dump."
+    help = (
+        "Import other fact-checkers' ClaimReviews from pages (--url) or a JSON / JSON Lines dump."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, nargs="?", help="A JSON or JSON Lines dump.")
