@@ -97,7 +97,9 @@ def external_reviews_import_url(*, url: str, user: User | None) -> ImportSummary
         else:
             summary.known += 1
     if summary.imported:
-        ExternalReview.objects.filter(id__in=summary.imported).update(index_queued_at=timezone.now())
+        ExternalReview.objects.filter(id__in=summary.imported).update(
+            index_queued_at=timezone.now()
+        )
         tasks.index_external_reviews.delay_on_commit(summary.imported)
     return summary
 
