@@ -67,7 +67,8 @@ def test_article_goes_from_url_to_published_check(
 
     def candidates_ready() -> bool:
         article = Article.objects.get(id=submitted.json()["id"])
-        return article.candidates_proposed_at is not None
+        matching = article.claims.exclude(matching=Claim.Matching.DONE)  # checked before?
+        return article.candidates_proposed_at is not None and not matching.exists()
 
     wait_until(candidates_ready, what="claim candidates", worker=celery_worker)
     article = as_editor.get(status_url).json()
