@@ -85,10 +85,10 @@ def claim_match(*, claim_id: int) -> int:
     claim = Claim.objects.select_related("article").get(id=claim_id)
     prepared = match_text(claim.text)
     if prepared.skip:
-        _finish(claim, Claim.Matching.SKIPPED, prepared.note)
+        _finish_unmatched(claim, Claim.Matching.SKIPPED, prepared.note)
         return 0
     if claim.matching_attempts > MAX_ATTEMPTS:
-        _finish(claim, Claim.Matching.FAILED, f"Gave up after {MAX_ATTEMPTS} attempts.")
+        _finish_unmatched(claim, Claim.Matching.FAILED, f"Gave up after {MAX_ATTEMPTS} attempts.")
         return 0
     vector = _vector(claim.id, prepared.text)
     index = process_index()
@@ -255,6 +255,16 @@ def _matches_store(claim: Claim, chosen: list[Chosen]) -> None:
         if pair not in kept and match.status == ClaimMatch.Status.SUGGESTED
     ]
     ClaimMatch.objects.filter(id__in=gone).delete()
+
+
+@transaction.atomic
+def _finish_unmatched(claim: Claim, state: str, note: str) -> None:
+    """End matching without matches; suggestions made for an earlier text go."""
+    locked = Claim.objects.select_for_update().get(id=claim.id)
+    if locked.text != claim.text or locked.matching != Claim.Matching.PENDING:
+        return  # edited meanwhile: the task the edit enqueued takes over
+    locked.matches.filter(status=ClaimMatch.Status.SUGGESTED).delete()
+    _finish(locked, state, note)
 
 
 def _finish(claim: Claim, state: str, note: str) -> None:

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from claims import matching
 from claims.models import Article, Claim, ClaimMatch, ExternalReview
@@ -319,3 +321,29 @@ def test_unset_thresholds_are_the_engines_own(settings: Any) -> None:
     assert same_claim_threshold() == matching.SAME_CLAIM_THRESHOLD
     settings.MATCH_POSSIBLE_THRESHOLD, settings.MATCH_SAME_CLAIM_THRESHOLD = 0.4, 0.8
     assert (possible_threshold(), same_claim_threshold()) == (0.4, 0.8)
+
+
+def test_the_matches_list_costs_the_same_queries_for_two_matches_or_five(
+    make_claim: Callable[..., Claim],
+    editor: User,
+    external_review: ExternalReview,
+    client_for: Any,
+) -> None:
+    claim = make_claim("Riverton's bridge cost taxpayers 400 million.", accepted=False)
+    suggest(claim, external_review)
+    suggest(claim, make_claim("The bridge cost 400 million dollars."))
+    as_editor, url = client_for(editor), f"/api/v1/claims/{claim.id}/matches/"
+    as_editor.get(url)  # the editor's permissions are cached from here on
+
+    two = queries_for(as_editor, url)
+    for number in range(3):
+        suggest(claim, make_claim(f"Earlier claim number {number} on the bridge."))
+
+    assert queries_for(as_editor, url) == two
+    assert len(as_editor.get(url).json()["matches"]) == 5
+
+
+def queries_for(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)

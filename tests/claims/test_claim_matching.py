@@ -186,6 +186,21 @@ def test_a_one_word_claim_is_not_matched(
     assert not claim.matches.exists() and not MatchEntry.objects.filter(claim=claim).exists()
 
 
+def test_a_claim_edited_down_to_one_word_loses_its_suggestions(
+    checked_claim: Claim,
+    new_claim: Callable[..., Claim],
+    matched: Callable[..., Claim],
+    editor: User,
+) -> None:
+    claim = matched(new_claim(BRIDGE_PARAPHRASE))
+    assert claim.matches.exists()
+
+    claim = matched(claim_edit(claim=claim, user=editor, text="Bridge"))
+
+    assert claim.matching == Claim.Matching.SKIPPED
+    assert not claim.matches.exists()
+
+
 def test_a_very_long_claim_is_matched_on_its_beginning(
     checked_claim: Claim, new_claim: Callable[..., Claim], matched: Callable[..., Claim]
 ) -> None:
