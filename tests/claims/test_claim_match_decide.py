@@ -347,3 +347,21 @@ def queries_for(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries.captured_queries)
+
+
+def test_editors_list_every_match_and_read_imported_reviews_unchanged(
+    make_claim: Callable[..., Claim], editor: User, external_review: ExternalReview
+) -> None:
+    claim = make_claim("Riverton's bridge cost taxpayers 400 million.")
+    suggest(claim, external_review, 0.77)
+    browser = Client()
+    browser.force_login(editor)
+
+    listing = browser.get("/admin/claims/claimmatch/?status=suggested")
+    review_page = browser.get(f"/admin/claims/externalreview/{external_review.id}/change/")
+    claims_page = browser.get("/admin/claims/claim/?matching__exact=pending")
+
+    assert listing.status_code == 200 and f"Claim #{claim.id} ~ review" in listing.content.decode()
+    assert review_page.status_code == 200
+    assert b"Checkers United" in review_page.content and b'name="_save"' not in review_page.content
+    assert claims_page.status_code == 200
