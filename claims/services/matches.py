@@ -282,9 +282,20 @@ def external_reviews_index(*, review_ids: Sequence[int]) -> int:
         batch = stale[start : start + ENCODE_BATCH]
         texts = [match_text(review.claim_reviewed).text for review in batch]
         vectors = encoded(texts)
-        with transaction.atomic():
-            for review, text, vector in zip(batch, texts, vectors, strict=True):
-                _entry_save(external_id=review.id, target=True, text=text, vector=vector)
+        entries = [
+            MatchEntry(
+                external_id=review.id,
+                target=True,
+                text=text,
+                text_hash=text_hash(text),
+                model_name=matching.MODEL_NAME,
+                vector=vector.tobytes(),
+            )
+            for review, text, vector in zip(batch, texts, vectors, strict=True)
+        ]
+        with transaction.atomic():  # replaced, not updated: new ids are what indexes follow
+            MatchEntry.objects.filter(external__in=batch).delete()
+            MatchEntry.objects.bulk_create(entries)
     return len(stale)
 
 
