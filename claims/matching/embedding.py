@@ -58,11 +58,10 @@ class Encoder:
             input_ids[number, : len(row)] = row
             mask[number, : len(row)] = 1
         feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": 0 * mask}
-        states = self.session.run(["last_hidden_state"], feed)[0]
+        states: np.ndarray = self.session.run(["last_hidden_state"], feed)[0]
         summed = (states * mask[:, :, None]).sum(axis=1)
         means = summed / np.maximum(mask.sum(axis=1, keepdims=True), 1)
-        norms = np.linalg.norm(means, axis=1, keepdims=True)
-        return (means / np.maximum(norms, 1e-12)).astype(np.float32)
+        return normalised(means)
 
 
 _lock = threading.Lock()
@@ -83,6 +82,13 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     return encoder().embed(texts)
+
+
+def normalised(vectors: np.ndarray) -> np.ndarray:
+    """Return the rows of `vectors` scaled to unit length, as float32."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: np.ndarray = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return unit
 
 
 def model_path() -> Path:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from claims.matching.embedding import DIMENSIONS, embed
+from claims.matching.embedding import DIMENSIONS, embed, normalised
 from claims.matching.lexical import K1, BM25Index
 from claims.matching.reranking import Signals, load_reranker
 from claims.matching.text import clean, numbers, words
@@ -26,6 +26,12 @@ CANDIDATES = 20
 class Hit:
     key: str
     score: float  # calibrated 0..1: probability the stored text states the same claim
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    signals: Signals
 
 
 @dataclass(frozen=True)
@@ -88,11 +94,11 @@ class MatchIndex:
         found = self.retrieve(text)
         if not found:
             return []
-        scores = load_reranker().probabilities([signals for _, signals in found])
+        scores = load_reranker().probabilities([candidate.signals for candidate in found])
         order = np.argsort(-scores, kind="stable")[:top]
-        return [Hit(key=found[index][0], score=round(float(scores[index]), 4)) for index in order]
+        return [Hit(key=found[index].key, score=round(float(scores[index]), 4)) for index in order]
 
-    def retrieve(self, text: str) -> list[tuple[str, Signals]]:
+    def retrieve(self, text: str) -> list[Candidate]:
         """Return the candidates both retrievers bring up for `text`, with their signals."""
         query = clean(text)
         query_words = words(query)
@@ -101,7 +107,10 @@ class MatchIndex:
         query_vector = embed([query])[0]
         with self._lock:
             slots, signals = self._retrieve(query, query_words, query_vector)
-            return [(self._key(slot), found) for slot, found in zip(slots, signals, strict=True)]
+            return [
+                Candidate(key=stored.key, signals=found)
+                for stored, found in zip(self._stored_at(slots), signals, strict=True)
+            ]
 
     def _put(self, key: str, text: str, vector: np.ndarray) -> None:
         self.discard(key)
@@ -125,10 +134,10 @@ class MatchIndex:
             self._vectors, self._live = vectors, live
         return slot
 
-    def _key(self, slot: int) -> str:
-        stored = self._stored[slot]
-        assert stored is not None
-        return stored.key
+    def _stored_at(self, slots: list[int]) -> list[_Stored]:
+        stored = [self._stored[slot] for slot in slots]
+        assert all(item is not None for item in stored)
+        return stored  # type: ignore[return-value]
 
     def _retrieve(
         self, query: str, query_words: list[str], query_vector: np.ndarray
@@ -196,6 +205,4 @@ def _top(scores: np.ndarray, count: int, above: float = -math.inf) -> set[int]:
 def _checked(vectors: np.ndarray, count: int) -> np.ndarray:
     if vectors.shape != (count, DIMENSIONS):
         raise ValueError(f"expected vectors of shape ({count}, {DIMENSIONS}), got {vectors.shape}")
-    vectors = vectors.astype(np.float32, copy=False)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    return normalised(vectors)
