@@ -31,6 +31,7 @@ BRIDGE = "The new Harbour Street bridge in Riverton cost taxpayers 400 million d
 BRIDGE_PARAPHRASE = "Riverton spent $400 million of public money on the Harbour Street bridge."
 VACCINE = "The flu vaccine given at Riverton schools contains mercury."
 VACCINE_PARAPHRASE = "Riverton's school flu shots have mercury in them, a post says."
+PARKS = "Riverton's mayor has banned dogs from every public park."
 UNRELATED = "The Riverton marathon will start at 7 a.m. on Sunday near the town hall."
 
 
@@ -118,6 +119,11 @@ def test_a_new_claim_is_matched_with_another_fact_checkers_review(
 def test_an_unrelated_claim_has_no_matches(
     checked_claim: Claim, new_claim: Callable[..., Claim], matched: Callable[..., Claim]
 ) -> None:
+    # A few stored claims, as in any newsroom: the re-ranker compares candidates with each
+    # other, and a lone stored claim looks like a match for anything.
+    imported_review(VACCINE, "https://checkers.example/vaccine")
+    imported_review(PARKS, "https://checkers.example/parks")
+
     claim = matched(new_claim(UNRELATED))
     assert claim.matching == Claim.Matching.DONE
     assert not claim.matches.exists()
