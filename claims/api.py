@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +22,11 @@ from .services.editing import MAX_PARTS
 # The users a claim's output names by username; select them with the claims.
 CLAIM_USERS = ["accepted_by", "created_by", "edited_by", "decided_by"]
 Username = serializers.SlugRelatedField[User]
+
+# How errors are described in the schema: {"detail": …}, or {field: [messages]} for 400.
+ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A message saying what went wrong.")
+READ_ERRORS = {403: ERROR, 404: ERROR}
+WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
 class EvidenceOutput(serializers.ModelSerializer[Evidence]):
@@ -103,7 +110,26 @@ class ArticleSubmitInput(serializers.Serializer[None]):
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
+class ArticleSubmittedOutput(serializers.Serializer[None]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Article.Status.choices)
+    status_url = serializers.URLField(help_text="Where to follow the article's progress.")
+    existing = serializers.BooleanField(
+        required=False, help_text="Present (true) when the URL or text was already stored."
+    )
+
+
+class ArticleStatusOutput(serializers.Serializer[None]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Article.Status.choices)
+
+
 class ArticleSubmitApi(APIView):
+    @extend_schema(
+        operation_id="articles_submit",
+        request=ArticleSubmitInput,
+        responses={200: ArticleSubmittedOutput, 202: ArticleSubmittedOutput, **WRITE_ERRORS},
+    )
     def post(self, request: Request) -> Response:
         given = ArticleSubmitInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -120,6 +146,7 @@ class ArticleSubmitApi(APIView):
 
 
 class ArticleRetryApi(APIView):
+    @extend_schema(request=None, responses={202: ArticleStatusOutput, **WRITE_ERRORS})
     def post(self, request: Request, article_id: int) -> Response:
         article = get_object_or_404(Article, id=article_id)
         article = services.article_retry(article=article, user=acting_user(request.user))
@@ -129,14 +156,18 @@ class ArticleRetryApi(APIView):
 
 
 class ArticleDetailApi(APIView):
+    @extend_schema(responses={200: ArticleOutput, **READ_ERRORS})
     def get(self, request: Request, article_id: int) -> Response:
+        require_perm(acting_user(request.user), "claims.view_article")
         claims = Prefetch("claims", queryset=Claim.objects.select_related(*CLAIM_USERS))
         article = get_object_or_404(Article.objects.prefetch_related(claims), id=article_id)
         return Response(ArticleOutput(article).data)
 
 
 class ClaimDetailApi(APIView):
+    @extend_schema(responses={200: ClaimDetailOutput, **READ_ERRORS})
     def get(self, request: Request, claim_id: int) -> Response:
+        require_perm(acting_user(request.user), "claims.view_claim")
         evidence = Evidence.objects.select_related("source", "added_by")
         claims = Claim.objects.select_related(*CLAIM_USERS).prefetch_related(
             Prefetch("evidence", queryset=evidence), "gathering_runs__jobs"
@@ -147,6 +178,7 @@ class ClaimDetailApi(APIView):
 class ClaimGatherApi(APIView):
     """Start gathering evidence again (or return the run in progress)."""
 
+    @extend_schema(request=None, responses={202: GatheringRunOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         run = services.gathering_start(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(GatheringRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
@@ -157,6 +189,7 @@ class EvidenceAddInput(serializers.Serializer[None]):
 
 
 class EvidenceAddApi(APIView):
+    @extend_schema(request=EvidenceAddInput, responses={201: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         given = EvidenceAddInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -171,6 +204,7 @@ class EvidencePinInput(serializers.Serializer[None]):
 
 
 class EvidencePinApi(APIView):
+    @extend_schema(request=EvidencePinInput, responses={200: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, evidence_id: int) -> Response:
         given = EvidencePinInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -187,6 +221,7 @@ class EvidenceStanceInput(serializers.Serializer[None]):
 
 
 class EvidenceStanceApi(APIView):
+    @extend_schema(request=EvidenceStanceInput, responses={200: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, evidence_id: int) -> Response:
         given = EvidenceStanceInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -198,6 +233,7 @@ class EvidenceStanceApi(APIView):
         return Response(EvidenceOutput(evidence).data)
 
 
+@extend_schema_view(get=extend_schema(responses={200: ClaimOutput(many=True), **READ_ERRORS}))
 class ArticleCandidatesApi(generics.ListAPIView[Claim]):
     """An article's claims, the most check-worthy first, with what editors decided."""
 
@@ -216,7 +252,20 @@ class ClaimCreateInput(serializers.Serializer[None]):
     span_end = serializers.IntegerField()
 
 
+class ClaimCreatedOutput(ClaimOutput):
+    existing = serializers.BooleanField(
+        required=False, help_text="Present (true) when a claim had this span already."
+    )
+
+    class Meta(ClaimOutput.Meta):
+        fields = [*ClaimOutput.Meta.fields, "existing"]
+
+
 class ClaimCreateApi(APIView):
+    @extend_schema(
+        request=ClaimCreateInput,
+        responses={200: ClaimCreatedOutput, 201: ClaimCreatedOutput, **WRITE_ERRORS},
+    )
     def post(self, request: Request, article_id: int) -> Response:
         article = get_object_or_404(Article, id=article_id)
         given = ClaimCreateInput(data=request.data)
@@ -232,12 +281,14 @@ class ClaimCreateApi(APIView):
 
 
 class ClaimAcceptApi(APIView):
+    @extend_schema(request=None, responses={200: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = services.claim_accept(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(ClaimOutput(claim).data)
 
 
 class ClaimDismissApi(APIView):
+    @extend_schema(request=None, responses={200: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = services.claim_dismiss(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(ClaimOutput(claim).data)
@@ -250,6 +301,7 @@ class ClaimEditInput(serializers.Serializer[None]):
 
 
 class ClaimEditApi(APIView):
+    @extend_schema(request=ClaimEditInput, responses={200: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = _claim(claim_id)
         given = ClaimEditInput(data=request.data)
@@ -271,6 +323,7 @@ class ClaimSplitInput(serializers.Serializer[None]):
 
 
 class ClaimSplitApi(APIView):
+    @extend_schema(request=ClaimSplitInput, responses={201: ClaimOutput(many=True), **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = _claim(claim_id)
         given = ClaimSplitInput(data=request.data)
@@ -286,6 +339,7 @@ class ClaimMergeInput(serializers.Serializer[None]):
 
 
 class ClaimMergeApi(APIView):
+    @extend_schema(request=ClaimMergeInput, responses={201: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request) -> Response:
         given = ClaimMergeInput(data=request.data)
         given.is_valid(raise_exception=True)
