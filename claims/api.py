@@ -1,8 +1,11 @@
 """The authenticated API for articles and claims: one view per operation."""
 
+from typing import TypeVar
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +25,8 @@ from .services.editing import MAX_PARTS
 # The users a claim's output names by username; select them with the claims.
 CLAIM_USERS = ["accepted_by", "created_by", "edited_by", "decided_by"]
 Username = serializers.SlugRelatedField[User]
+MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
+M = TypeVar("M", bound=Model)
 
 # How errors are described in the schema: {"detail": …}, or {field: [messages]} for 400.
 ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A message saying what went wrong.")
@@ -148,7 +153,7 @@ class ArticleSubmitApi(APIView):
 class ArticleRetryApi(APIView):
     @extend_schema(request=None, responses={202: ArticleStatusOutput, **WRITE_ERRORS})
     def post(self, request: Request, article_id: int) -> Response:
-        article = get_object_or_404(Article, id=article_id)
+        article = by_id(Article, article_id)
         article = services.article_retry(article=article, user=acting_user(request.user))
         return Response(
             {"id": article.id, "status": article.status}, status=status.HTTP_202_ACCEPTED
@@ -160,7 +165,7 @@ class ArticleDetailApi(APIView):
     def get(self, request: Request, article_id: int) -> Response:
         require_perm(acting_user(request.user), "claims.view_article")
         claims = Prefetch("claims", queryset=Claim.objects.select_related(*CLAIM_USERS))
-        article = get_object_or_404(Article.objects.prefetch_related(claims), id=article_id)
+        article = by_id(Article.objects.prefetch_related(claims), article_id)
         return Response(ArticleOutput(article).data)
 
 
@@ -172,7 +177,7 @@ class ClaimDetailApi(APIView):
         claims = Claim.objects.select_related(*CLAIM_USERS).prefetch_related(
             Prefetch("evidence", queryset=evidence), "gathering_runs__jobs"
         )
-        return Response(ClaimDetailOutput(get_object_or_404(claims, id=claim_id)).data)
+        return Response(ClaimDetailOutput(by_id(claims, claim_id)).data)
 
 
 class ClaimGatherApi(APIView):
@@ -209,7 +214,7 @@ class EvidencePinApi(APIView):
         given = EvidencePinInput(data=request.data)
         given.is_valid(raise_exception=True)
         evidence = services.evidence_pin(
-            evidence=get_object_or_404(Evidence, id=evidence_id),
+            evidence=by_id(Evidence, evidence_id),
             pinned=given.validated_data["pinned"],
             user=acting_user(request.user),
         )
@@ -226,7 +231,7 @@ class EvidenceStanceApi(APIView):
         given = EvidenceStanceInput(data=request.data)
         given.is_valid(raise_exception=True)
         evidence = services.evidence_set_stance(
-            evidence=get_object_or_404(Evidence, id=evidence_id),
+            evidence=by_id(Evidence, evidence_id),
             stance=given.validated_data["stance"],
             user=acting_user(request.user),
         )
@@ -241,7 +246,7 @@ class ArticleCandidatesApi(generics.ListAPIView[Claim]):
 
     def get_queryset(self) -> QuerySet[Claim]:
         require_perm(acting_user(self.request.user), "claims.view_claim")
-        article = get_object_or_404(Article.objects.only("id"), id=self.kwargs["article_id"])
+        article = by_id(Article.objects.only("id"), self.kwargs["article_id"])
         return article.claims.select_related(*CLAIM_USERS).order_by(
             "-checkworthiness", F("span_start").asc(nulls_last=True), "id"
         )
@@ -267,7 +272,7 @@ class ClaimCreateApi(APIView):
         responses={200: ClaimCreatedOutput, 201: ClaimCreatedOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request, article_id: int) -> Response:
-        article = get_object_or_404(Article, id=article_id)
+        article = by_id(Article, article_id)
         given = ClaimCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
         claim, created = services.claim_create(
@@ -334,7 +339,9 @@ class ClaimSplitApi(APIView):
 
 
 class ClaimMergeInput(serializers.Serializer[None]):
-    claims = serializers.ListField(child=serializers.IntegerField(), max_length=100)
+    claims = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=100
+    )
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -355,4 +362,11 @@ class ClaimMergeApi(APIView):
 
 
 def _claim(claim_id: int) -> Claim:
-    return get_object_or_404(Claim, id=claim_id)
+    return by_id(Claim, claim_id)
+
+
+def by_id(rows: type[M] | QuerySet[M], row_id: int) -> M:
+    """Return the row with this id, or raise Http404 (ids past the database's range too)."""
+    if row_id > MAX_ID:  # the URL accepts any digits; the database would overflow
+        raise Http404("Nothing has this id.")
+    return get_object_or_404(rows, id=row_id)
