@@ -264,11 +264,16 @@ class FeedAdmin(admin.ModelAdmin[Feed]):
     def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
         """Through the same services as the API."""
         user = acting_user(request.user)
-        fields = {"title": obj.title, "active": obj.active, "poll_every": obj.poll_every}
+        title, active, poll_every = obj.title, obj.active, obj.poll_every
         if change:
-            services.feed_update(feed=obj, user=user, **fields)
+            services.feed_update(
+                feed=obj, user=user, title=title, active=active, poll_every=poll_every
+            )
             return
-        obj.pk = services.feed_subscribe(url=obj.url, user=user, **fields).pk
+        feed = services.feed_subscribe(
+            url=obj.url, user=user, title=title, active=active, poll_every=poll_every
+        )
+        obj.pk = feed.pk
 
     def delete_model(self, request: HttpRequest, obj: Feed) -> None:
         services.feed_delete(feed=obj, user=acting_user(request.user))

@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "ProviderJobStatusEnum": "claims.models.ProviderJob.Status",
         "WebhookDeliveryStatusEnum": "reviewers.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "reviewers.models.WebhookSubscription.Event",
     },
 }
 
