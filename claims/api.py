@@ -38,8 +38,10 @@ class EvidenceOutput(serializers.ModelSerializer[Evidence]):
     source_title = serializers.CharField(source="source.title")
     source_url = serializers.CharField(source="source.url")
     publisher = serializers.CharField(source="source.publisher")
-    published_at = serializers.DateTimeField(source="source.published_at")
-    added_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published_at = serializers.DateTimeField(source="source.published_at", allow_null=True)
+    added_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Evidence
@@ -69,10 +71,18 @@ class GatheringRunOutput(serializers.ModelSerializer[GatheringRun]):
 
 
 class ClaimOutput(serializers.ModelSerializer[Claim]):
-    accepted_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    created_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    edited_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    accepted_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    created_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    edited_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    decided_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Claim
