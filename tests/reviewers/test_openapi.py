@@ -14,12 +14,12 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
+from rest_framework.authtoken.models import Token
 from schemathesis import checks
 
 from claims.models import Article, Evidence, Feed
 from reviewers.catalog import webhook_subscription_create
 from reviewers.models import Review
-from tests.token_clients import token_client
 
 Publish = Callable[..., Review]
 
@@ -102,8 +102,8 @@ def newsroom(publish_check: Publish, admin_user: Any, settings: Any) -> dict[str
         rank=1, relevance=0.5, snapshot_hash="0" * 64, retrieved_at=datetime.now(UTC),
     )  # fmt: skip
     Feed.objects.create(url="https://courier.example/rss", last_error="HTTP 500")
-    client = token_client(admin_user)
-    return {"Authorization": client._credentials["HTTP_AUTHORIZATION"]}
+    token, _ = Token.objects.get_or_create(user=admin_user)
+    return {"Authorization": f"Token {token.key}"}
 
 
 def test_newsroom_api_reads_keep_to_the_schema(newsroom: dict[str, str], wsgi_schema: Any) -> None:
