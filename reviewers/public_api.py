@@ -7,6 +7,7 @@ ETag and Last-Modified, and none at all for an answer of 304.
 
 import base64
 import binascii
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -23,10 +24,12 @@ from django.utils.timezone import is_aware
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.renderers import JSONRenderer
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
@@ -43,14 +46,39 @@ PAGE_SIZE = 50
 DETAIL_FIELDS = [*LIST_FIELDS, "note", "justification", "evidence", "claim_review"]
 
 
-class PublicRateThrottle(AnonRateThrottle):
-    """Anonymous callers, by address, at the rate PUBLIC_API_RATE sets (read per request)."""
+class PublicRateThrottle(SimpleRateThrottle):
+    """Callers, by address, at the rate PUBLIC_API_RATE sets (read per request).
+
+    A counter per address that lives for one period from the address's first request.
+    DRF's own throttles keep the time of every request in the period and write the whole
+    list back to the cache on each request, which grows with the rate allowed.
+    """
 
     scope = "public"
+    num_requests: int | None  # set from the rate by SimpleRateThrottle.__init__
+    duration: int | None
 
     def get_rate(self) -> str:
         rate: str = settings.PUBLIC_API_RATE
         return rate
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        if self.num_requests is None or self.duration is None:
+            return True
+        self.key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        self.now = self.timer()
+        if self.cache.add(self.key, 1, self.duration):
+            self.cache.set(f"{self.key}:since", self.now, self.duration)
+            return True
+        try:
+            count: int = self.cache.incr(self.key)  # keeps the key's expiry
+        except ValueError:  # expired between the two calls: a new period begins
+            return True
+        return count <= self.num_requests
+
+    def wait(self) -> float | None:
+        since = self.cache.get(f"{self.key}:since")
+        return None if since is None else max(since + (self.duration or 0) - self.now, 0)
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -122,8 +150,23 @@ class PublicApi(APIView):
     renderer_classes = [JSONRenderer]
 
 
+class JSONWhateverAccepted(BaseContentNegotiation):
+    """The list has one representation, JSON: no need to weigh the Accept header."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
 class CheckListApi(PublicApi):
     """Published checks that stand, most recently changed first, filtered and cursor-paged."""
+
+    content_negotiation_class = JSONWhateverAccepted
 
     @extend_schema(
         operation_id="checks_list",

@@ -217,8 +217,11 @@ def test_the_public_api_is_throttled(
     publish_check: Publish, anonymous: APIClient, settings: Any
 ) -> None:
     settings.PUBLIC_API_RATE = "3/minute"
-    statuses = [anonymous.get("/api/v1/checks/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    responses = [anonymous.get("/api/v1/checks/") for _ in range(4)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 60
+    other_address = anonymous.get("/api/v1/checks/", REMOTE_ADDR="127.0.0.9")
+    assert other_address.status_code == 200
 
 
 def test_unknown_check_is_404(anonymous: APIClient, db: None) -> None:
