@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, public_api
+from . import api, catalog_api, public_api
 
 urlpatterns = [
     path("reviews/", api.ReviewDraftApi.as_view(), name="api-review-draft"),
@@ -34,5 +34,20 @@ urlpatterns = [
         "checks/<int:check_id>/claim-review/",
         public_api.ClaimReviewApi.as_view(),
         name="api-check-claim-review",
+    ),
+    path("tags/", catalog_api.TagListApi.as_view(), name="api-tags"),
+    path("tags/<int:tag_id>/", catalog_api.TagDetailApi.as_view(), name="api-tag"),
+    path("ratings/", catalog_api.RatingListApi.as_view(), name="api-ratings"),
+    path("ratings/<int:rating_id>/", catalog_api.RatingDetailApi.as_view(), name="api-rating"),
+    path("webhooks/", catalog_api.WebhookListApi.as_view(), name="api-webhooks"),
+    path(
+        "webhooks/<int:subscription_id>/",
+        catalog_api.WebhookDetailApi.as_view(),
+        name="api-webhook",
+    ),
+    path(
+        "webhooks/deliveries/",
+        catalog_api.DeliveryListApi.as_view(),
+        name="api-webhook-deliveries",
     ),
 ]

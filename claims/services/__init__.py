@@ -17,7 +17,14 @@ from .editing import (
 )
 from .evidence import evidence_rerank
 from .evidence_review import evidence_add_by_url, evidence_pin, evidence_set_stance
-from .feeds import feed_poll, feed_subscribe, feeds_poll_due
+from .feeds import (
+    feed_delete,
+    feed_poll,
+    feed_poll_now,
+    feed_subscribe,
+    feed_update,
+    feeds_poll_due,
+)
 from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
 from .sweep import stuck_work_requeue
 
@@ -40,8 +47,11 @@ __all__ = [
     "evidence_pin",
     "evidence_rerank",
     "evidence_set_stance",
+    "feed_delete",
     "feed_poll",
+    "feed_poll_now",
     "feed_subscribe",
+    "feed_update",
     "feeds_poll_due",
     "gathering_start",
     "provider_job_run",

@@ -87,6 +87,47 @@ def test_cursor_pagination_walks_every_check_once(
     assert seen == published[::-1]
 
 
+def test_previous_links_walk_back_the_same_pages(
+    publish_check: Publish, anonymous: APIClient
+) -> None:
+    published = [publish_check().id for _ in range(5)][::-1]
+    first = anonymous.get("/api/v1/checks/?page_size=2").json()
+    assert first["previous"] is None
+    second = anonymous.get(first["next"]).json()
+    third = anonymous.get(second["next"]).json()
+    assert [c["id"] for c in third["results"]] == published[4:] and third["next"] is None
+    back = anonymous.get(third["previous"]).json()
+    assert [c["id"] for c in back["results"]] == published[2:4]
+    start = anonymous.get(back["previous"]).json()
+    assert [c["id"] for c in start["results"]] == published[:2]
+    assert start["previous"] is None and start["next"]
+
+
+def test_checks_changed_at_the_same_instant_are_each_listed_once(
+    publish_check: Publish, anonymous: APIClient
+) -> None:
+    published = [publish_check().id for _ in range(5)]
+    PublishedCheck.objects.update(modified_at=datetime(2026, 1, 1, tzinfo=UTC))
+    seen: list[int] = []
+    url: str | None = "/api/v1/checks/?page_size=2"
+    while url:
+        response = anonymous.get(url)
+        seen += ids(response)
+        url = response.json()["next"]
+    assert seen == sorted(published, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "bjE=", "eHwyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwfDE=", "%00", ""]
+)
+def test_a_cursor_the_api_did_not_give_is_refused_with_400(
+    cursor: str, anonymous: APIClient, db: None
+) -> None:
+    response = anonymous.get(f"/api/v1/checks/?cursor={cursor}")
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
 def test_corrected_check_is_listed_once_at_its_current_version(
     publish_check: Publish, anonymous: APIClient, second_reviewer: Any
 ) -> None:
@@ -176,8 +217,11 @@ def test_the_public_api_is_throttled(
     publish_check: Publish, anonymous: APIClient, settings: Any
 ) -> None:
     settings.PUBLIC_API_RATE = "3/minute"
-    statuses = [anonymous.get("/api/v1/checks/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    responses = [anonymous.get("/api/v1/checks/") for _ in range(4)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 60
+    other_address = anonymous.get("/api/v1/checks/", REMOTE_ADDR="127.0.0.9")
+    assert other_address.status_code == 200
 
 
 def test_unknown_check_is_404(anonymous: APIClient, db: None) -> None:
