@@ -1,20 +1,15 @@
-"""The reviewers' admin: draft verdicts, send them for approval, approve and publish."""
+"""The reviewers' admin: the review desk (desk.py), the audit trail, the rating scale, tags,
+published versions and webhooks."""
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest
 
 from claims.fetching import FetchError, check_url
-from claims.models import Claim
-from factcheck.auth import acting_user
 
-from . import services
+from .desk import ReviewDeskAdmin
 from .models import (
     PublishedCheck,
     Rating,
@@ -26,93 +21,31 @@ from .models import (
 )
 from .webhooks import webhook_subscribe
 
-Step = Callable[[Review, User], object]
+
+@admin.register(Review)
+class ReviewAdmin(ReviewDeskAdmin):
+    """Reviews live on the desk (desk.py): the queue is the list, the desk the page."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
-class ReviewForm(forms.ModelForm[Review]):
-    class Meta:
-        model = Review
-        fields = ["claim", "rating", "headline", "justification", "tags"]
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin[ReviewEvent]):
+    """The audit trail, to read: events are written by the services only, never edited."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "claim" in self.fields:
-            claim_field = cast(forms.ModelChoiceField[Claim], self.fields["claim"])
-            claim_field.queryset = Claim.objects.accepted().filter(review__isnull=True)
+    list_display = ["created_at", "review", "actor", "from_state", "to_state", "reason_code"]
+    list_filter = ["to_state", "reason_code"]
+    list_select_related = ["review__claim", "actor"]
 
-
-class ReviewEventInline(admin.TabularInline[ReviewEvent, Review]):
-    model = ReviewEvent
-    readonly_fields = ("created_at", "actor", "from_state", "to_state", "reason")
-    fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-
-@admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin[Review]):
-    form = ReviewForm
-    list_display = ["claim", "state", "author", "rating", "approved_by", "updated_at"]
-    list_filter = ["state", "rating"]
-    actions = ["submit_for_approval", "approve", "publish"]
-
-    def get_inlines(
-        self, request: HttpRequest, obj: Review | None
-    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
-        return [ReviewEventInline] if obj else []  # a new review has no history yet
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Review | None = None) -> list[str]:
-        """Only the author edits a verdict, and only while drafting."""
-        if obj is None:
-            return []
-        if obj.state != Review.State.DRAFTING or obj.author_id != request.user.pk:
-            return ["claim", "rating", "headline", "justification", "tags", "state", "author"]
-        return ["claim", "state", "author"]
-
-    def save_model(self, request: HttpRequest, obj: Review, form: Any, change: bool) -> None:
-        review = services.review_draft(
-            claim=form.cleaned_data.get("claim") or obj.claim,
-            author=acting_user(request.user),
-            rating=form.cleaned_data.get("rating"),
-            headline=form.cleaned_data.get("headline", ""),
-            justification=form.cleaned_data.get("justification", ""),
-            tags=form.cleaned_data.get("tags"),
-        )
-        obj.pk = review.pk
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Events are written by the services only."""
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    @admin.action(description="Send for approval")
-    def submit_for_approval(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        self._run(request, queryset, lambda r, u: services.review_submit(review=r, actor=u))
-
-    @admin.action(description="Approve (four eyes)")
-    def approve(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        self._run(request, queryset, lambda r, u: services.review_approve(review=r, approver=u))
-
-    @admin.action(description="Publish")
-    def publish(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        self._run(request, queryset, lambda r, u: services.review_publish(review=r, publisher=u))
-
-    def _run(self, request: HttpRequest, queryset: QuerySet[Review], step: Step) -> None:
-        for review in queryset:
-            try:
-                step(review, acting_user(request.user))
-            except (services.InvalidTransition, PermissionDenied, ValidationError) as error:
-                text = "; ".join(error.messages) if isinstance(error, ValidationError) else error
-                messages.error(request, f"{review}: {text}")
-            else:
-                messages.success(request, f"{review}: done.")
 
 
 @admin.register(Rating)

@@ -66,19 +66,6 @@ def review_queue(*, user: User, filters: QueueFilters | None = None) -> QuerySet
     ).order_by("-checkworthiness", "-accepted_at", "-id")
 
 
-def review_of(claim: Claim) -> Review | None:
-    """Return the claim's review, or None while the claim is new in the queue."""
-    try:
-        return claim.review
-    except Review.DoesNotExist:
-        return None
-
-
-def queue_state(claim: Claim) -> str:
-    review = review_of(claim)
-    return review.state if review else State.NEW
-
-
 def state_counts() -> dict[str, int]:
     """Return how many claims are in each state of the desk, every state listed."""
     counts = dict.fromkeys(State.values, 0)
@@ -97,13 +84,14 @@ def least_loaded_reviewer() -> User | None:
         .annotate(count=Count("id"))
         .values("count")
     )
-    reviewers = User.objects.filter(is_active=True, id__in=_holders("change_review"))
-    reviewers = reviewers.exclude(id__in=_holders("approve_review"))
+    reviewers = User.objects.filter(is_active=True, id__in=permission_holders("change_review"))
+    reviewers = reviewers.exclude(id__in=permission_holders("approve_review"))
     reviewers = reviewers.annotate(load=Coalesce(Subquery(load), 0))
     return reviewers.order_by("load", "id").first()
 
 
-def _holders(codename: str) -> QuerySet[User, int]:
+def permission_holders(codename: str) -> QuerySet[User, int]:
+    """Return the ids of users given a reviewers permission, directly or by a role."""
     permission = Permission.objects.filter(content_type__app_label="reviewers", codename=codename)
     users = User.objects.filter(
         Q(groups__permissions__in=permission) | Q(user_permissions__in=permission)

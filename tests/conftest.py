@@ -27,6 +27,13 @@ from claims.services import claim_accept
 from factcheck.celery import app as celery_app
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hash the cast's passwords with a fast hasher: the production hasher's deliberate
+    slowness (about 0.4 s a user here) made the permission matrix take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, *groups: str) -> User:
     user = User.objects.create_user(username, password="pw-" + username, is_staff=bool(groups))
     user.groups.add(*Group.objects.filter(name__in=groups))
