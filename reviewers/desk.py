@@ -98,7 +98,9 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             "opts": self.model._meta,
             "form": form,
             "page": page,
-            "rows": [(claim, score_class(claim.checkworthiness)) for claim in page],
+            "rows": [
+                (claim, score_class(claim.checkworthiness), _state_label(claim)) for claim in page
+            ],
             "counts": [(value, label, n) for (value, label), n in _counted(state_counts())],
             "query": _without_page(request.GET),
         }
@@ -116,11 +118,9 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             raise Http404("No review has this id.")
         return HttpResponseRedirect(_desk_url(review.claim_id))
 
-    def add_view(
-        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
-    ) -> HttpResponse:
-        """Reviews start on the desk, from the queue."""
-        return HttpResponseRedirect(reverse("admin:reviewers_review_changelist"))
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """Reviews start on the desk, from the queue, never from a blank form."""
+        return False
 
     def desk(self, request: HttpRequest, claim_id: int) -> HttpResponse:
         claim = get_object_or_404(Claim.objects.accepted().select_related("article"), id=claim_id)
@@ -159,6 +159,7 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
         where = positions([claim])
         verdict = VerdictForm(verdict_data) if verdict_data is not None else _verdict_form(review)
         cited = _cited_ids(verdict, review)
+        steps = available_steps(user, review)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Review of claim #{claim.id}",
@@ -172,7 +173,8 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             "article_html": highlighted(article.text, [claim], where),
             "evidence_cards": [(card, card.evidence.id in cited) for card in evidence_cards(claim)],
             "verdict": verdict,
-            "steps": available_steps(user, review),
+            "steps": steps,
+            "has_step_buttons": bool(steps - {"draft", "submit", "comment"}),
             "ratings": Rating.objects.all(),
             "writers": _writers(),
             "send_back_reasons": Review.SendBackReason.choices,
@@ -384,6 +386,11 @@ def _writers() -> list[User]:
     """People a chief editor can assign: active users who write verdicts."""
     writers = User.objects.filter(is_active=True, id__in=permission_holders("change_review"))
     return list(writers.order_by("username"))
+
+
+def _state_label(claim: Claim) -> str:
+    """The label of the state `review_queue` annotated on the claim."""
+    return str(State(getattr(claim, "desk_state", State.NEW)).label)
 
 
 def _counted(counts: dict[str, int]) -> list[tuple[tuple[str, str], int]]:

@@ -167,7 +167,7 @@ def test_old_review_urls_lead_to_the_desk(drafted: Review, reviewer: User) -> No
     client = logged_in(reviewer)
     response = client.get(f"/admin/reviewers/review/{drafted.id}/change/")
     assert response.status_code == 302 and response["Location"] == desk(drafted.claim)
-    assert client.get("/admin/reviewers/review/add/").status_code == 302
+    assert client.get("/admin/reviewers/review/add/").status_code == 403
     assert client.post(desk(drafted.claim) + "unknown/").status_code == 404
 
 
