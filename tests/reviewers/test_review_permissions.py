@@ -1,5 +1,6 @@
 """Every role against every step of the review desk, through the services (the admin and
-the API call the same ones), with spot checks through the API."""
+the API call the same ones), with spot checks through the API; the desk page offers a step
+exactly when the service would take it."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from claims.models import Claim, Evidence
 from reviewers import services
+from reviewers.desk_steps import available_steps
 from reviewers.models import Rating, Review
 
 State = Review.State
@@ -139,6 +141,11 @@ def test_permission_matrix(
     bring_to(start, accepted_claim, writer, boss, make_evidence(accepted_claim))
     if held:
         hand_over(accepted_claim, actor)
+    review = Review.objects.filter(claim=accepted_claim).first()
+    offered = available_steps(actor, review)
+    assert (action.replace("_other", "").replace("_", "-") in offered) == (role in allowed), (
+        f"the desk offers {role} {sorted(offered)}"
+    )
     before = footprint(accepted_claim)
     if role in allowed:
         take(action, accepted_claim, actor, writer)
