@@ -47,7 +47,7 @@ def available_steps(user: User, review: Review | None) -> set[str]:
         steps |= {"draft", "submit"}
     if state == State.AWAITING_APPROVAL and approves:
         steps.add("send-back")
-        if review is not None and review.author_id != user.pk:
+        if review is not None and user.pk not in review.writer_ids():
             steps.add("approve")
     if state == State.APPROVED:
         steps |= {"send-back"} if approves else set()

@@ -141,6 +141,11 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"Review of “{self.claim}”"
 
+    def writer_ids(self) -> set[int]:
+        """Return everyone who held or wrote the verdict: none of them may approve it."""
+        held = {event.assignee_id for event in self.events.all() if event.assignee_id}
+        return held | ({self.author_id} if self.author_id else set())
+
 
 class AuditTrailIsAppendOnly(PermissionDenied):
     """Someone tried to change or delete a review event."""
@@ -166,6 +171,14 @@ class ReviewEvent(models.Model):
     to_state = models.CharField(max_length=24, choices=Review.State.choices)
     reason_code = models.CharField(
         max_length=32, blank=True, help_text="Why it was sent back or dismissed, as a code."
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whom the review was given to, on an assignment.",
     )
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -62,7 +62,8 @@ def review_assign(*, claim: Claim, actor: User, assignee: User) -> Review:
     review.assignee = assignee
     review.state = State.ASSIGNED if from_state == State.NEW else from_state
     _save(review, "assignee", "state")
-    _audit(review, actor, from_state=from_state, reason=f"Assigned to {assignee.get_username()}.")
+    reason = f"Assigned to {assignee.get_username()}."
+    _audit(review, actor, from_state=from_state, reason=reason, assignee=assignee)
     return review
 
 
@@ -118,7 +119,10 @@ def review_draft(
     review = _open_review(claim)
     _check_version(review, expected_version)
     if review.state == State.NEW:
-        _move(review, author, State.ASSIGNED, assignee=author, reason="Self-assigned by drafting.")
+        review.assignee, review.state = author, State.ASSIGNED
+        _save(review, "assignee", "state")
+        reason = "Self-assigned by drafting."
+        _audit(review, author, from_state=State.NEW, reason=reason, assignee=author)
     _require_state(review, State.ASSIGNED, State.DRAFTING)
     if review.assignee_id != author.pk:
         raise PermissionDenied(f"Only the assignee ({review.assignee}) writes this verdict.")
@@ -161,13 +165,17 @@ def review_submit(*, review: Review, actor: User, expected_version: int | None =
 def review_approve(
     *, review: Review, approver: User, expected_version: int | None = None
 ) -> Review:
-    """Approve someone else's verdict (four eyes)."""
+    """Approve someone else's verdict (four eyes): nobody who wrote it or held it."""
     _require_perm(approver, "reviewers.approve_review")
     with transaction.atomic():
         review = _locked(review, expected_version)
         _require_state(review, State.AWAITING_APPROVAL)
         if review.author_id == approver.pk:
             raise FourEyesViolation("The author of a verdict cannot approve it.")
+        if approver.pk in review.writer_ids():
+            raise FourEyesViolation(
+                "Whoever held a verdict while it was written cannot approve it."
+            )
         return _move(review, approver, State.APPROVED, approved_by=approver)
 
 
@@ -385,7 +393,13 @@ def _apply(review: Review, **changes: Any) -> None:
 
 
 def _audit(
-    review: Review, actor: User, *, from_state: str, reason: str = "", reason_code: str = ""
+    review: Review,
+    actor: User,
+    *,
+    from_state: str,
+    reason: str = "",
+    reason_code: str = "",
+    assignee: User | None = None,
 ) -> None:
     ReviewEvent.objects.create(
         review=review,
@@ -394,6 +408,7 @@ def _audit(
         to_state=review.state,
         reason=reason,
         reason_code=reason_code,
+        assignee=assignee,
     )
 
 

@@ -262,5 +262,17 @@ class Migration(migrations.Migration):
                 condition=models.Q(("body", ""), _negated=True), name="comment_has_body"
             ),
         ),
+        migrations.AddField(
+            model_name="reviewevent",
+            name="assignee",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Whom the review was given to, on an assignment.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
         migrations.RunPython(create_trigger, drop_trigger),
     ]

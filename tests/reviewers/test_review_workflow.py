@@ -15,6 +15,7 @@ from reviewers.services import (
     FourEyesViolation,
     InvalidTransition,
     review_approve,
+    review_assign,
     review_dismiss,
     review_draft,
     review_publish,
@@ -143,6 +144,20 @@ def test_author_cannot_approve_own_verdict(
     review.refresh_from_db()
     assert review.state == Review.State.AWAITING_APPROVAL
     assert review.approved_by is None
+
+
+def test_whoever_held_the_verdict_cannot_approve_it(
+    accepted_claim: Claim, chief_editor: User, site_admin: User, reviewer: User, evidence: Evidence
+) -> None:
+    draft(accepted_claim, chief_editor, cited_evidence=[evidence])  # starts it, then hands over
+    review = review_assign(claim=accepted_claim, actor=site_admin, assignee=reviewer)
+    draft(accepted_claim, reviewer, rating="Mostly false")
+    review_submit(review=review, actor=reviewer)
+    with pytest.raises(FourEyesViolation, match="held"):
+        review_approve(review=review, approver=chief_editor)
+    review_approve(review=review, approver=site_admin)
+    review.refresh_from_db()
+    assert (review.author, review.approved_by) == (reviewer, site_admin)
 
 
 def test_database_refuses_self_approval_too(submitted: Review, reviewer: User) -> None:
