@@ -3,6 +3,7 @@ the desk's queue and its steps by claim: queue_api.py)."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -121,6 +122,7 @@ class ReviewDraftApi(APIView):
 class ReviewDetailApi(APIView):
     @extend_schema(responses=ReviewOutput)
     def get(self, request: Request, review_id: int) -> Response:
+        require_view(request, "reviewers.view_review")
         return Response(ReviewOutput(_review(review_id, REVIEW_DETAIL)).data)
 
 
@@ -233,6 +235,7 @@ class ReviewCommentInput(serializers.Serializer[None]):
 class ReviewCommentsApi(APIView):
     @extend_schema(responses=ReviewCommentOutput(many=True))
     def get(self, request: Request, review_id: int) -> Response:
+        require_view(request, "reviewers.view_reviewcomment")
         review = _review(review_id)
         comments = review.comments.select_related("author")
         return Response(ReviewCommentOutput(comments, many=True).data)
@@ -250,6 +253,12 @@ def _review(review_id: int, reviews: QuerySet[Review] | None = None) -> Review:
     if review_id > MAX_ID:  # the URL accepts any digits; the database would overflow
         raise Http404("No review has this id.")
     return get_object_or_404(reviews if reviews is not None else Review.objects, id=review_id)
+
+
+def require_view(request: Request, permission: str) -> None:
+    """Refuse readers without the permission: reviews are not public until published."""
+    if not acting_user(request.user).has_perm(permission):
+        raise PermissionDenied(f"You need the “{permission}” permission for this.")
 
 
 def review_response(review: Review) -> Response:

@@ -2,7 +2,6 @@
 (a claim can be on the desk before its review row exists: see queue.py)."""
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -16,7 +15,7 @@ from claims.models import Claim
 from factcheck.auth import acting_user
 
 from . import services
-from .api import ReviewOutput, review_response, valid_input, version_field
+from .api import ReviewOutput, require_view, review_response, valid_input, version_field
 from .models import Rating, Review
 from .public_api import MAX_ID
 from .queue import QueueFilters, review_queue
@@ -70,9 +69,8 @@ class ReviewQueueApi(APIView):
 
     @extend_schema(parameters=[QueueFiltersInput], responses=QueueItemOutput(many=True))
     def get(self, request: Request) -> Response:
+        require_view(request, "reviewers.view_review")
         user = acting_user(request.user)
-        if not user.has_perm("reviewers.view_review"):
-            raise PermissionDenied("You need the “reviewers.view_review” permission.")
         given = QueueFiltersInput(data=request.query_params)
         given.is_valid(raise_exception=True)
         data = given.validated_data

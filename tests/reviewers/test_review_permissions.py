@@ -181,6 +181,10 @@ def test_api_spot_checks(
     url = f"/api/v1/reviews/{review.id}/"
     assert client_for(cast["reviewer"]).post(url + "approve/").status_code == 403
     assert client_for(cast["editor"]).post(url + "comments/", {"body": "Hi"}).status_code == 403
+    assert client_for(cast["editor"]).get(url).status_code == 200  # editors see reviews
+    assert client_for(cast["editor"]).get(url + "comments/").status_code == 200
+    assert client_for(cast["outsider"]).get(url).status_code == 403
+    assert client_for(cast["outsider"]).get(url + "comments/").status_code == 403
     assert client_for(cast["site_admin"]).post(url + "approve/").status_code == 200
     assert client_for(cast["reviewer"]).post(url + "publish/").status_code == 403
     assert client_for(cast["chief_editor"]).post(url + "publish/").status_code == 201
