@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 
 from claims.models import Claim, Evidence
@@ -57,9 +57,9 @@ def cast(
 @pytest.fixture
 def boss(db: None) -> User:
     """A chief editor who is not in the matrix, to take reviews where they start from."""
-    from tests.conftest import _user
-
-    return _user("boss", "Chief editor")
+    user = User.objects.create_user("boss", is_staff=True)
+    user.groups.add(Group.objects.get(name="Chief editor"))
+    return user
 
 
 def bring_to(state: str, claim: Claim, writer: User, boss: User, evidence: Evidence) -> None:
