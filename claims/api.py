@@ -8,13 +8,13 @@ from django.db.models import F, Model, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.api import READ_ERRORS, WRITE_ERRORS
 from factcheck.auth import acting_user
 
 from . import services
@@ -27,11 +27,6 @@ CLAIM_USERS = ["accepted_by", "created_by", "edited_by", "decided_by"]
 Username = serializers.SlugRelatedField[User]
 MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
 M = TypeVar("M", bound=Model)
-
-# How errors are described in the schema: {"detail": …}, or {field: [messages]} for 400.
-ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A message saying what went wrong.")
-READ_ERRORS = {403: ERROR, 404: ERROR}
-WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
 class EvidenceOutput(serializers.ModelSerializer[Evidence]):

@@ -14,10 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS
 from factcheck.auth import acting_user
 
 from . import services
-from .api import ERROR, READ_ERRORS, WRITE_ERRORS, by_id
+from .api import by_id
 from .list_api import Pages
 from .models import Feed
 from .services.access import require_perm

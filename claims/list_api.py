@@ -12,9 +12,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.pagination import PageNumberPagination
 
+from factcheck.api import ERROR, READ_ERRORS
 from factcheck.auth import acting_user
 
-from .api import CLAIM_USERS, ERROR, MAX_ID, READ_ERRORS, ArticleSubmitApi, ClaimOutput
+from .api import CLAIM_USERS, MAX_ID, ArticleSubmitApi, ClaimOutput
 from .models import Article, Claim, FeedEntry
 from .services.access import require_perm
 

@@ -91,11 +91,18 @@ def rating_delete(*, rating: Rating, user: User) -> None:
     require_perm(user, "reviewers.delete_rating")
     # Locked, so that no verdict can take the rating between the check and the delete.
     rating = Rating.objects.select_for_update().get(id=rating.id)
-    if Review.objects.filter(rating=rating).exists():
-        raise RatingInUse(f"“{rating.label}” is the rating of a verdict: it cannot be deleted.")
-    if PublishedCheck.objects.filter(rating_label=rating.label).exists():
-        raise RatingInUse(f"“{rating.label}” is the rating of a published check: it stays.")
+    if reason := rating_in_use(rating):
+        raise RatingInUse(reason)
     rating.delete()
+
+
+def rating_in_use(rating: Rating) -> str:
+    """Return why the rating must stay on the scale, or "" if nothing carries it."""
+    if Review.objects.filter(rating=rating).exists():
+        return f"“{rating.label}” is the rating of a verdict: it cannot be deleted."
+    if PublishedCheck.objects.filter(rating_label=rating.label).exists():
+        return f"“{rating.label}” is the rating of a published check: it stays."
+    return ""
 
 
 def webhook_subscription_create(

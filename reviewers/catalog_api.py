@@ -11,9 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.api import ERROR, READ_ERRORS, WRITE_ERRORS, by_id
+from claims.api import by_id
 from claims.list_api import Pages
 from claims.services.access import require_perm
+from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS
 from factcheck.auth import acting_user
 
 from . import catalog

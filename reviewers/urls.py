@@ -1,9 +1,25 @@
 from django.urls import path
 
-from . import api, catalog_api, public_api
+from . import api, catalog_api, public_api, queue_api
 
 urlpatterns = [
     path("reviews/", api.ReviewDraftApi.as_view(), name="api-review-draft"),
+    path("reviews/queue/", queue_api.ReviewQueueApi.as_view(), name="api-review-queue"),
+    path(
+        "reviews/queue/<int:claim_id>/assign/",
+        queue_api.ReviewAssignApi.as_view(),
+        name="api-review-assign",
+    ),
+    path(
+        "reviews/queue/<int:claim_id>/auto-assign/",
+        queue_api.ReviewAutoAssignApi.as_view(),
+        name="api-review-auto-assign",
+    ),
+    path(
+        "reviews/queue/<int:claim_id>/dismiss/",
+        queue_api.ReviewDismissApi.as_view(),
+        name="api-review-dismiss",
+    ),
     path("reviews/<int:review_id>/", api.ReviewDetailApi.as_view(), name="api-review"),
     path(
         "reviews/<int:review_id>/submit/", api.ReviewSubmitApi.as_view(), name="api-review-submit"
@@ -12,6 +28,11 @@ urlpatterns = [
         "reviews/<int:review_id>/approve/",
         api.ReviewApproveApi.as_view(),
         name="api-review-approve",
+    ),
+    path(
+        "reviews/<int:review_id>/send-back/",
+        api.ReviewSendBackApi.as_view(),
+        name="api-review-send-back",
     ),
     path(
         "reviews/<int:review_id>/publish/",
@@ -27,6 +48,11 @@ urlpatterns = [
         "reviews/<int:review_id>/retract/",
         api.ReviewRetractApi.as_view(),
         name="api-review-retract",
+    ),
+    path(
+        "reviews/<int:review_id>/comments/",
+        api.ReviewCommentsApi.as_view(),
+        name="api-review-comments",
     ),
     path("checks/", public_api.CheckListApi.as_view(), name="api-check-list"),
     path("checks/<int:check_id>/", public_api.CheckDetailApi.as_view(), name="api-check"),

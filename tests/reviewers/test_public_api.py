@@ -129,19 +129,19 @@ def test_a_cursor_the_api_did_not_give_is_refused_with_400(
 
 
 def test_corrected_check_is_listed_once_at_its_current_version(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     [check] = anonymous.get("/api/v1/checks/").json()["results"]
     assert (check["version"], check["change"]) == (2, "corrected")
 
 
 def test_retracted_checks_leave_the_list_but_say_so_in_detail(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     kept, withdrawn = publish_check(), publish_check()
-    review_retract(review=withdrawn, retractor=second_reviewer, reason="Wrong claim checked.")
+    review_retract(review=withdrawn, retractor=chief_editor, reason="Wrong claim checked.")
     assert ids(anonymous.get("/api/v1/checks/")) == [kept.id]
     detail = anonymous.get(f"/api/v1/checks/{withdrawn.id}/").json()
     assert (detail["change"], detail["note"]) == ("retracted", "Wrong claim checked.")
@@ -149,7 +149,7 @@ def test_retracted_checks_leave_the_list_but_say_so_in_detail(
 
 
 def test_list_answers_304_to_a_conditional_get_until_something_changes(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
     first = anonymous.get("/api/v1/checks/")
@@ -159,28 +159,28 @@ def test_list_answers_304_to_a_conditional_get_until_something_changes(
     assert again.status_code == 304
     assert len(queries) == 1  # the stamp only, no page
     assert anonymous.get("/api/v1/checks/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     changed = anonymous.get("/api/v1/checks/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
 
 
 def test_detail_answers_304_per_version(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
     url = f"/api/v1/checks/{review.id}/"
     etag = anonymous.get(url)["ETag"]
     assert anonymous.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     assert anonymous.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_detail_lists_the_version_history(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     history = anonymous.get(f"/api/v1/checks/{review.id}/").json()["history"]
     assert [(v["version"], v["change"], v["note"]) for v in history] == [
         (1, "published", ""),

@@ -163,3 +163,14 @@ def test_reviewer_cannot_manage_webhooks(reviewer: User, editor: User) -> None:
         assert client.get("/api/v1/webhooks/deliveries/").status_code == 403
     subscription.refresh_from_db()
     assert subscription.url == "https://partner.example/hook"
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.1/hook", "http://[::ffff:127.0.0.1]/hook"])
+def test_a_private_address_is_refused_when_subscribing(manager: User, url: str) -> None:
+    answer = token_client(manager).post(
+        "/api/v1/webhooks/", {"url": url, "events": ["check.published"]}, format="json"
+    )
+
+    assert answer.status_code == 400
+    assert "may not be fetched" in answer.json()["url"][0]
+    assert not WebhookSubscription.objects.exists()
