@@ -75,6 +75,7 @@ def test_admin_edits_a_webhook_subscription_under_the_address_rules(site_admin: 
     form["url"] = "https://93.184.216.34/new-hook"  # an address literal: no DNS in tests
     accepted = admin.post(f"/admin/reviewers/webhooksubscription/{subscription.pk}/change/", form)
 
+    assert refused.context_data is not None  # the form again, with what is wrong
     assert list(refused.context_data["adminform"].form.errors) == ["url"]
     assert accepted.status_code == 302
     subscription.refresh_from_db()
