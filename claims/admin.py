@@ -263,9 +263,22 @@ class FeedAdmin(admin.ModelAdmin[Feed]):
         return [*self.readonly_fields, "url"] if obj else self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        """Through the same services as the API."""
+        user = acting_user(request.user)
+        title, active, poll_every = obj.title, obj.active, obj.poll_every
         if change:
-            obj.save(update_fields=["title", "active", "poll_every"])
+            services.feed_update(
+                feed=obj, user=user, title=title, active=active, poll_every=poll_every
+            )
             return
-        feed = services.feed_subscribe(url=obj.url, title=obj.title, user=acting_user(request.user))
-        Feed.objects.filter(id=feed.id).update(active=obj.active, poll_every=obj.poll_every)
+        feed = services.feed_subscribe(
+            url=obj.url, user=user, title=title, active=active, poll_every=poll_every
+        )
         obj.pk = feed.pk
+
+    def delete_model(self, request: HttpRequest, obj: Feed) -> None:
+        services.feed_delete(feed=obj, user=acting_user(request.user))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        for feed in queryset:
+            services.feed_delete(feed=feed, user=acting_user(request.user))

@@ -1,15 +1,20 @@
 """The authenticated API for articles and claims: one view per operation."""
 
+from typing import TypeVar
+
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.api import READ_ERRORS, WRITE_ERRORS
 from factcheck.auth import acting_user
 
 from . import services
@@ -20,14 +25,18 @@ from .services.editing import MAX_PARTS
 # The users a claim's output names by username; select them with the claims.
 CLAIM_USERS = ["accepted_by", "created_by", "edited_by", "decided_by"]
 Username = serializers.SlugRelatedField[User]
+MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
+M = TypeVar("M", bound=Model)
 
 
 class EvidenceOutput(serializers.ModelSerializer[Evidence]):
     source_title = serializers.CharField(source="source.title")
     source_url = serializers.CharField(source="source.url")
     publisher = serializers.CharField(source="source.publisher")
-    published_at = serializers.DateTimeField(source="source.published_at")
-    added_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    published_at = serializers.DateTimeField(source="source.published_at", allow_null=True)
+    added_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Evidence
@@ -57,10 +66,18 @@ class GatheringRunOutput(serializers.ModelSerializer[GatheringRun]):
 
 
 class ClaimOutput(serializers.ModelSerializer[Claim]):
-    accepted_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    created_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    edited_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by: Username = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    accepted_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    created_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    edited_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    decided_by: Username = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Claim
@@ -103,7 +120,26 @@ class ArticleSubmitInput(serializers.Serializer[None]):
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
+class ArticleSubmittedOutput(serializers.Serializer[None]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Article.Status.choices)
+    status_url = serializers.URLField(help_text="Where to follow the article's progress.")
+    existing = serializers.BooleanField(
+        required=False, help_text="Present (true) when the URL or text was already stored."
+    )
+
+
+class ArticleStatusOutput(serializers.Serializer[None]):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Article.Status.choices)
+
+
 class ArticleSubmitApi(APIView):
+    @extend_schema(
+        operation_id="articles_submit",
+        request=ArticleSubmitInput,
+        responses={200: ArticleSubmittedOutput, 202: ArticleSubmittedOutput, **WRITE_ERRORS},
+    )
     def post(self, request: Request) -> Response:
         given = ArticleSubmitInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -120,8 +156,9 @@ class ArticleSubmitApi(APIView):
 
 
 class ArticleRetryApi(APIView):
+    @extend_schema(request=None, responses={202: ArticleStatusOutput, **WRITE_ERRORS})
     def post(self, request: Request, article_id: int) -> Response:
-        article = get_object_or_404(Article, id=article_id)
+        article = by_id(Article, article_id)
         article = services.article_retry(article=article, user=acting_user(request.user))
         return Response(
             {"id": article.id, "status": article.status}, status=status.HTTP_202_ACCEPTED
@@ -129,24 +166,29 @@ class ArticleRetryApi(APIView):
 
 
 class ArticleDetailApi(APIView):
+    @extend_schema(responses={200: ArticleOutput, **READ_ERRORS})
     def get(self, request: Request, article_id: int) -> Response:
+        require_perm(acting_user(request.user), "claims.view_article")
         claims = Prefetch("claims", queryset=Claim.objects.select_related(*CLAIM_USERS))
-        article = get_object_or_404(Article.objects.prefetch_related(claims), id=article_id)
+        article = by_id(Article.objects.prefetch_related(claims), article_id)
         return Response(ArticleOutput(article).data)
 
 
 class ClaimDetailApi(APIView):
+    @extend_schema(responses={200: ClaimDetailOutput, **READ_ERRORS})
     def get(self, request: Request, claim_id: int) -> Response:
+        require_perm(acting_user(request.user), "claims.view_claim")
         evidence = Evidence.objects.select_related("source", "added_by")
         claims = Claim.objects.select_related(*CLAIM_USERS).prefetch_related(
             Prefetch("evidence", queryset=evidence), "gathering_runs__jobs"
         )
-        return Response(ClaimDetailOutput(get_object_or_404(claims, id=claim_id)).data)
+        return Response(ClaimDetailOutput(by_id(claims, claim_id)).data)
 
 
 class ClaimGatherApi(APIView):
     """Start gathering evidence again (or return the run in progress)."""
 
+    @extend_schema(request=None, responses={202: GatheringRunOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         run = services.gathering_start(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(GatheringRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
@@ -157,6 +199,7 @@ class EvidenceAddInput(serializers.Serializer[None]):
 
 
 class EvidenceAddApi(APIView):
+    @extend_schema(request=EvidenceAddInput, responses={201: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         given = EvidenceAddInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -171,11 +214,12 @@ class EvidencePinInput(serializers.Serializer[None]):
 
 
 class EvidencePinApi(APIView):
+    @extend_schema(request=EvidencePinInput, responses={200: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, evidence_id: int) -> Response:
         given = EvidencePinInput(data=request.data)
         given.is_valid(raise_exception=True)
         evidence = services.evidence_pin(
-            evidence=get_object_or_404(Evidence, id=evidence_id),
+            evidence=by_id(Evidence, evidence_id),
             pinned=given.validated_data["pinned"],
             user=acting_user(request.user),
         )
@@ -187,17 +231,19 @@ class EvidenceStanceInput(serializers.Serializer[None]):
 
 
 class EvidenceStanceApi(APIView):
+    @extend_schema(request=EvidenceStanceInput, responses={200: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, evidence_id: int) -> Response:
         given = EvidenceStanceInput(data=request.data)
         given.is_valid(raise_exception=True)
         evidence = services.evidence_set_stance(
-            evidence=get_object_or_404(Evidence, id=evidence_id),
+            evidence=by_id(Evidence, evidence_id),
             stance=given.validated_data["stance"],
             user=acting_user(request.user),
         )
         return Response(EvidenceOutput(evidence).data)
 
 
+@extend_schema_view(get=extend_schema(responses={200: ClaimOutput(many=True), **READ_ERRORS}))
 class ArticleCandidatesApi(generics.ListAPIView[Claim]):
     """An article's claims, the most check-worthy first, with what editors decided."""
 
@@ -205,7 +251,7 @@ class ArticleCandidatesApi(generics.ListAPIView[Claim]):
 
     def get_queryset(self) -> QuerySet[Claim]:
         require_perm(acting_user(self.request.user), "claims.view_claim")
-        article = get_object_or_404(Article.objects.only("id"), id=self.kwargs["article_id"])
+        article = by_id(Article.objects.only("id"), self.kwargs["article_id"])
         return article.claims.select_related(*CLAIM_USERS).order_by(
             "-checkworthiness", F("span_start").asc(nulls_last=True), "id"
         )
@@ -216,9 +262,22 @@ class ClaimCreateInput(serializers.Serializer[None]):
     span_end = serializers.IntegerField()
 
 
+class ClaimCreatedOutput(ClaimOutput):
+    existing = serializers.BooleanField(
+        required=False, help_text="Present (true) when a claim had this span already."
+    )
+
+    class Meta(ClaimOutput.Meta):
+        fields = [*ClaimOutput.Meta.fields, "existing"]
+
+
 class ClaimCreateApi(APIView):
+    @extend_schema(
+        request=ClaimCreateInput,
+        responses={200: ClaimCreatedOutput, 201: ClaimCreatedOutput, **WRITE_ERRORS},
+    )
     def post(self, request: Request, article_id: int) -> Response:
-        article = get_object_or_404(Article, id=article_id)
+        article = by_id(Article, article_id)
         given = ClaimCreateInput(data=request.data)
         given.is_valid(raise_exception=True)
         claim, created = services.claim_create(
@@ -232,12 +291,14 @@ class ClaimCreateApi(APIView):
 
 
 class ClaimAcceptApi(APIView):
+    @extend_schema(request=None, responses={200: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = services.claim_accept(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(ClaimOutput(claim).data)
 
 
 class ClaimDismissApi(APIView):
+    @extend_schema(request=None, responses={200: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = services.claim_dismiss(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(ClaimOutput(claim).data)
@@ -250,6 +311,7 @@ class ClaimEditInput(serializers.Serializer[None]):
 
 
 class ClaimEditApi(APIView):
+    @extend_schema(request=ClaimEditInput, responses={200: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = _claim(claim_id)
         given = ClaimEditInput(data=request.data)
@@ -271,6 +333,7 @@ class ClaimSplitInput(serializers.Serializer[None]):
 
 
 class ClaimSplitApi(APIView):
+    @extend_schema(request=ClaimSplitInput, responses={201: ClaimOutput(many=True), **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = _claim(claim_id)
         given = ClaimSplitInput(data=request.data)
@@ -281,11 +344,14 @@ class ClaimSplitApi(APIView):
 
 
 class ClaimMergeInput(serializers.Serializer[None]):
-    claims = serializers.ListField(child=serializers.IntegerField(), max_length=100)
+    claims = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), max_length=100
+    )
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ClaimMergeApi(APIView):
+    @extend_schema(request=ClaimMergeInput, responses={201: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request) -> Response:
         given = ClaimMergeInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -301,4 +367,11 @@ class ClaimMergeApi(APIView):
 
 
 def _claim(claim_id: int) -> Claim:
-    return get_object_or_404(Claim, id=claim_id)
+    return by_id(Claim, claim_id)
+
+
+def by_id(rows: type[M] | QuerySet[M], row_id: int) -> M:
+    """Return the row with this id, or raise Http404 (ids past the database's range too)."""
+    if row_id > MAX_ID:  # the URL accepts any digits; the database would overflow
+        raise Http404("Nothing has this id.")
+    return get_object_or_404(rows, id=row_id)

@@ -151,6 +151,18 @@ def check_url(url: str) -> None:
     port = port or (443 if parts.scheme == "https" else 80)
     if port not in settings.FETCH_ALLOWED_PORTS and not _is_allowed_host(parts.hostname):
         raise FetchError(f"Port {port} is not allowed.")
+    if _is_non_public_literal(parts.hostname) and not _is_allowed_host(parts.hostname):
+        # Said before any connection, e.g. when a webhook is subscribed; host names are
+        # judged by the address they resolve to, at connection time (_PublicOnlyAdapter).
+        raise FetchError(f"{parts.hostname} is an address that may not be fetched.")
+
+
+def _is_non_public_literal(hostname: str) -> bool:
+    try:
+        address = ipaddress.ip_address(hostname.strip("[]"))
+    except ValueError:
+        return False  # a name, not an address
+    return not address.is_global or address.is_reserved
 
 
 def _is_allowed_host(hostname: str) -> bool:

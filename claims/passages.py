@@ -2,7 +2,7 @@
 
 import re
 
-from .segmentation import sentences as split_sentences
+from . import segmentation
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been
@@ -29,7 +29,7 @@ def query_terms(text: str) -> list[str]:
 
 def best_passage(text: str, terms: list[str], sentences_per_passage: int = 2) -> tuple[str, float]:
     """Return the run of sentences sharing most terms with the claim, and that share (0–1)."""
-    sentences = [sentence.text for sentence in split_sentences(text)]
+    sentences = [sentence.text for sentence in segmentation.sentences(text)]
     if not sentences or not terms:
         return "", 0.0
     best_index, best_share = 0, -1.0

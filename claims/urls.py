@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import api, matching_api
+from . import api, feed_api, list_api, matching_api
 
 urlpatterns = [
-    path("articles/", api.ArticleSubmitApi.as_view(), name="api-article-submit"),
+    path("articles/", list_api.ArticleListApi.as_view(), name="api-articles"),
     path("articles/<int:article_id>/", api.ArticleDetailApi.as_view(), name="api-article"),
     path(
         "articles/<int:article_id>/retry/", api.ArticleRetryApi.as_view(), name="api-article-retry"
@@ -16,6 +16,7 @@ urlpatterns = [
     path(
         "articles/<int:article_id>/claims/", api.ClaimCreateApi.as_view(), name="api-claim-create"
     ),
+    path("claims/", list_api.ClaimListApi.as_view(), name="api-claims"),
     path("claims/merge/", api.ClaimMergeApi.as_view(), name="api-claims-merge"),
     path("claims/<int:claim_id>/", api.ClaimDetailApi.as_view(), name="api-claim"),
     path("claims/<int:claim_id>/accept/", api.ClaimAcceptApi.as_view(), name="api-claim-accept"),
@@ -30,6 +31,9 @@ urlpatterns = [
         api.EvidenceStanceApi.as_view(),
         name="api-evidence-stance",
     ),
+    path("feeds/", feed_api.FeedListApi.as_view(), name="api-feeds"),
+    path("feeds/<int:feed_id>/", feed_api.FeedDetailApi.as_view(), name="api-feed"),
+    path("feeds/<int:feed_id>/poll/", feed_api.FeedPollApi.as_view(), name="api-feed-poll"),
     # Checked before? (claims/matching_api.py)
     path(
         "claims/<int:claim_id>/matches/",

@@ -5,9 +5,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# How errors are described in the schema: {"detail": …}, or {field: [messages]} for 400.
+ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A message saying what went wrong.")
+READ_ERRORS = {403: ERROR, 404: ERROR}
+WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 
 def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:

@@ -224,7 +224,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ReviewStateEnum": "reviewers.models.Review.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStateEnum": "reviewers.models.Review.State",
+        "ArticleStatusEnum": "claims.models.Article.Status",
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "ProviderJobStatusEnum": "claims.models.ProviderJob.Status",
+        "WebhookDeliveryStatusEnum": "reviewers.models.WebhookDelivery.Status",
+        "WebhookEventEnum": "reviewers.models.WebhookSubscription.Event",
+    },
 }
 
 # Celery. The database holds the state of all work, so task results are not kept.

@@ -2,10 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .token_api import TokenApi
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/auth/token/", TokenApi.as_view(), name="api-token"),
     path("api/v1/", include("claims.urls")),
     path("api/v1/", include("reviewers.urls")),
     path("", include("reviewers.page_urls")),

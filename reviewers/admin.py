@@ -1,20 +1,17 @@
-"""The reviewers' admin: draft verdicts, send them for approval, approve and publish."""
+"""The reviewers' admin: the review desk (desk.py), the audit trail, the rating scale, tags,
+published versions and webhooks."""
 
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, TypeVar
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.contrib import admin
 from django.http import HttpRequest
 
 from claims.fetching import FetchError, check_url
-from claims.models import Claim
 from factcheck.auth import acting_user
 
-from . import services
+from . import catalog
+from .desk import ReviewDeskAdmin
 from .models import (
     PublishedCheck,
     Rating,
@@ -24,106 +21,84 @@ from .models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from .webhooks import webhook_subscribe
-
-Step = Callable[[Review, User], object]
 
 
-class ReviewForm(forms.ModelForm[Review]):
-    class Meta:
-        model = Review
-        fields = ["claim", "rating", "headline", "justification", "tags"]
+@admin.register(Review)
+class ReviewAdmin(ReviewDeskAdmin):
+    """Reviews live on the desk (desk.py): the queue is the list, the desk the page."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "claim" in self.fields:
-            claim_field = cast(forms.ModelChoiceField[Claim], self.fields["claim"])
-            claim_field.queryset = Claim.objects.accepted().filter(review__isnull=True)
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
-class ReviewEventInline(admin.TabularInline[ReviewEvent, Review]):
-    model = ReviewEvent
-    readonly_fields = ("created_at", "actor", "from_state", "to_state", "reason")
-    fields = readonly_fields
-    extra = 0
-    can_delete = False
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin[ReviewEvent]):
+    """The audit trail, to read: events are written by the services only, never edited."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    list_display = ["created_at", "review", "actor", "from_state", "to_state", "reason_code"]
+    list_filter = ["to_state", "reason_code"]
+    list_select_related = ["review__claim", "actor"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-
-@admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin[Review]):
-    form = ReviewForm
-    list_display = ["claim", "state", "author", "rating", "approved_by", "updated_at"]
-    list_filter = ["state", "rating"]
-    actions = ["submit_for_approval", "approve", "publish"]
-
-    def get_inlines(
-        self, request: HttpRequest, obj: Review | None
-    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
-        return [ReviewEventInline] if obj else []  # a new review has no history yet
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Review | None = None) -> list[str]:
-        """Only the author edits a verdict, and only while drafting."""
-        if obj is None:
-            return []
-        if obj.state != Review.State.DRAFTING or obj.author_id != request.user.pk:
-            return ["claim", "rating", "headline", "justification", "tags", "state", "author"]
-        return ["claim", "state", "author"]
-
-    def save_model(self, request: HttpRequest, obj: Review, form: Any, change: bool) -> None:
-        review = services.review_draft(
-            claim=form.cleaned_data.get("claim") or obj.claim,
-            author=acting_user(request.user),
-            rating=form.cleaned_data.get("rating"),
-            headline=form.cleaned_data.get("headline", ""),
-            justification=form.cleaned_data.get("justification", ""),
-            tags=form.cleaned_data.get("tags"),
-        )
-        obj.pk = review.pk
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        """Events are written by the services only."""
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description="Send for approval")
-    def submit_for_approval(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        self._run(request, queryset, lambda r, u: services.review_submit(review=r, actor=u))
 
-    @admin.action(description="Approve (four eyes)")
-    def approve(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        self._run(request, queryset, lambda r, u: services.review_approve(review=r, approver=u))
+M = TypeVar("M", Rating, Tag, WebhookSubscription)
 
-    @admin.action(description="Publish")
-    def publish(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        self._run(request, queryset, lambda r, u: services.review_publish(review=r, publisher=u))
 
-    def _run(self, request: HttpRequest, queryset: QuerySet[Review], step: Step) -> None:
-        for review in queryset:
-            try:
-                step(review, acting_user(request.user))
-            except (services.InvalidTransition, PermissionDenied, ValidationError) as error:
-                text = "; ".join(error.messages) if isinstance(error, ValidationError) else error
-                messages.error(request, f"{review}: {text}")
-            else:
-                messages.success(request, f"{review}: done.")
+class CatalogAdmin(admin.ModelAdmin[M]):
+    """Saves and deletes through the catalogue's services, as the API does; one at a time,
+    so the bulk delete action (which would bypass them) is not offered."""
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin[Rating]):
+class RatingAdmin(CatalogAdmin[Rating]):
     list_display = ["label", "value", "scored", "description"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Rating | None = None) -> bool:
+        # A rating carried by a verdict or a published check stays (catalog.rating_in_use).
+        in_use = obj is not None and bool(catalog.rating_in_use(obj))
+        return super().has_delete_permission(request, obj) and not in_use
+
+    def save_model(self, request: HttpRequest, obj: Rating, form: Any, change: bool) -> None:
+        fields = {name: form.cleaned_data[name] for name in ("label", "value", "description")}
+        fields["scored"] = form.cleaned_data["scored"]
+        user = acting_user(request.user)
+        if change:
+            catalog.rating_update(rating=obj, user=user, **fields)
+        else:
+            obj.pk = catalog.rating_create(user=user, **fields).pk
+
+    def delete_model(self, request: HttpRequest, obj: Rating) -> None:
+        catalog.rating_delete(rating=obj, user=acting_user(request.user))
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin[Tag]):
+class TagAdmin(CatalogAdmin[Tag]):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request: HttpRequest, obj: Tag, form: Any, change: bool) -> None:
+        name, slug = form.cleaned_data["name"], form.cleaned_data["slug"]
+        user = acting_user(request.user)
+        if change:
+            catalog.tag_update(tag=obj, user=user, name=name, slug=slug)
+        else:
+            obj.pk = catalog.tag_create(user=user, name=name, slug=slug).pk
+
+    def delete_model(self, request: HttpRequest, obj: Tag) -> None:
+        catalog.tag_delete(tag=obj, user=acting_user(request.user))
 
 
 @admin.register(PublishedCheck)
@@ -172,7 +147,7 @@ class WebhookDeliveryInline(admin.TabularInline[WebhookDelivery, WebhookSubscrip
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
+class WebhookSubscriptionAdmin(CatalogAdmin[WebhookSubscription]):
     form = WebhookSubscriptionForm
     list_display = ["url", "events", "active", "created_at"]
 
@@ -184,15 +159,15 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
     def save_model(
         self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool
     ) -> None:
-        """New subscriptions go through the service, which applies the fetching rules."""
+        fields = {name: form.cleaned_data[name] for name in ("url", "secret", "events", "active")}
+        user = acting_user(request.user)
         if change:
-            super().save_model(request, obj, form, change)
-            return
-        data = form.cleaned_data
-        subscription = webhook_subscribe(
-            url=data["url"], secret=data["secret"], events=data["events"]
-        )
-        obj.pk = subscription.pk
+            catalog.webhook_subscription_update(subscription=obj, user=user, **fields)
+        else:
+            obj.pk = catalog.webhook_subscription_create(user=user, **fields).pk
+
+    def delete_model(self, request: HttpRequest, obj: WebhookSubscription) -> None:
+        catalog.webhook_subscription_delete(subscription=obj, user=acting_user(request.user))
 
 
 @admin.register(WebhookDelivery)

@@ -1,5 +1,9 @@
-"""The review API, for reviewers with a token or a session (the public API: public_api.py)."""
+"""The review API, for reviewers with a token or a session (the public API: public_api.py;
+the desk's queue and its steps by claim: queue_api.py)."""
 
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -9,12 +13,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.models import Claim
+from claims.models import Claim, Evidence
+from factcheck.api import READ_ERRORS, WRITE_ERRORS
 from factcheck.auth import acting_user
 
 from . import services
-from .models import PublishedCheck, Rating, Review, ReviewEvent
+from .models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent
 from .public_api import MAX_ID
+
+REVIEW_DETAIL = Review.objects.select_related(
+    "assignee", "author", "approved_by", "rating"
+).prefetch_related("events__actor", "comments__author", "cited_evidence")
 
 
 class ReviewEventOutput(serializers.ModelSerializer[ReviewEvent]):
@@ -22,19 +31,31 @@ class ReviewEventOutput(serializers.ModelSerializer[ReviewEvent]):
 
     class Meta:
         model = ReviewEvent
-        fields = ["from_state", "to_state", "actor", "reason", "created_at"]
+        fields = ["from_state", "to_state", "actor", "reason_code", "reason", "created_at"]
+
+
+class ReviewCommentOutput(serializers.ModelSerializer[ReviewComment]):
+    author = serializers.CharField(source="author.get_username")
+
+    class Meta:
+        model = ReviewComment
+        fields = ["id", "author", "body", "created_at"]
 
 
 class ReviewOutput(serializers.ModelSerializer[Review]):
-    author = serializers.CharField(source="author.get_username")
+    assignee = serializers.CharField(source="assignee.get_username", allow_null=True)
+    author = serializers.CharField(source="author.get_username", allow_null=True)
+    approved_by = serializers.CharField(source="approved_by.get_username", allow_null=True)
     rating = serializers.CharField(source="rating.label", allow_null=True)
     events = ReviewEventOutput(many=True, read_only=True)
+    comments = ReviewCommentOutput(many=True, read_only=True)
 
     class Meta:
         model = Review
         fields = [
-            "id", "claim", "state", "author", "rating", "headline", "justification",
-            "created_at", "updated_at", "events",
+            "id", "claim", "state", "version", "assignee", "author", "approved_by", "rating",
+            "headline", "justification", "cited_evidence", "created_at", "updated_at",
+            "events", "comments",
         ]  # fmt: skip
 
 
@@ -54,6 +75,18 @@ class CheckDetailOutput(CheckOutput):
         fields = [*CheckOutput.Meta.fields, "change", "note", "justification", "claim_review"]
 
 
+def version_field() -> serializers.IntegerField:  # reads as a field class
+    return serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The review's version the client last saw; a newer stored one answers 409.",
+    )
+
+
+class VersionInput(serializers.Serializer[None]):
+    version = version_field()
+
+
 class ReviewDraftInput(serializers.Serializer[None]):
     claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
     rating = serializers.SlugRelatedField(
@@ -61,10 +94,17 @@ class ReviewDraftInput(serializers.Serializer[None]):
     )
     headline = serializers.CharField(max_length=300, allow_blank=True, default="")
     justification = serializers.CharField(allow_blank=True, default="")
+    cited_evidence = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Evidence.objects.all(),
+        required=False,
+        help_text="Ids of the claim's evidence the verdict cites; left out or empty: unchanged.",
+    )
+    version = version_field()
 
 
 class ReviewDraftApi(APIView):
-    @extend_schema(request=ReviewDraftInput, responses={201: ReviewOutput})
+    @extend_schema(request=ReviewDraftInput, responses={201: ReviewOutput, **WRITE_ERRORS})
     def post(self, request: Request) -> Response:
         given = ReviewDraftInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -74,38 +114,68 @@ class ReviewDraftApi(APIView):
             rating=given.validated_data.get("rating"),
             headline=given.validated_data["headline"],
             justification=given.validated_data["justification"],
+            cited_evidence=given.validated_data.get("cited_evidence") or None,
+            expected_version=given.validated_data.get("version"),
         )
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewDetailApi(APIView):
-    @extend_schema(responses=ReviewOutput)
+    @extend_schema(responses={200: ReviewOutput, **READ_ERRORS})
     def get(self, request: Request, review_id: int) -> Response:
-        review = _review(review_id, Review.objects.prefetch_related("events__actor"))
-        return Response(ReviewOutput(review).data)
+        require_view(request, "reviewers.view_review")
+        return Response(ReviewOutput(_review(review_id, REVIEW_DETAIL)).data)
 
 
 class ReviewSubmitApi(APIView):
-    @extend_schema(request=None, responses=ReviewOutput)
+    @extend_schema(request=VersionInput, responses={200: ReviewOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
-        review = services.review_submit(review=_review(review_id), actor=acting_user(request.user))
-        return Response(ReviewOutput(review).data)
+        review = services.review_submit(
+            review=_review(review_id),
+            actor=acting_user(request.user),
+            expected_version=_version(request),
+        )
+        return review_response(review)
 
 
 class ReviewApproveApi(APIView):
-    @extend_schema(request=None, responses=ReviewOutput)
+    @extend_schema(request=VersionInput, responses={200: ReviewOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
         review = services.review_approve(
-            review=_review(review_id), approver=acting_user(request.user)
+            review=_review(review_id),
+            approver=acting_user(request.user),
+            expected_version=_version(request),
         )
-        return Response(ReviewOutput(review).data)
+        return review_response(review)
+
+
+class ReviewSendBackInput(serializers.Serializer[None]):
+    reason = serializers.ChoiceField(choices=Review.SendBackReason.choices)
+    note = serializers.CharField(help_text="What the verdict needs, for its writer.")
+    version = version_field()
+
+
+class ReviewSendBackApi(APIView):
+    @extend_schema(request=ReviewSendBackInput, responses={200: ReviewOutput, **WRITE_ERRORS})
+    def post(self, request: Request, review_id: int) -> Response:
+        given = valid_input(ReviewSendBackInput, request)
+        review = services.review_send_back(
+            review=_review(review_id),
+            actor=acting_user(request.user),
+            reason=given["reason"],
+            note=given["note"],
+            expected_version=given.get("version"),
+        )
+        return review_response(review)
 
 
 class ReviewPublishApi(APIView):
-    @extend_schema(request=None, responses={201: CheckDetailOutput})
+    @extend_schema(request=VersionInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
         check = services.review_publish(
-            review=_review(review_id), publisher=acting_user(request.user)
+            review=_review(review_id),
+            publisher=acting_user(request.user),
+            expected_version=_version(request),
         )
         return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
 
@@ -117,25 +187,36 @@ class ReviewCorrectInput(serializers.Serializer[None]):
     )
     headline = serializers.CharField(max_length=300, required=False)
     justification = serializers.CharField(required=False)
+    cited_evidence = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Evidence.objects.all(),
+        required=False,
+        help_text="Ids of the claim's evidence the verdict cites; left out or empty: unchanged.",
+    )
+    version = version_field()
 
 
 class ReviewCorrectApi(APIView):
-    @extend_schema(request=ReviewCorrectInput, responses={201: CheckDetailOutput})
+    @extend_schema(request=ReviewCorrectInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
-        given = ReviewCorrectInput(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = dict(valid_input(ReviewCorrectInput, request))
+        given["cited_evidence"] = given.get("cited_evidence") or None
         check = services.review_correct(
-            review=_review(review_id), corrector=acting_user(request.user), **given.validated_data
+            review=_review(review_id),
+            corrector=acting_user(request.user),
+            expected_version=given.pop("version", None),
+            **given,
         )
         return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewRetractInput(serializers.Serializer[None]):
     reason = serializers.CharField(help_text="Why the check is withdrawn, shown to the public.")
+    version = version_field()
 
 
 class ReviewRetractApi(APIView):
-    @extend_schema(request=ReviewRetractInput, responses={201: CheckDetailOutput})
+    @extend_schema(request=ReviewRetractInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
         given = ReviewRetractInput(data=request.data)
         given.is_valid(raise_exception=True)
@@ -143,11 +224,54 @@ class ReviewRetractApi(APIView):
             review=_review(review_id),
             retractor=acting_user(request.user),
             reason=given.validated_data["reason"],
+            expected_version=given.validated_data.get("version"),
         )
         return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewCommentInput(serializers.Serializer[None]):
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class ReviewCommentsApi(APIView):
+    @extend_schema(responses={200: ReviewCommentOutput(many=True), **READ_ERRORS})
+    def get(self, request: Request, review_id: int) -> Response:
+        require_view(request, "reviewers.view_reviewcomment")
+        review = _review(review_id)
+        comments = review.comments.select_related("author")
+        return Response(ReviewCommentOutput(comments, many=True).data)
+
+    @extend_schema(request=ReviewCommentInput, responses={201: ReviewCommentOutput, **WRITE_ERRORS})
+    def post(self, request: Request, review_id: int) -> Response:
+        given = valid_input(ReviewCommentInput, request)
+        comment = services.review_comment(
+            review=_review(review_id), actor=acting_user(request.user), body=given["body"]
+        )
+        return Response(ReviewCommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
 
 def _review(review_id: int, reviews: QuerySet[Review] | None = None) -> Review:
     if review_id > MAX_ID:  # the URL accepts any digits; the database would overflow
         raise Http404("No review has this id.")
     return get_object_or_404(reviews if reviews is not None else Review.objects, id=review_id)
+
+
+def require_view(request: Request, permission: str) -> None:
+    """Refuse readers without the permission: reviews are not public until published."""
+    if not acting_user(request.user).has_perm(permission):
+        raise PermissionDenied(f"You need the “{permission}” permission for this.")
+
+
+def review_response(review: Review) -> Response:
+    return Response(ReviewOutput(_review(review.pk, REVIEW_DETAIL)).data)
+
+
+def _version(request: Request) -> int | None:
+    version: int | None = valid_input(VersionInput, request).get("version")
+    return version
+
+
+def valid_input(serializer: type[serializers.Serializer[None]], request: Request) -> dict[str, Any]:
+    given = serializer(data=request.data)
+    given.is_valid(raise_exception=True)
+    return dict(given.validated_data)

@@ -1,6 +1,23 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ReviewersConfig(AppConfig):
     name = "reviewers"
     verbose_name = "Reviews and published checks"
+
+    def ready(self) -> None:
+        post_migrate.connect(grant_admin_every_permission, sender=self)
+
+
+def grant_admin_every_permission(using: str = "default", **kwargs: Any) -> None:
+    """Keep the Admin role's promise, "every permission", as models are added: Django
+    creates the new models' permissions after migrating (auth's own post_migrate handler,
+    which runs before this one), and this gives them to the role."""
+    from django.contrib.auth.models import Group, Permission
+
+    admin = Group.objects.using(using).filter(name="Admin").first()
+    if admin is not None:
+        admin.permissions.set(Permission.objects.using(using).all())

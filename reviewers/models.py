@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
 
-from claims.models import Claim
+from claims.models import Claim, Evidence
 
 
 class Rating(models.Model):
@@ -36,23 +39,57 @@ class Tag(models.Model):
 
 
 class Review(models.Model):
-    """The work of checking one claim: its state, its verdict and who did what."""
+    """The work of checking one claim: its state, its verdict and who did what.
+
+    An accepted claim without a Review row is "new" in the queue (reviewers/queue.py); the
+    row is written by the first step taken on it (assign, draft or dismiss), so `claims`
+    never has to know that reviews exist.
+    """
 
     class State(models.TextChoices):
+        NEW = "new"
+        ASSIGNED = "assigned"
         DRAFTING = "drafting"
         AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
         APPROVED = "approved"
         PUBLISHED = "published"
         RETRACTED = "retracted"
+        DISMISSED = "dismissed"
+
+    class SendBackReason(models.TextChoices):
+        MORE_EVIDENCE = "more_evidence", "More evidence needed"
+        CHANGES = "changes_requested", "Changes requested"
+
+    class DismissReason(models.TextChoices):
+        NOT_CHECK_WORTHY = "not_check_worthy", "Not check-worthy"
+        DUPLICATE = "duplicate", "Duplicate"
 
     claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="review")
-    state = models.CharField(max_length=24, choices=State.choices, default=State.DRAFTING)
+    state = models.CharField(max_length=24, choices=State.choices, default=State.NEW)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reviews",
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_reviews"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authored_reviews",
+        help_text="Who wrote the verdict: the assignee who last saved or submitted it.",
     )
     rating = models.ForeignKey(Rating, null=True, blank=True, on_delete=models.PROTECT)
     headline = models.CharField(max_length=300, blank=True)
     justification = models.TextField(blank=True)
+    cited_evidence = models.ManyToManyField(
+        Evidence,
+        blank=True,
+        related_name="citing_reviews",
+        help_text="The evidence the justification rests on; only the claim's own evidence.",
+    )
     tags = models.ManyToManyField(Tag, blank=True, related_name="reviews")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,14 +98,19 @@ class Review(models.Model):
         on_delete=models.PROTECT,
         related_name="approved_reviews",
     )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Counts every change; a form sends it back to detect stale edits."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-updated_at"]
         permissions = [
-            ("approve_review", "Can approve a verdict written by someone else"),
-            ("publish_review", "Can publish an approved check"),
+            ("approve_review", "Can approve a verdict written by someone else, or send it back"),
+            ("publish_review", "Can publish, correct and retract a check"),
+            ("assign_review", "Can assign reviews to others"),
+            ("dismiss_review", "Can dismiss a claim from the review queue"),
         ]
         constraints = [
             # Four eyes, down to the database: nobody approves their own verdict.
@@ -77,36 +119,101 @@ class Review(models.Model):
                 name="review_approver_is_not_author",
             ),
             models.CheckConstraint(
-                condition=Q(state="drafting")
+                condition=Q(state__in=["new", "assigned", "drafting", "dismissed"])
                 | (Q(rating__isnull=False) & ~Q(justification="") & ~Q(headline="")),
                 name="review_submitted_has_verdict",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["drafting", "awaiting_approval"])
+                condition=Q(
+                    state__in=["new", "assigned", "drafting", "awaiting_approval", "dismissed"]
+                )
                 | Q(approved_by__isnull=False),
                 name="review_approved_has_approver",
             ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["assigned", "drafting", "awaiting_approval"])
+                | Q(assignee__isnull=False),
+                name="review_in_progress_has_assignee",
+            ),
         ]
+        indexes = [models.Index(fields=["assignee", "state"], name="review_assignee_state_idx")]
 
     def __str__(self) -> str:
         return f"Review of “{self.claim}”"
 
+    def writer_ids(self) -> set[int]:
+        """Return everyone who held or wrote the verdict: none of them may approve it."""
+        held = {event.assignee_id for event in self.events.all() if event.assignee_id}
+        return held | ({self.author_id} if self.author_id else set())
+
+
+class AuditTrailIsAppendOnly(PermissionDenied):
+    """Someone tried to change or delete a review event."""
+
+
+class ReviewEventQuerySet(models.QuerySet["ReviewEvent"]):
+    """The audit trail is append-only: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AuditTrailIsAppendOnly("Review events cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("Review events cannot be deleted.")
+
 
 class ReviewEvent(models.Model):
-    """One state transition of a review: the audit trail. Rows are only ever added."""
+    """One state transition of a review: the audit trail. Rows are only ever added (the
+    model refuses changes and deletes; a database trigger refuses them too)."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     from_state = models.CharField(max_length=24, blank=True)
     to_state = models.CharField(max_length=24, choices=Review.State.choices)
+    reason_code = models.CharField(
+        max_length=32, blank=True, help_text="Why it was sent back or dismissed, as a code."
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Whom the review was given to, on an assignment.",
+    )
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.from_state or '∅'} → {self.to_state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly("Review events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditTrailIsAppendOnly("Review events cannot be deleted.")
+
+
+class ReviewComment(models.Model):
+    """One message in a review's thread: questions, answers, notes for the approver."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "created_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_has_body")]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.review_id}: {self.body[:40]}"
 
 
 class PublishedCheckQuerySet(models.QuerySet["PublishedCheck"]):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Max, Min, Prefetch
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.models import Claim, Evidence, Snapshot
+from claims.models import Snapshot
 
 from .models import Rating, Review
 
@@ -18,11 +18,11 @@ def check_url(review: Review) -> str:
     return f"{settings.SITE_URL}/checks/{review.pk}/"
 
 
-def frozen_evidence(claim: Claim) -> list[dict[str, Any]]:
-    """Return the claim's evidence as it is published: each source, its passage and stance,
-    and the id of the archived copy (the latest snapshot) where one was kept."""
+def frozen_evidence(review: Review) -> list[dict[str, Any]]:
+    """Return the evidence the verdict cites as it is published: each source, its passage
+    and stance, and the id of the archived copy (the latest snapshot) where one was kept."""
     latest_snapshots = Snapshot.objects.order_by("-fetched_at").only("id", "article_id")
-    rows = Evidence.objects.filter(claim=claim).select_related("source")
+    rows = review.cited_evidence.select_related("source")
     rows = rows.prefetch_related(Prefetch("source__snapshots", queryset=latest_snapshots))
     return [
         {

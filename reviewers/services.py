@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim
+from claims.models import Claim, Evidence
 
-from .models import PublishedCheck, Rating, Review, ReviewEvent, Tag
+from .models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
 from .publishing import claim_review, frozen_evidence
+from .queue import least_loaded_reviewer
 from .webhooks import deliveries_create
 
 State = Review.State
@@ -28,8 +29,76 @@ class InvalidTransition(Exception):
     http_status = 409
 
 
+class StaleReview(InvalidTransition):
+    """The form was filled in on an older version of the review than the stored one."""
+
+
 class FourEyesViolation(PermissionDenied):
     """The author of a verdict tried to approve it."""
+
+
+# Steps that may start before a review row exists (the claim is "new" in the queue)
+# take the claim; the row is written inside the same transaction as the step.
+
+
+@transaction.atomic
+def review_assign(*, claim: Claim, actor: User, assignee: User) -> Review:
+    """Give the review of a claim to `assignee`: oneself (self-assign), or anyone who
+    writes verdicts (Chief editor)."""
+    _require_perm(actor, "reviewers.change_review")
+    if assignee.pk != actor.pk:
+        _require_perm(actor, "reviewers.assign_review")
+    if not (assignee.is_active and assignee.has_perm("reviewers.change_review")):
+        raise ValidationError({"assignee": f"{assignee} does not write verdicts."})
+    review = _open_review(claim)
+    _require_state(review, State.NEW, State.ASSIGNED, State.DRAFTING)
+    if review.assignee_id == assignee.pk:
+        return review
+    if review.assignee_id is not None and not actor.has_perm("reviewers.assign_review"):
+        raise PermissionDenied(
+            f"The review is assigned to {review.assignee}; a chief editor can reassign it."
+        )
+    from_state = review.state
+    review.assignee = assignee
+    review.state = State.ASSIGNED if from_state == State.NEW else from_state
+    _save(review, "assignee", "state")
+    reason = f"Assigned to {assignee.get_username()}."
+    _audit(review, actor, from_state=from_state, reason=reason, assignee=assignee)
+    return review
+
+
+def review_self_assign(*, claim: Claim, actor: User) -> Review:
+    """Take the review of a claim for oneself."""
+    return review_assign(claim=claim, actor=actor, assignee=actor)
+
+
+@transaction.atomic
+def review_auto_assign(*, claim: Claim, actor: User) -> Review:
+    """Assign the review of a claim to the reviewer with the fewest open reviews."""
+    _require_perm(actor, "reviewers.assign_review")
+    assignee = least_loaded_reviewer()
+    if assignee is None:
+        raise ValidationError("Nobody can be assigned: no active reviewer writes verdicts.")
+    return review_assign(claim=claim, actor=actor, assignee=assignee)
+
+
+@transaction.atomic
+def review_dismiss(
+    *, claim: Claim, actor: User, reason: str, note: str = "", expected_version: int | None = None
+) -> Review:
+    """Take a claim off the desk: not check-worthy, or a duplicate of another."""
+    _require_perm(actor, "reviewers.dismiss_review")
+    if reason not in Review.DismissReason.values:
+        choices = ", ".join(Review.DismissReason.values)
+        raise ValidationError({"reason": f"Choose one of: {choices}."})
+    review = _open_review(claim)
+    _check_version(review, expected_version)
+    open_states = (State.NEW, State.ASSIGNED, State.DRAFTING)
+    _require_state(review, *open_states, State.AWAITING_APPROVAL, State.APPROVED)
+    label = Review.DismissReason(reason).label
+    note = note.strip()
+    _move(review, actor, State.DISMISSED, reason_code=reason, reason=f"{label}. {note}".strip())
+    return review
 
 
 @transaction.atomic
@@ -41,54 +110,104 @@ def review_draft(
     headline: str,
     justification: str,
     tags: Iterable[Tag] | None = None,
+    cited_evidence: Iterable[Evidence] | None = None,
+    expected_version: int | None = None,
 ) -> Review:
-    """Start or update the draft verdict on an accepted claim."""
+    """Write or update the verdict on a claim. The assignee writes it; on a new claim,
+    writing it self-assigns the review first."""
     _require_perm(author, "reviewers.change_review")
-    claim = Claim.objects.select_for_update().get(id=claim.id)
-    if claim.status != Claim.Status.ACCEPTED:
-        raise InvalidTransition("Only accepted claims can be reviewed.")
-    review = Review.objects.select_for_update().filter(claim=claim).first()
-    if review is None:
-        review = Review(claim=claim, author=author)
-        _apply(
-            review, rating=rating, headline=headline.strip(), justification=justification.strip()
-        )
-        review.full_clean()
-        review.save()
-        if tags is not None:
-            review.tags.set(tags)
-        _audit(review, author, from_state="", reason="Draft started.")
-        return review
-    if review.state != State.DRAFTING:
-        raise InvalidTransition(f"The review is {review.get_state_display()}, not drafting.")
-    if review.author_id != author.pk:
-        raise PermissionDenied("Only the author of a draft can edit it.")
-    _apply(review, rating=rating, headline=headline.strip(), justification=justification.strip())
-    review.full_clean()
-    review.save(update_fields=["rating", "headline", "justification", "updated_at"])
+    review = _open_review(claim)
+    _check_version(review, expected_version)
+    if review.state == State.NEW:
+        review.assignee, review.state = author, State.ASSIGNED
+        _save(review, "assignee", "state")
+        reason = "Self-assigned by drafting."
+        _audit(review, author, from_state=State.NEW, reason=reason, assignee=author)
+    _require_state(review, State.ASSIGNED, State.DRAFTING)
+    if review.assignee_id != author.pk:
+        raise PermissionDenied(f"Only the assignee ({review.assignee}) writes this verdict.")
+    cited = _cited(review, cited_evidence)
+    from_state = review.state
+    _apply(
+        review,
+        rating=rating,
+        headline=headline.strip(),
+        justification=justification.strip(),
+        author=author,
+        state=State.DRAFTING,
+    )
+    review.full_clean(exclude=["claim"])
+    _save(review, "rating", "headline", "justification", "author", "state")
     if tags is not None:
         review.tags.set(tags)
+    if cited is not None:
+        review.cited_evidence.set(cited)
+    if from_state == State.ASSIGNED:
+        _audit(review, author, from_state=from_state, reason="Started the verdict.")
     return review
 
 
-def review_submit(*, review: Review, actor: User) -> Review:
+# Steps on an existing review.
+
+
+def review_submit(*, review: Review, actor: User, expected_version: int | None = None) -> Review:
     """Send a finished draft for approval by someone else."""
-    return _transition(review, actor, State.DRAFTING, State.AWAITING_APPROVAL, author_only=True)
+    _require_perm(actor, "reviewers.change_review")
+    with transaction.atomic():
+        review = _locked(review, expected_version)
+        _require_state(review, State.DRAFTING)
+        if review.assignee_id != actor.pk:
+            raise PermissionDenied("Only the assignee of the verdict can send it for approval.")
+        _require_complete_verdict(review)
+        return _move(review, actor, State.AWAITING_APPROVAL, author=actor)
 
 
-def review_approve(*, review: Review, approver: User) -> Review:
-    """Approve someone else's verdict (four eyes)."""
+def review_approve(
+    *, review: Review, approver: User, expected_version: int | None = None
+) -> Review:
+    """Approve someone else's verdict (four eyes): nobody who wrote it or held it."""
     _require_perm(approver, "reviewers.approve_review")
-    return _transition(
-        review, approver, State.AWAITING_APPROVAL, State.APPROVED, approved_by=approver
-    )
+    with transaction.atomic():
+        review = _locked(review, expected_version)
+        _require_state(review, State.AWAITING_APPROVAL)
+        if review.author_id == approver.pk:
+            raise FourEyesViolation("The author of a verdict cannot approve it.")
+        if approver.pk in review.writer_ids():
+            raise FourEyesViolation(
+                "Whoever held a verdict while it was written cannot approve it."
+            )
+        return _move(review, approver, State.APPROVED, approved_by=approver)
 
 
-def review_publish(*, review: Review, publisher: User) -> PublishedCheck:
+def review_send_back(
+    *, review: Review, actor: User, reason: str, note: str, expected_version: int | None = None
+) -> Review:
+    """Return a verdict to its writer: more evidence needed, or changes requested."""
+    _require_perm(actor, "reviewers.approve_review")
+    if reason not in Review.SendBackReason.values:
+        choices = ", ".join(Review.SendBackReason.values)
+        raise ValidationError({"reason": f"Choose one of: {choices}."})
+    if not note.strip():
+        raise ValidationError({"note": "Say what the verdict needs."})
+    with transaction.atomic():
+        review = _locked(review, expected_version)
+        _require_state(review, State.AWAITING_APPROVAL, State.APPROVED)
+        label = Review.SendBackReason(reason).label
+        reason_text = f"{label}. {note.strip()}"
+        return _move(
+            review, actor, State.DRAFTING, approved_by=None, reason_code=reason, reason=reason_text
+        )
+
+
+def review_publish(
+    *, review: Review, publisher: User, expected_version: int | None = None
+) -> PublishedCheck:
     """Publish an approved check: freeze version 1 of what the public sees."""
     _require_perm(publisher, "reviewers.publish_review")
     with transaction.atomic():
-        review = _transition(review, publisher, State.APPROVED, State.PUBLISHED)
+        review = _locked(review, expected_version)
+        _require_state(review, State.APPROVED)
+        review = _move(review, publisher, State.PUBLISHED)
         return _freeze_version(review, version=1)
 
 
@@ -101,28 +220,48 @@ def review_correct(
     rating: Rating | None = None,
     headline: str | None = None,
     justification: str | None = None,
+    cited_evidence: Iterable[Evidence] | None = None,
+    expected_version: int | None = None,
 ) -> PublishedCheck:
     """Correct a published check: freeze the next version, saying what changed (`note`)."""
     _require_perm(corrector, "reviewers.publish_review")
     if not note.strip():
         raise ValidationError({"note": "Say what the correction changes."})
-    review = _transition(review, corrector, State.PUBLISHED, State.PUBLISHED, reason=note.strip())
-    changes = {"rating": rating, "headline": headline, "justification": justification}
-    changes = {field: value for field, value in changes.items() if value is not None}
+    review = _locked(review, expected_version)
+    _require_state(review, State.PUBLISHED)
+    given: dict[str, Any] = {"rating": rating, "headline": headline, "justification": justification}
+    changes = {field: value for field, value in given.items() if value is not None}
     _apply(review, **{f: v.strip() if isinstance(v, str) else v for f, v in changes.items()})
-    review.full_clean()
-    review.save(update_fields=[*changes, "updated_at"])
+    review.full_clean(exclude=["claim"])
+    cited = _cited(review, cited_evidence)
+    if cited is not None:
+        if not cited:
+            raise ValidationError({"cited_evidence": "A published verdict cites evidence."})
+        review.cited_evidence.set(cited)
+    review = _move(review, corrector, State.PUBLISHED, reason=note.strip(), **changes)
     return _freeze_version(review, change=PublishedCheck.Change.CORRECTED, note=note.strip())
 
 
 @transaction.atomic
-def review_retract(*, review: Review, retractor: User, reason: str) -> PublishedCheck:
+def review_retract(
+    *, review: Review, retractor: User, reason: str, expected_version: int | None = None
+) -> PublishedCheck:
     """Withdraw a published check: a last version that says why, without a ClaimReview."""
     _require_perm(retractor, "reviewers.publish_review")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the check is retracted."})
-    review = _transition(review, retractor, State.PUBLISHED, State.RETRACTED, reason=reason.strip())
+    review = _locked(review, expected_version)
+    _require_state(review, State.PUBLISHED)
+    review = _move(review, retractor, State.RETRACTED, reason=reason.strip())
     return _freeze_version(review, change=PublishedCheck.Change.RETRACTED, note=reason.strip())
+
+
+def review_comment(*, review: Review, actor: User, body: str) -> ReviewComment:
+    """Add a message to the review's thread."""
+    _require_perm(actor, "reviewers.add_reviewcomment")
+    if not body.strip():
+        raise ValidationError({"body": "Write something first."})
+    return ReviewComment.objects.create(review=review, author=actor, body=body.strip())
 
 
 def _freeze_version(
@@ -152,7 +291,7 @@ def _freeze_version(
         appearance_url=article.canonical_url or article.url,
         language=article.language,
         tags=list(review.tags.values_list("slug", flat=True)),
-        evidence=frozen_evidence(claim),
+        evidence=frozen_evidence(review),
         rating_label=review.rating.label,
         rating_value=review.rating.value,
         headline=review.headline,
@@ -165,36 +304,77 @@ def _freeze_version(
     return check
 
 
-def _transition(
+def _open_review(claim: Claim) -> Review:
+    """Lock the claim and return its review, locked, writing the row (state "new") if
+    this is the first step taken on it. The claim's lock serializes first steps."""
+    claim = Claim.objects.select_for_update().get(id=claim.id)
+    if claim.status != Claim.Status.ACCEPTED:
+        raise InvalidTransition("Only accepted claims can be reviewed.")
+    review = Review.objects.select_for_update().filter(claim=claim).first()
+    if review is None:
+        review = Review.objects.create(claim=claim, state=State.NEW)
+    return review
+
+
+def _locked(review: Review, expected_version: int | None) -> Review:
+    locked = Review.objects.select_for_update(of=("self",)).select_related(
+        "claim__article", "rating", "assignee", "author"
+    )
+    review = locked.get(pk=review.pk)
+    _check_version(review, expected_version)
+    return review
+
+
+def _check_version(review: Review, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != review.version:
+        raise StaleReview(
+            f"Someone changed this review after you opened it (your version "
+            f"{expected_version}, now {review.version}); reload it and try again."
+        )
+
+
+def _require_state(review: Review, *states: str) -> None:
+    if review.state not in states:
+        wanted = " or ".join(str(State(state).label) for state in states)
+        raise InvalidTransition(
+            f"The review is {review.get_state_display()}; this step needs it to be {wanted}."
+        )
+
+
+def _move(
     review: Review,
     actor: User,
-    from_state: str,
     to_state: str,
     *,
-    author_only: bool = False,
     reason: str = "",
+    reason_code: str = "",
     **changes: Any,
 ) -> Review:
-    with transaction.atomic():
-        locked = Review.objects.select_for_update(of=("self",)).select_related(
-            "claim__article", "rating"
+    """Change the locked review's state (and `changes`), and record the event."""
+    from_state = review.state
+    _apply(review, state=to_state, **changes)
+    _save(review, "state", *changes)
+    _audit(review, actor, from_state=from_state, reason=reason, reason_code=reason_code)
+    return review
+
+
+def _save(review: Review, *fields: str) -> None:
+    review.version += 1
+    review.save(update_fields=[*dict.fromkeys(fields), "version", "updated_at"])
+
+
+def _cited(review: Review, evidence: Iterable[Evidence] | None) -> list[Evidence] | None:
+    """Return the evidence to cite, refusing evidence gathered for another claim."""
+    if evidence is None:
+        return None
+    cited = list(evidence)
+    foreign = [item.pk for item in cited if item.claim_id != review.claim_id]
+    if foreign:
+        ids = ", ".join(f"#{pk}" for pk in foreign)
+        raise ValidationError(
+            {"cited_evidence": f"Evidence {ids} belongs to another claim; cite this claim's."}
         )
-        review = locked.get(pk=review.pk)
-        if review.state != from_state:
-            raise InvalidTransition(
-                f"The review is {review.get_state_display()}; "
-                f"this step needs it to be {State(from_state).label}."
-            )
-        if to_state == State.AWAITING_APPROVAL:
-            _require_complete_verdict(review)
-        if author_only and review.author_id != actor.pk:
-            raise PermissionDenied("Only the author of the verdict can do this.")
-        if "approved_by" in changes and review.author_id == actor.pk:
-            raise FourEyesViolation("The author of a verdict cannot approve it.")
-        _apply(review, state=to_state, **changes)
-        review.save(update_fields=["state", *changes, "updated_at"])
-        _audit(review, actor, from_state=from_state, reason=reason)
-        return review
+    return cited
 
 
 def _require_complete_verdict(review: Review) -> None:
@@ -203,6 +383,8 @@ def _require_complete_verdict(review: Review) -> None:
     missing = [name for name, value in fields.items() if not value]
     if missing:
         raise ValidationError(f"The verdict needs a {' and a '.join(missing)} first.")
+    if not review.cited_evidence.exists():
+        raise ValidationError("The verdict needs to cite at least one piece of evidence.")
 
 
 def _apply(review: Review, **changes: Any) -> None:
@@ -210,9 +392,23 @@ def _apply(review: Review, **changes: Any) -> None:
         setattr(review, field, value)
 
 
-def _audit(review: Review, actor: User, *, from_state: str, reason: str) -> None:
+def _audit(
+    review: Review,
+    actor: User,
+    *,
+    from_state: str,
+    reason: str = "",
+    reason_code: str = "",
+    assignee: User | None = None,
+) -> None:
     ReviewEvent.objects.create(
-        review=review, actor=actor, from_state=from_state, to_state=review.state, reason=reason
+        review=review,
+        actor=actor,
+        from_state=from_state,
+        to_state=review.state,
+        reason=reason,
+        reason_code=reason_code,
+        assignee=assignee,
     )
 
 

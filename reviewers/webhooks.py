@@ -42,19 +42,33 @@ PAYLOAD_FIELDS = [
 ]  # fmt: skip
 
 
-def webhook_subscribe(*, url: str, secret: str, events: Iterable[str]) -> WebhookSubscription:
+def webhook_subscribe(
+    *, url: str, secret: str, events: Iterable[str], active: bool = True
+) -> WebhookSubscription:
     """Subscribe a URL to some events; the URL must be one that fetching may reach."""
+    subscription = WebhookSubscription(
+        url=deliverable_url(url), secret=secret, events=known_events(events), active=active
+    )
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+def deliverable_url(url: str) -> str:
+    """Return the URL if fetching's address rules allow delivering to it, or refuse it."""
     try:
         check_url(url)
     except FetchError as error:
         raise ValidationError({"url": str(error)}) from None
+    return url
+
+
+def known_events(events: Iterable[str]) -> list[str]:
+    """Return the events, sorted and once each, if there are some and all are known."""
     chosen = sorted(set(events))
     if not chosen or not set(chosen) <= set(Event.values):
         raise ValidationError({"events": f"Choose among {', '.join(Event.values)}."})
-    subscription = WebhookSubscription(url=url, secret=secret, events=chosen)
-    subscription.full_clean()
-    subscription.save()
-    return subscription
+    return chosen
 
 
 def deliveries_create(*, check: PublishedCheck) -> list[WebhookDelivery]:

@@ -1,6 +1,8 @@
-"""The cast of every test: an editor, two reviewers, an outsider, anonymous clients,
+"""The cast of every test: an editor, two reviewers, a chief editor, an admin, an outsider,
+anonymous clients,
 a local web server for anything fetched, and a real Celery worker process."""
 
+import itertools
 import os
 import subprocess
 import sys
@@ -19,10 +21,17 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from rest_framework.test import APIClient
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Evidence
 from claims.pages import content_hash
 from claims.services import claim_accept
 from factcheck.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hash the cast's passwords with a fast hasher: the production hasher's deliberate
+    slowness (about 0.4 s a user here) made the permission matrix take minutes."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _user(username: str, *groups: str) -> User:
@@ -44,6 +53,17 @@ def reviewer(db: None) -> User:
 @pytest.fixture
 def second_reviewer(db: None) -> User:
     return _user("second_reviewer", "Reviewer")
+
+
+@pytest.fixture
+def chief_editor(db: None) -> User:
+    return _user("chief_editor", "Chief editor")
+
+
+@pytest.fixture
+def site_admin(db: None) -> User:
+    """A member of the Admin role (every permission), not a superuser."""
+    return _user("site_admin", "Admin")
 
 
 @pytest.fixture
@@ -224,6 +244,35 @@ def accepted_claim(make_article: Callable[..., Article], editor: User) -> Claim:
         checkworthiness=0.8,
     )
     return claim_accept(claim=claim, user=editor)
+
+
+@pytest.fixture
+def make_evidence(make_article: Callable[..., Article]) -> Callable[..., Evidence]:
+    """Store a passage of a source article as evidence for a claim, as gathering would."""
+    numbers = itertools.count(1)
+
+    def make(
+        claim: Claim, passage: str = "The final accounts say 212 million dollars."
+    ) -> Evidence:
+        number = next(numbers)
+        source = make_article(
+            f"{passage} (source {number} for claim {claim.id})",
+            title=f"Source {number}",
+            url=f"https://sources.example/{claim.id}/{number}",
+        )
+        return Evidence.objects.create(
+            claim=claim,
+            source=source,
+            provider="archive",
+            passage=passage,
+            rank=number,
+            relevance=0.9,
+            stance=Evidence.Stance.REFUTES,
+            snapshot_hash=source.content_hash,
+            retrieved_at=datetime.now(UTC),
+        )
+
+    return make
 
 
 # A partner's webhook endpoint.

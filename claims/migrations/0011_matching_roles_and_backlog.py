@@ -1,4 +1,5 @@
-"""Editors import other fact-checkers' reviews and decide on matches; reviewers see them.
+"""Editors import other fact-checkers' reviews and decide on matches; reviewers and chief
+editors see them (Admins get every permission after each migrate).
 Claims accepted before matching existed are queued for it (the sweep picks them up)."""
 
 from django.contrib.auth.management import create_permissions
@@ -21,7 +22,12 @@ def grant(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     claims_permissions = Permission.objects.filter(content_type__app_label="claims")
-    for name, codenames in (("Editor", EDITOR_PERMISSIONS), ("Reviewer", REVIEWER_PERMISSIONS)):
+    roles = (
+        ("Editor", EDITOR_PERMISSIONS),
+        ("Reviewer", REVIEWER_PERMISSIONS),
+        ("Chief editor", REVIEWER_PERMISSIONS),
+    )
+    for name, codenames in roles:
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(*claims_permissions.filter(codename__in=codenames))
 

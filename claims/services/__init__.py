@@ -18,7 +18,14 @@ from .editing import (
 from .evidence import evidence_rerank
 from .evidence_review import evidence_add_by_url, evidence_pin, evidence_set_stance
 from .external_reviews import ImportSummary, external_review_import, external_reviews_import_url
-from .feeds import feed_poll, feed_subscribe, feeds_poll_due
+from .feeds import (
+    feed_delete,
+    feed_poll,
+    feed_poll_now,
+    feed_subscribe,
+    feed_update,
+    feeds_poll_due,
+)
 from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
 from .match_decisions import MatchAlreadyDecided, claim_match_confirm, claim_match_reject
 from .matches import (
@@ -56,8 +63,11 @@ __all__ = [
     "external_review_import",
     "external_reviews_import_url",
     "external_reviews_index",
+    "feed_delete",
     "feed_poll",
+    "feed_poll_now",
     "feed_subscribe",
+    "feed_update",
     "feeds_poll_due",
     "gathering_start",
     "matching_request",

@@ -1,6 +1,7 @@
 """RSS and Atom feeds: subscribe, poll with conditional GET, ingest each new item once."""
 
 import io
+from datetime import timedelta
 
 import feedparser
 from django.contrib.auth.models import User
@@ -16,19 +17,64 @@ from .access import require_perm
 from .articles import article_submit
 
 
-def feed_subscribe(*, url: str, title: str = "", user: User | None) -> Feed:
-    """Start following a feed; its first poll is queued at once."""
+def feed_subscribe(
+    *,
+    url: str,
+    title: str = "",
+    active: bool = True,
+    poll_every: timedelta | None = None,
+    user: User | None,
+) -> Feed:
+    """Start following a feed; its first poll is queued at once (if active)."""
     require_perm(user, "claims.add_feed")
     url = url.strip()
     try:
         check_url(url)
     except FetchError as error:
         raise ValidationError({"url": str(error)}) from None
-    feed = Feed(url=url, title=title.strip())
+    if Feed.objects.filter(url=url).exists():
+        raise ValidationError({"url": "This feed is followed already."})
+    feed = Feed(url=url, title=title.strip(), active=active)
+    if poll_every is not None:
+        feed.poll_every = poll_every
     feed.full_clean()
     feed.save()
-    tasks.poll_feed.delay_on_commit(feed.id)
+    if feed.active:
+        tasks.poll_feed.delay_on_commit(feed.id)
     return feed
+
+
+def feed_update(
+    *,
+    feed: Feed,
+    user: User | None,
+    title: str | None = None,
+    active: bool | None = None,
+    poll_every: timedelta | None = None,
+) -> Feed:
+    """Rename, pause, resume or re-time a feed. Its URL stays: its entries belong to it."""
+    require_perm(user, "claims.change_feed")
+    if title is not None:
+        feed.title = title.strip()
+    if active is not None:
+        feed.active = active
+    if poll_every is not None:
+        feed.poll_every = poll_every
+    feed.full_clean()
+    feed.save(update_fields=["title", "active", "poll_every"])
+    return feed
+
+
+def feed_delete(*, feed: Feed, user: User | None) -> None:
+    """Stop following a feed and forget its entries; the articles it brought in stay."""
+    require_perm(user, "claims.delete_feed")
+    feed.delete()
+
+
+def feed_poll_now(*, feed: Feed, user: User | None) -> None:
+    """Queue a poll of the feed now, whatever its interval (paused feeds too)."""
+    require_perm(user, "claims.change_feed")
+    tasks.poll_feed.delay_on_commit(feed.id)
 
 
 def feeds_poll_due() -> int:

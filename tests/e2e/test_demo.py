@@ -36,7 +36,7 @@ def test_demo_publishes_a_check_and_can_run_again(tmp_path: Path) -> None:
     assert "Published: “The Harbour Street bridge cost 212 million dollars" in first
     assert "/api/v1/checks/1/" in first
     assert "/checks/1/  (feed: " in first
-    for username in ("admin", "editor", "reviewer"):
+    for username in ("admin", "editor", "reviewer", "chief"):
         assert f"  {username}" in first and "password" in first and "API token" in first
     second = run_demo(tmp_path)
     assert "/api/v1/checks/1/" in second

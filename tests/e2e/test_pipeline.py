@@ -46,11 +46,11 @@ def test_article_goes_from_url_to_published_check(
     local_site: LocalSite,
     editor: User,
     reviewer: User,
-    second_reviewer: User,
+    chief_editor: User,
     client_for: Any,
 ) -> None:
     as_editor, as_reviewer = client_for(editor), client_for(reviewer)
-    as_approver, anonymous = client_for(second_reviewer), client_for(None)
+    as_approver, anonymous = client_for(chief_editor), client_for(None)
 
     # The archive already holds the council's report (pasted text, ingested by the worker).
     report = as_editor.post(
@@ -104,7 +104,9 @@ def test_article_goes_from_url_to_published_check(
             "rating": "False",
             "headline": "The bridge cost 212 million dollars, not 400 million",
             "justification": "The city's final accounts give 212 million dollars (evidence #1).",
+            "cited_evidence": [evidence["archive"]["id"], cited["id"]],
         },
+        format="json",
     )
     assert draft.status_code == 201
     review_id = draft.json()["id"]

@@ -2,11 +2,12 @@
 publication commits."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
 
-from claims.models import Claim
+from claims.models import Claim, Evidence
 from reviewers.models import Rating, WebhookDelivery
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
 from reviewers.webhooks import signature, webhook_subscribe
@@ -20,7 +21,8 @@ def test_worker_delivers_the_signed_event_after_publication(
     receiver: Receiver,
     accepted_claim: Claim,
     reviewer: User,
-    second_reviewer: User,
+    chief_editor: User,
+    make_evidence: Callable[..., Evidence],
 ) -> None:
     webhook_subscribe(url=receiver.url, secret="partner-secret", events=["check.published"])
     review = review_draft(
@@ -29,10 +31,11 @@ def test_worker_delivers_the_signed_event_after_publication(
         rating=Rating.objects.get(label="False"),
         headline="Not 400 million",
         justification="The final accounts say 212 million.",
+        cited_evidence=[make_evidence(accepted_claim)],
     )
     review_submit(review=review, actor=reviewer)
-    review_approve(review=review, approver=second_reviewer)
-    review_publish(review=review, publisher=second_reviewer)
+    review_approve(review=review, approver=chief_editor)
+    review_publish(review=review, publisher=chief_editor)
 
     wait_until(lambda: bool(receiver.received), what="the webhook", worker=celery_worker)
     [(headers, body)] = receiver.received

@@ -6,7 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from reviewers.models import Rating
@@ -31,8 +31,17 @@ def test_roles_are_created_with_their_permissions(db: None) -> None:
     )
     assert {"add_article", "change_claim"} <= editor
     assert "approve_review" not in editor
-    assert {"change_review", "approve_review", "publish_review"} <= reviewer
+    assert {"change_review", "add_reviewcomment"} <= reviewer
+    assert not {"approve_review", "publish_review", "assign_review"} & reviewer
     assert "add_article" not in reviewer
+    chief = set(
+        Group.objects.get(name="Chief editor").permissions.values_list("codename", flat=True)
+    )
+    assert (
+        reviewer | {"approve_review", "publish_review", "assign_review", "dismiss_review"} <= chief
+    )
+    admin = Group.objects.get(name="Admin").permissions.count()
+    assert admin == Permission.objects.count()
 
 
 def test_default_rating_scale_is_seeded(db: None) -> None:

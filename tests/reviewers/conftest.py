@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, Evidence
 from claims.services import claim_accept
 from reviewers.models import PublishedCheck, Rating, Review, Tag
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
@@ -17,7 +17,11 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def publish_check(
-    make_article: Callable[..., Article], editor: User, reviewer: User, second_reviewer: User
+    make_article: Callable[..., Article],
+    make_evidence: Callable[..., Evidence],
+    editor: User,
+    reviewer: User,
+    chief_editor: User,
 ) -> Callable[..., Review]:
     """Make an accepted claim and take its verdict through to publication."""
 
@@ -51,10 +55,11 @@ def publish_check(
             headline=headline or f"Verdict number {number}",
             justification=justification,
             tags=[Tag.objects.get_or_create(slug=slug, name=slug.title())[0] for slug in tags],
+            cited_evidence=[make_evidence(claim)],
         )
         review_submit(review=review, actor=reviewer)
-        review_approve(review=review, approver=second_reviewer)
-        review_publish(review=review, publisher=second_reviewer)
+        review_approve(review=review, approver=chief_editor)
+        review_publish(review=review, publisher=chief_editor)
         if published_at:
             PublishedCheck.objects.filter(review=review).update(published_at=published_at)
         return review

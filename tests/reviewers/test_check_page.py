@@ -70,11 +70,11 @@ def test_page_embeds_the_claim_review_every_field(
 
 
 def test_corrected_page_carries_date_modified_and_the_history(
-    publish_check: Publish, client: Client, second_reviewer: User
+    publish_check: Publish, client: Client, chief_editor: User
 ) -> None:
     review = publish_check()
     check = review_correct(
-        review=review, corrector=second_reviewer, note="The figure was 212 million."
+        review=review, corrector=chief_editor, note="The figure was 212 million."
     )
     html = page(client, review)
     [document] = claim_reviews(html)
@@ -98,7 +98,7 @@ def test_claim_text_cannot_break_out_of_the_json_ld(publish_check: Publish, clie
 def test_page_shows_verdict_and_evidence_with_archived_copy(
     publish_check: Publish,
     client: Client,
-    second_reviewer: User,
+    chief_editor: User,
     make_article: Callable[..., Article],
 ) -> None:
     review = publish_check(justification="The accounts say 212 million.")
@@ -117,7 +117,7 @@ def test_page_shows_verdict_and_evidence_with_archived_copy(
         size=len(raw),
         fetched_at=timezone.now(),
     )
-    Evidence.objects.create(
+    accounts = Evidence.objects.create(
         claim=review.claim,
         source=source,
         provider="archive",
@@ -128,7 +128,12 @@ def test_page_shows_verdict_and_evidence_with_archived_copy(
         snapshot_hash=source.content_hash,
         retrieved_at=timezone.now(),
     )
-    review_correct(review=review, corrector=second_reviewer, note="Cited the final accounts.")
+    review_correct(
+        review=review,
+        corrector=chief_editor,
+        note="Cited the final accounts.",
+        cited_evidence=[accounts],
+    )
     html = page(client, review)
     assert "The accounts say 212 million." in html
     assert 'href="https://council.example/accounts"' in html
@@ -143,10 +148,10 @@ def test_page_shows_verdict_and_evidence_with_archived_copy(
 
 
 def test_retracted_page_says_so_and_drops_the_markup(
-    publish_check: Publish, client: Client, second_reviewer: User
+    publish_check: Publish, client: Client, chief_editor: User
 ) -> None:
     review = publish_check()
-    review_retract(review=review, retractor=second_reviewer, reason="We checked the wrong claim.")
+    review_retract(review=review, retractor=chief_editor, reason="We checked the wrong claim.")
     html = page(client, review)
     assert "This fact check was retracted" in html
     assert "We checked the wrong claim." in html

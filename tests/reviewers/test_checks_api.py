@@ -7,19 +7,22 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.models import Claim
+from claims.models import Claim, Evidence
 from claims.services import claim_accept
 from reviewers.models import Rating, Review
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
 
 
-def publish(claim: Claim, author: User, approver: User, rating: str = "False") -> Review:
+def publish(
+    claim: Claim, author: User, approver: User, evidence: Evidence, rating: str = "False"
+) -> Review:
     review = review_draft(
         claim=claim,
         author=author,
         rating=Rating.objects.get(label=rating),
         headline=f"Verdict on claim {claim.id}",
         justification="Because of the evidence.",
+        cited_evidence=[evidence],
     )
     review_submit(review=review, actor=author)
     review_approve(review=review, approver=approver)
@@ -28,8 +31,10 @@ def publish(claim: Claim, author: User, approver: User, rating: str = "False") -
 
 
 @pytest.fixture
-def published(accepted_claim: Claim, reviewer: User, second_reviewer: User) -> Review:
-    return publish(accepted_claim, reviewer, second_reviewer)
+def published(
+    accepted_claim: Claim, reviewer: User, chief_editor: User, make_evidence: Any
+) -> Review:
+    return publish(accepted_claim, reviewer, chief_editor, make_evidence(accepted_claim))
 
 
 def test_anyone_lists_published_checks(published: Review, client_for: Any) -> None:
@@ -80,9 +85,10 @@ def test_detail_carries_complete_claim_review(
 
 
 def test_unscored_rating_is_named_not_numbered(
-    accepted_claim: Claim, reviewer: User, second_reviewer: User, client_for: Any
+    accepted_claim: Claim, reviewer: User, chief_editor: User, client_for: Any, make_evidence: Any
 ) -> None:
-    review = publish(accepted_claim, reviewer, second_reviewer, rating="Unverifiable")
+    evidence = make_evidence(accepted_claim)
+    review = publish(accepted_claim, reviewer, chief_editor, evidence, rating="Unverifiable")
     body = client_for(None).get(f"/api/v1/checks/{review.id}/").json()
     assert body["claim_review"]["reviewRating"] == {
         "@type": "Rating",
@@ -91,7 +97,12 @@ def test_unscored_rating_is_named_not_numbered(
 
 
 def test_list_query_count_does_not_grow_with_page_size(
-    make_article: Any, editor: User, reviewer: User, second_reviewer: User, client_for: Any
+    make_article: Any,
+    make_evidence: Any,
+    editor: User,
+    reviewer: User,
+    chief_editor: User,
+    client_for: Any,
 ) -> None:
     def list_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -101,7 +112,8 @@ def test_list_query_count_does_not_grow_with_page_size(
     def publish_one(number: int) -> None:
         article = make_article(f"Claim number {number} is about {number} bridges in town.")
         claim = Claim.objects.create(article=article, text=article.text, checkworthiness=0.5)
-        publish(claim_accept(claim=claim, user=editor), reviewer, second_reviewer)
+        claim = claim_accept(claim=claim, user=editor)
+        publish(claim, reviewer, chief_editor, make_evidence(claim))
 
     publish_one(1)
     with_one = list_queries()

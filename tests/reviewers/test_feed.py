@@ -25,11 +25,11 @@ def entries(client: Client) -> list[dict[str, str]]:
 
 
 def test_feed_lists_published_and_corrected_checks(
-    publish_check: Publish, client: Client, second_reviewer: User
+    publish_check: Publish, client: Client, chief_editor: User
 ) -> None:
     first = publish_check(headline="Not 400 million", rating="False")
     second = publish_check(headline="Ferry fares did rise", rating="True")
-    review_correct(review=first, corrector=second_reviewer, note="Added the final accounts.")
+    review_correct(review=first, corrector=chief_editor, note="Added the final accounts.")
     found = entries(client)
     assert [entry["title"] for entry in found] == [
         "Corrected: Not 400 million (False)",
@@ -41,10 +41,10 @@ def test_feed_lists_published_and_corrected_checks(
 
 
 def test_retracted_checks_leave_the_feed(
-    publish_check: Publish, client: Client, second_reviewer: User
+    publish_check: Publish, client: Client, chief_editor: User
 ) -> None:
     review = publish_check(headline="Withdrawn")
-    review_retract(review=review, retractor=second_reviewer, reason="Wrong claim.")
+    review_retract(review=review, retractor=chief_editor, reason="Wrong claim.")
     assert entries(client) == []
 
 

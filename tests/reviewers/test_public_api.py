@@ -87,20 +87,61 @@ def test_cursor_pagination_walks_every_check_once(
     assert seen == published[::-1]
 
 
+def test_previous_links_walk_back_the_same_pages(
+    publish_check: Publish, anonymous: APIClient
+) -> None:
+    published = [publish_check().id for _ in range(5)][::-1]
+    first = anonymous.get("/api/v1/checks/?page_size=2").json()
+    assert first["previous"] is None
+    second = anonymous.get(first["next"]).json()
+    third = anonymous.get(second["next"]).json()
+    assert [c["id"] for c in third["results"]] == published[4:] and third["next"] is None
+    back = anonymous.get(third["previous"]).json()
+    assert [c["id"] for c in back["results"]] == published[2:4]
+    start = anonymous.get(back["previous"]).json()
+    assert [c["id"] for c in start["results"]] == published[:2]
+    assert start["previous"] is None and start["next"]
+
+
+def test_checks_changed_at_the_same_instant_are_each_listed_once(
+    publish_check: Publish, anonymous: APIClient
+) -> None:
+    published = [publish_check().id for _ in range(5)]
+    PublishedCheck.objects.update(modified_at=datetime(2026, 1, 1, tzinfo=UTC))
+    seen: list[int] = []
+    url: str | None = "/api/v1/checks/?page_size=2"
+    while url:
+        response = anonymous.get(url)
+        seen += ids(response)
+        url = response.json()["next"]
+    assert seen == sorted(published, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "bjE=", "eHwyMDI2LTAxLTAxVDAwOjAwOjAwKzAwOjAwfDE=", "%00", ""]
+)
+def test_a_cursor_the_api_did_not_give_is_refused_with_400(
+    cursor: str, anonymous: APIClient, db: None
+) -> None:
+    response = anonymous.get(f"/api/v1/checks/?cursor={cursor}")
+    assert response.status_code == 400
+    assert "cursor" in response.json()
+
+
 def test_corrected_check_is_listed_once_at_its_current_version(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     [check] = anonymous.get("/api/v1/checks/").json()["results"]
     assert (check["version"], check["change"]) == (2, "corrected")
 
 
 def test_retracted_checks_leave_the_list_but_say_so_in_detail(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     kept, withdrawn = publish_check(), publish_check()
-    review_retract(review=withdrawn, retractor=second_reviewer, reason="Wrong claim checked.")
+    review_retract(review=withdrawn, retractor=chief_editor, reason="Wrong claim checked.")
     assert ids(anonymous.get("/api/v1/checks/")) == [kept.id]
     detail = anonymous.get(f"/api/v1/checks/{withdrawn.id}/").json()
     assert (detail["change"], detail["note"]) == ("retracted", "Wrong claim checked.")
@@ -108,7 +149,7 @@ def test_retracted_checks_leave_the_list_but_say_so_in_detail(
 
 
 def test_list_answers_304_to_a_conditional_get_until_something_changes(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
     first = anonymous.get("/api/v1/checks/")
@@ -118,28 +159,28 @@ def test_list_answers_304_to_a_conditional_get_until_something_changes(
     assert again.status_code == 304
     assert len(queries) == 1  # the stamp only, no page
     assert anonymous.get("/api/v1/checks/", HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     changed = anonymous.get("/api/v1/checks/", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
 
 
 def test_detail_answers_304_per_version(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
     url = f"/api/v1/checks/{review.id}/"
     etag = anonymous.get(url)["ETag"]
     assert anonymous.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     assert anonymous.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_detail_lists_the_version_history(
-    publish_check: Publish, anonymous: APIClient, second_reviewer: Any
+    publish_check: Publish, anonymous: APIClient, chief_editor: Any
 ) -> None:
     review = publish_check()
-    review_correct(review=review, corrector=second_reviewer, note="Fixed the figure.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed the figure.")
     history = anonymous.get(f"/api/v1/checks/{review.id}/").json()["history"]
     assert [(v["version"], v["change"], v["note"]) for v in history] == [
         (1, "published", ""),
@@ -176,8 +217,11 @@ def test_the_public_api_is_throttled(
     publish_check: Publish, anonymous: APIClient, settings: Any
 ) -> None:
     settings.PUBLIC_API_RATE = "3/minute"
-    statuses = [anonymous.get("/api/v1/checks/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
+    responses = [anonymous.get("/api/v1/checks/") for _ in range(4)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    assert 0 < int(responses[-1]["Retry-After"]) <= 60
+    other_address = anonymous.get("/api/v1/checks/", REMOTE_ADDR="127.0.0.9")
+    assert other_address.status_code == 200
 
 
 def test_unknown_check_is_404(anonymous: APIClient, db: None) -> None:

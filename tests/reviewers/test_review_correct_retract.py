@@ -14,12 +14,12 @@ from reviewers.services import InvalidTransition, review_correct, review_draft, 
 Publish = Callable[..., Review]
 
 
-def test_correction_freezes_the_next_version(publish_check: Publish, second_reviewer: User) -> None:
+def test_correction_freezes_the_next_version(publish_check: Publish, chief_editor: User) -> None:
     review = publish_check(rating="False")
     first = review.versions.get()
     check = review_correct(
         review=review,
-        corrector=second_reviewer,
+        corrector=chief_editor,
         rating=Rating.objects.get(label="Mostly false"),
         note="The bridge did cost more than first reported.",
     )
@@ -39,15 +39,15 @@ def test_correction_freezes_the_next_version(publish_check: Publish, second_revi
     assert (event.from_state, event.to_state, event.actor) == (
         "published",
         "published",
-        second_reviewer,
+        chief_editor,
     )
     assert event.reason == "The bridge did cost more than first reported."
 
 
-def test_correction_needs_a_note(publish_check: Publish, second_reviewer: User) -> None:
+def test_correction_needs_a_note(publish_check: Publish, chief_editor: User) -> None:
     review = publish_check()
     with pytest.raises(ValidationError, match="correction"):
-        review_correct(review=review, corrector=second_reviewer, note="  ", headline="New")
+        review_correct(review=review, corrector=chief_editor, note="  ", headline="New")
     assert review.versions.count() == 1
 
 
@@ -59,11 +59,11 @@ def test_correction_needs_the_publish_permission(publish_check: Publish, editor:
 
 
 def test_retraction_is_a_last_version_without_claim_review(
-    publish_check: Publish, second_reviewer: User
+    publish_check: Publish, chief_editor: User
 ) -> None:
     review = publish_check()
     check = review_retract(
-        review=review, retractor=second_reviewer, reason="We checked the wrong claim."
+        review=review, retractor=chief_editor, reason="We checked the wrong claim."
     )
     assert (check.version, check.change, check.is_current) == (2, "retracted", True)
     assert check.claim_review == {}
@@ -72,36 +72,36 @@ def test_retraction_is_a_last_version_without_claim_review(
     assert review.state == Review.State.RETRACTED
     assert review.events.last().to_state == "retracted"  # type: ignore[union-attr]
     with pytest.raises(InvalidTransition):
-        review_correct(review=review, corrector=second_reviewer, note="Too late.")
+        review_correct(review=review, corrector=chief_editor, note="Too late.")
     with pytest.raises(InvalidTransition):
-        review_retract(review=review, retractor=second_reviewer, reason="Again.")
+        review_retract(review=review, retractor=chief_editor, reason="Again.")
     assert PublishedCheck.objects.filter(review=review).count() == 2
 
 
 def test_unpublished_reviews_cannot_be_corrected(
-    accepted_claim: Any, reviewer: User, second_reviewer: User
+    accepted_claim: Any, reviewer: User, chief_editor: User
 ) -> None:
     review = review_draft(
         claim=accepted_claim, author=reviewer, rating=None, headline="", justification=""
     )
     with pytest.raises(InvalidTransition):
-        review_correct(review=review, corrector=second_reviewer, note="Nothing to correct.")
+        review_correct(review=review, corrector=chief_editor, note="Nothing to correct.")
 
 
 def test_api_corrects_and_retracts(
-    publish_check: Publish, second_reviewer: User, editor: User, client_for: Any
+    publish_check: Publish, chief_editor: User, editor: User, client_for: Any
 ) -> None:
     review = publish_check()
     url = f"/api/v1/reviews/{review.id}/"
-    assert client_for(second_reviewer).post(url + "correct/", {}).status_code == 400
+    assert client_for(chief_editor).post(url + "correct/", {}).status_code == 400
     assert client_for(editor).post(url + "correct/", {"note": "Typo."}).status_code == 403
-    corrected = client_for(second_reviewer).post(
+    corrected = client_for(chief_editor).post(
         url + "correct/", {"note": "Typo in the headline.", "headline": "Better headline"}
     )
     assert corrected.status_code == 201
     assert (corrected.json()["version"], corrected.json()["headline"]) == (2, "Better headline")
-    retracted = client_for(second_reviewer).post(url + "retract/", {"reason": "Wrong claim."})
+    retracted = client_for(chief_editor).post(url + "retract/", {"reason": "Wrong claim."})
     assert retracted.status_code == 201
     assert retracted.json()["change"] == "retracted"
-    again = client_for(second_reviewer).post(url + "retract/", {"reason": "Again."})
+    again = client_for(chief_editor).post(url + "retract/", {"reason": "Again."})
     assert again.status_code == 409

@@ -82,14 +82,14 @@ def test_publishing_sends_a_signed_event_after_commit(
 
 
 def test_only_subscribed_events_are_sent(
-    publish_check: Publish, receiver: Receiver, second_reviewer: User
+    publish_check: Publish, receiver: Receiver, chief_editor: User
 ) -> None:
     webhook_subscribe(url=receiver.url, secret="a", events=["check.corrected"])
     webhook_subscribe(url=receiver.url, secret="b", events=["check.retracted"])
     review = publish_check()
     assert not WebhookDelivery.objects.exists()
-    review_correct(review=review, corrector=second_reviewer, note="Fixed a figure.")
-    review_retract(review=review, retractor=second_reviewer, reason="Wrong claim.")
+    review_correct(review=review, corrector=chief_editor, note="Fixed a figure.")
+    review_retract(review=review, retractor=chief_editor, reason="Wrong claim.")
     events = WebhookDelivery.objects.order_by("id").values_list("event", "subscription__secret")
     assert list(events) == [("check.corrected", "a"), ("check.retracted", "b")]
     send_all()

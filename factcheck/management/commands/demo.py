@@ -30,6 +30,12 @@ from reviewers.services import review_approve, review_draft, review_publish, rev
 CORPUS = Path(__file__).resolve().parents[2] / "demo" / "corpus.jsonl"
 WAIT_SECONDS = 90
 DEMO_CLAIM_WORDS = "400 million"  # the viral claim in the first corpus article
+DEMO_USERS = [
+    ("admin", None),
+    ("editor", "Editor"),
+    ("reviewer", "Reviewer"),
+    ("chief", "Chief editor"),
+]
 
 
 class Command(BaseCommand):
@@ -57,9 +63,9 @@ class Command(BaseCommand):
             worker.wait(timeout=30)
 
     def create_users(self) -> dict[str, tuple[User, str]]:
-        """Create (or reset) admin, editor and reviewer with fresh passwords."""
+        """Create (or reset) admin, editor, reviewer and chief with fresh passwords."""
         users = {}
-        for username, group in (("admin", None), ("editor", "Editor"), ("reviewer", "Reviewer")):
+        for username, group in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
             password = secrets.token_urlsafe(9)
             user.set_password(password)
@@ -72,7 +78,7 @@ class Command(BaseCommand):
         return users
 
     def publish_demo_check(self, users: dict[str, tuple[User, str]]) -> PublishedCheck:
-        editor, reviewer, admin = users["editor"][0], users["reviewer"][0], users["admin"][0]
+        editor, reviewer, chief = users["editor"][0], users["reviewer"][0], users["chief"][0]
         articles = [self.submit(entry, editor) for entry in load_corpus()]
         ids = [article.id for article in articles]
         self.stdout.write("Waiting for the worker to extract the corpus…")
@@ -95,10 +101,11 @@ class Command(BaseCommand):
                     "dollars against a budget of 190 million (evidence #1); the overrun of 11.6 "
                     "percent was approved in a public vote in 2023 (evidence #2)."
                 ),
+                cited_evidence=claim.evidence.order_by("-pinned", "rank")[:2],
             )
             review = review_submit(review=review, actor=reviewer)
-            review = review_approve(review=review, approver=admin)
-            review_publish(review=review, publisher=admin)
+            review = review_approve(review=review, approver=chief)
+            review_publish(review=review, publisher=chief)
         return PublishedCheck.objects.current().get(review__claim=claim)
 
     def submit(self, entry: dict[str, str], editor: User) -> Article:

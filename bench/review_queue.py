@@ -1,0 +1,156 @@
+"""Speed of the review desk's queue endpoint, as a ratio to a bare Django view in the same run.
+
+Requests per second of `GET /api/v1/reviews/queue/` (50 claims a page: the default view,
+and filtered by a claimant) over 20,000 accepted claims, a third of them with a review in
+some state, against a bare view that returns the same page's rows from one `.values()`
+query through `JsonResponse`. Both go through the same WSGI handler and middleware
+(Django's test client, logged in as a reviewer), on a throw-away SQLite database.
+
+    .venv/bin/python bench/review_queue.py [--claims 20000] [--requests 200]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+WORK = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
+os.environ.update(
+    SECRET_KEY="bench-only-" + "x" * 40,
+    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
+    BROKER_DIR=str(WORK / "broker"),
+    ALLOWED_HOSTS="testserver",
+    LOG_LEVEL="WARNING",
+)
+os.environ.pop("REDIS_URL", None)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.db.models import F  # noqa: E402
+from django.http import HttpRequest, JsonResponse  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from claims.models import Article, Claim  # noqa: E402
+from reviewers.models import Rating, Review  # noqa: E402
+
+ROUNDS = 5
+BATCH = 5000
+STATES = [Review.State.ASSIGNED, Review.State.DRAFTING, Review.State.AWAITING_APPROVAL]
+BARE_FIELDS = ["id", "text", "claimant", "checkworthiness", "accepted_at", "article_id"]
+
+
+def bare_queue(request: HttpRequest) -> JsonResponse:
+    """The ceiling: the same rows, joins and order, one `.values()` query, no framework."""
+    claims = Claim.objects.accepted().order_by("-checkworthiness", "-accepted_at", "-id")
+    rows = claims.values(
+        *BARE_FIELDS,
+        article_title=F("article__title"),
+        review_pk=F("review__id"),
+        state=F("review__state"),
+        assignee=F("review__assignee__username"),
+        rating=F("review__rating__label"),
+    )
+    return JsonResponse({"results": list(rows[:50])})
+
+
+urlpatterns = [path("bare/queue/", bare_queue), path("", include("factcheck.urls"))]
+
+
+def populate(count: int) -> User:
+    reviewer = User.objects.create_user("bench-reviewer", is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="Reviewer"))
+    rating = Rating.objects.get(label="False")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for first in range(0, count, BATCH):
+        numbers = range(first, min(first + BATCH, count))
+        with transaction.atomic():
+            articles = Article.objects.bulk_create(
+                Article(
+                    text=f"Article {n} about the bridge.",
+                    title=f"Article {n}",
+                    content_hash=f"{n:064d}",
+                    status=Article.Status.EXTRACTED,
+                )
+                for n in numbers
+            )
+            claims = Claim.objects.bulk_create(
+                Claim(
+                    article=a,
+                    text=f"The bridge number {n} cost {n} million dollars.",
+                    claimant="The mayor" if n % 10 == 0 else "A viral post",
+                    checkworthiness=(n * 7919 % 1000) / 1000,
+                    status=Claim.Status.ACCEPTED,
+                    accepted_at=start + timedelta(minutes=n),
+                )
+                for n, a in zip(numbers, articles, strict=True)
+            )
+            Review.objects.bulk_create(
+                Review(
+                    claim=c,
+                    state=STATES[n % len(STATES)],
+                    assignee=reviewer,
+                    author=reviewer,
+                    rating=rating,
+                    headline=f"Verdict {n}",
+                    justification="The accounts.",
+                )
+                for n, c in zip(numbers, claims, strict=True)
+                if n % 3 == 0
+            )
+    return reviewer
+
+
+def rate(client: Client, url: str, requests: int) -> float:
+    began = time.perf_counter()
+    for _ in range(requests):
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:300]
+    return requests / (time.perf_counter() - began)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--claims", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    began = time.perf_counter()
+    reviewer = populate(args.claims)
+    print(f"{args.claims} accepted claims stored in {time.perf_counter() - began:.0f} s")
+    with override_settings(ROOT_URLCONF=sys.modules[__name__]):
+        client = Client()
+        client.force_login(reviewer)
+        api = client.get("/api/v1/reviews/queue/").json()["results"]
+        bare = client.get("/bare/queue/").json()["results"]
+        assert [c["claim"] for c in api] == [c["id"] for c in bare]
+        urls = {
+            "bare": "/bare/queue/",
+            "queue": "/api/v1/reviews/queue/",
+            "claimant": "/api/v1/reviews/queue/?claimant=mayor",
+        }
+        results: dict[str, list[float]] = {name: [] for name in urls}
+        for _ in range(ROUNDS):  # interleaved, so that all see the same machine
+            for name, url in urls.items():
+                results[name].append(rate(client, url, args.requests))
+    medians = {name: statistics.median(r) for name, r in results.items()}
+    print(f"bare .values() + JsonResponse : {medians['bare']:8.1f} requests/s")
+    print(f"queue, default view           : {medians['queue']:8.1f} requests/s")
+    print(f"queue, filtered by claimant   : {medians['claimant']:8.1f} requests/s")
+    print(f"ratio, default view           : {medians['queue'] / medians['bare']:.2f}")
+    print(f"ratio, by claimant            : {medians['claimant'] / medians['bare']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""The review queue: which claims await which step, and who has room for more.
+
+The queue is a list of accepted claims, each with its review if a step was taken on it.
+An accepted claim with no review row is "new": the row is written by the first step
+(reviewers/services.py), so accepting a claim (in `claims`) needs to know nothing of
+reviews. One query reads a page of the queue, whatever the filters.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission, User
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from claims.models import Claim
+
+from .models import Review
+
+State = Review.State
+# States in which a review still needs someone's work; the default view of the queue.
+OPEN_STATES = [
+    State.NEW,
+    State.ASSIGNED,
+    State.DRAFTING,
+    State.AWAITING_APPROVAL,
+    State.APPROVED,
+]
+# The load auto-assignment balances: reviews a reviewer has to write.
+WRITING_STATES = [State.ASSIGNED, State.DRAFTING]
+
+
+QUEUE_ROW_FIELDS = ["id", "text", "claimant", "checkworthiness", "accepted_at", "article"]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    mine: bool = False
+    unassigned: bool = False
+    awaiting_my_approval: bool = False
+    state: str = ""
+    rating: str = ""
+    claimant: str = ""
+
+
+def review_queue(*, user: User, filters: QueueFilters | None = None) -> QuerySet[Claim]:
+    """Return accepted claims with their reviews, most check-worthy first, then newest."""
+    filters = filters or QueueFilters()
+    # Only what a queue row shows: the article's text (and the claim's bookkeeping) would
+    # be most of each row's bytes otherwise; the review's fields come as annotations.
+    claims: QuerySet[Claim] = (
+        Claim.objects.accepted().select_related("article").only(*QUEUE_ROW_FIELDS, "article__title")
+    )
+    claims = claims.filter(_state_condition(filters.state))
+    if filters.mine:
+        claims = claims.filter(review__assignee=user)
+    if filters.unassigned:
+        claims = claims.filter(_state_condition(State.NEW))
+    if filters.awaiting_my_approval:
+        claims = _awaiting_approval_by(claims, user)
+    if filters.rating:
+        claims = claims.filter(review__rating__label=filters.rating)
+    if filters.claimant:
+        claims = claims.filter(claimant__icontains=filters.claimant)
+    return claims.annotate(
+        review_pk=F("review__id"),
+        desk_state=Coalesce(F("review__state"), Value(State.NEW)),
+        assignee_name=F("review__assignee__username"),
+        author_name=F("review__author__username"),
+        rating_label=F("review__rating__label"),
+        review_version=F("review__version"),
+    ).order_by("-checkworthiness", "-accepted_at", "-id")
+
+
+def state_counts() -> dict[str, int]:
+    """Return how many claims are in each state of the desk, every state listed."""
+    counts = dict.fromkeys(State.values, 0)
+    rows = Review.objects.values_list("state").annotate(count=Count("id")).order_by()
+    counts.update(dict(rows))
+    counts[State.NEW] += Claim.objects.accepted().filter(review__isnull=True).count()
+    return counts
+
+
+def least_loaded_reviewer() -> User | None:
+    """Return the active reviewer with the fewest reviews to write (ties: the earliest
+    account). Approvers (Chief editors) are left free to approve."""
+    load = (
+        Review.objects.filter(assignee=OuterRef("pk"), state__in=WRITING_STATES)
+        .values("assignee")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    reviewers = User.objects.filter(is_active=True, id__in=permission_holders("change_review"))
+    reviewers = reviewers.exclude(id__in=permission_holders("approve_review"))
+    reviewers = reviewers.annotate(load=Coalesce(Subquery(load), 0))
+    return reviewers.order_by("load", "id").first()
+
+
+def permission_holders(codename: str) -> QuerySet[User, int]:
+    """Return the ids of users given a reviewers permission, directly or by a role."""
+    permission = Permission.objects.filter(content_type__app_label="reviewers", codename=codename)
+    users = User.objects.filter(
+        Q(groups__permissions__in=permission) | Q(user_permissions__in=permission)
+    )
+    return users.values_list("id", flat=True)
+
+
+def _state_condition(state: str) -> Q:
+    if not state:
+        return Q(review__isnull=True) | Q(review__state__in=OPEN_STATES)
+    if state == State.NEW:
+        return Q(review__isnull=True) | Q(review__state=State.NEW)
+    return Q(review__state=state)
+
+
+def _awaiting_approval_by(claims: QuerySet[Claim], user: User) -> QuerySet[Claim]:
+    """Verdicts the user may approve: awaiting approval and written by someone else."""
+    if not user.has_perm("reviewers.approve_review"):
+        return claims.none()
+    return claims.filter(review__state=State.AWAITING_APPROVAL).exclude(review__author=user)

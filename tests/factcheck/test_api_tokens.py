@@ -1,0 +1,82 @@
+"""Client programs get a token for a username and password, and the token acts as the user."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.token_clients import token_client
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> Iterator[None]:
+    cache.clear()  # the throttle's counters
+    yield
+    cache.clear()
+
+
+def test_editor_obtains_a_token_with_username_and_password(editor: User) -> None:
+    response = APIClient().post(TOKEN_URL, {"username": "editor", "password": "pw-editor"})
+    assert response.status_code == 200
+    assert response.json() == {"token": Token.objects.get(user=editor).key}
+    again = APIClient().post(TOKEN_URL, {"username": "editor", "password": "pw-editor"})
+    assert again.json() == response.json()  # the same token, not a new one each time
+
+
+def test_wrong_password_gets_no_token(editor: User) -> None:
+    response = APIClient().post(TOKEN_URL, {"username": "editor", "password": "guess"})
+    assert response.status_code == 400
+    assert "Unable to log in" in str(response.json())
+    assert not Token.objects.exists()
+
+
+def test_password_guessing_is_throttled(editor: User) -> None:
+    client = APIClient()
+    answers = [
+        client.post(TOKEN_URL, {"username": "editor", "password": f"guess-{n}"}).status_code
+        for n in range(10)
+    ]
+    assert answers == [400] * 10
+    right = client.post(TOKEN_URL, {"username": "editor", "password": "pw-editor"})
+    assert right.status_code == 429
+    assert not Token.objects.exists()
+
+
+def test_the_token_acts_as_its_user(editor: User, outsider: User) -> None:
+    client = APIClient()
+    key = client.post(TOKEN_URL, {"username": "editor", "password": "pw-editor"}).json()["token"]
+    assert APIClient().get("/api/v1/articles/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/articles/").status_code == 200
+    assert token_client(outsider).get("/api/v1/articles/").status_code == 403
+    bogus = APIClient()
+    bogus.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert bogus.get("/api/v1/articles/").status_code == 401
+
+
+def test_a_user_drops_their_token(editor: User) -> None:
+    client = token_client(editor)
+    assert client.delete(TOKEN_URL).status_code == 204
+    assert not Token.objects.filter(user=editor).exists()
+    assert client.get("/api/v1/articles/").status_code == 401
+
+
+def test_admin_creates_a_token_for_a_user_in_the_admin(editor: User, admin_user: User) -> None:
+    client = Client()
+    client.force_login(admin_user)
+    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 200
+    response = client.post("/admin/authtoken/tokenproxy/add/", {"user": editor.id})
+    assert response.status_code == 302, response.content
+    assert Token.objects.filter(user=editor).exists()
+
+
+def test_an_editor_cannot_make_tokens_in_the_admin(editor: User) -> None:
+    client = Client()
+    client.force_login(editor)
+    assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
