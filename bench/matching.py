@@ -1,0 +1,121 @@
+"""Matching: search latency against 100,000 stored claims, and indexing throughput.
+
+1. Query latency (p50, p95) of MatchIndex.search over 100,000 claims, as a ratio to an exact
+   brute-force scan in the same run (encode the query, one matrix product over all vectors,
+   top 5). search does more: BM25, the union of both candidate lists and their signals, and
+   the logistic re-ranker; the retrieval part alone is reported too.
+2. Recall the index keeps: the share of the brute-force cosine top 5 / top 20 found among the
+   index's candidates (the index's cosine search is itself exact, so anything below 1 is a bug).
+3. Indexing throughput in claims per second, with encoding and with stored vectors.
+
+The 100,000 claims: the 10,375 CheckThat! 2020 verified claims and their 10,375 titles,
+encoded once, then repeated with a little noise on each vector (and a number appended to
+each text) up to 100,000. Queries: the 197 dev tweets.
+
+    .venv/bin/python bench/matching.py
+"""
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "claim-matching"
+sys.path.insert(0, str(ROOT))
+
+from claims.matching import MatchIndex, embed  # noqa: E402
+from claims.matching.checkthat import read_corpus, read_queries  # noqa: E402
+from claims.matching.text import clean  # noqa: E402
+
+SIZE = 100_000
+ENCODED_SAMPLE = 2_000
+
+
+def percentile_ms(seconds: Sequence[float], share: float) -> float:
+    return float(np.percentile(np.array(seconds) * 1000, share))
+
+
+def timed(action: Callable[[str], object], queries: Sequence[str]) -> list[float]:
+    durations = []
+    for query in queries:
+        started = time.perf_counter()
+        action(query)
+        durations.append(time.perf_counter() - started)
+    return durations
+
+
+def stored_claims() -> tuple[list[tuple[str, str]], np.ndarray, float, int]:
+    corpus = read_corpus(DATA / "verified_claims.docs.tsv")
+    texts = [row.text for row in corpus] + [row.title for row in corpus]
+    started = time.perf_counter()
+    base = embed([clean(text) for text in texts])
+    encoding_rate = len(texts) / (time.perf_counter() - started)
+    rng = np.random.default_rng(100)
+    items: list[tuple[str, str]] = []
+    vectors: list[np.ndarray] = []
+    for copy in range(0, SIZE // len(texts) + 1):
+        suffix = f" ({copy})" if copy else ""
+        noisy = base if not copy else base + rng.normal(0, 0.02, base.shape).astype(np.float32)
+        items.extend((f"claim:{copy}:{n}", text + suffix) for n, text in enumerate(texts))
+        vectors.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
+    return items[:SIZE], np.vstack(vectors)[:SIZE], encoding_rate, len(texts)
+
+
+def main() -> None:
+    items, vectors, encoding_rate, encoded = stored_claims()
+    queries = [row.text for row in read_queries(DATA / "dev" / "tweets.queries.tsv")]
+    print(f"encoding alone (embed, {encoded} claim texts): {encoding_rate:.0f} claims/s")
+
+    index = MatchIndex()
+    started = time.perf_counter()
+    index.add_many(items, vectors)
+    stored_rate = SIZE / (time.perf_counter() - started)
+    print(f"indexing {SIZE} claims with stored vectors: {stored_rate:.0f} claims/s")
+    fresh = MatchIndex()
+    started = time.perf_counter()
+    fresh.add_many(items[:ENCODED_SAMPLE])
+    encoded_rate = ENCODED_SAMPLE / (time.perf_counter() - started)
+    print(f"indexing {ENCODED_SAMPLE} claims with encoding: {encoded_rate:.0f} claims/s")
+
+    matrix = np.ascontiguousarray(vectors)
+    positions = {key: n for n, (key, _) in enumerate(items)}
+
+    def brute_force(query: str, top: int = 5) -> list[int]:
+        scores = matrix @ embed([clean(query)])[0]
+        best = np.argpartition(-scores, top)[:top]
+        return [int(n) for n in best[np.argsort(-scores[best])]]
+
+    index.search(queries[0])  # load the models
+    brute = timed(brute_force, queries)
+    retrieval = timed(index.retrieve, queries)
+    search = timed(index.search, queries)
+    recall: dict[int, list[float]] = {5: [], 20: []}
+    for query in queries:
+        found = {positions[candidate.key] for candidate in index.retrieve(query)}
+        for top in recall:
+            exact = brute_force(query, top)
+            recall[top].append(len(found & set(exact)) / top)
+
+    print(f"\nquery latency over {SIZE} claims, {len(queries)} dev tweets:")
+    print("| measure | p50 ms | p95 ms | p50 ratio to brute force | p95 ratio |")
+    rows = (
+        ("exact brute-force cosine top 5", brute),
+        ("index retrieval (BM25 + cosine)", retrieval),
+        ("index search (retrieval + re-ranker)", search),
+    )
+    for name, durations in rows:
+        p50, p95 = percentile_ms(durations, 50), percentile_ms(durations, 95)
+        print(
+            f"| {name} | {p50:.1f} | {p95:.1f} | {p50 / percentile_ms(brute, 50):.2f} "
+            f"| {p95 / percentile_ms(brute, 95):.2f} |"
+        )
+    for top, shares in recall.items():
+        print(f"recall@{top} of brute force among the index's candidates: {np.mean(shares):.4f}")
+    print(f"indexing with stored vectors / with encoding: {stored_rate / encoded_rate:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
