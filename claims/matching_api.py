@@ -2,16 +2,17 @@
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from factcheck.api import READ_ERRORS, WRITE_ERRORS
 from factcheck.auth import acting_user
 
 from . import services
+from .api import by_id
 from .checked_before import MatchView, matches_for
 from .models import Claim, ClaimMatch, ExternalReview
 from .services.access import require_perm
@@ -89,10 +90,10 @@ class ClaimMatchesApi(APIView):
     """A claim's matches, best first: earlier claims of ours with their verdicts, and other
     fact-checkers' reviews. Rejected matches are left out."""
 
-    @extend_schema(responses=ClaimMatchesOutput)
+    @extend_schema(responses={200: ClaimMatchesOutput, **READ_ERRORS})
     def get(self, request: Request, claim_id: int) -> Response:
         require_perm(acting_user(request.user), "claims.view_claim")
-        claim = get_object_or_404(Claim, id=claim_id)
+        claim = by_id(Claim, claim_id)
         return Response(ClaimMatchesOutput(claim, context={"request": request}).data)
 
 
@@ -101,9 +102,9 @@ class MatchDecisionApi(APIView):
 
     step = ""
 
-    @extend_schema(request=None, responses=MatchOutput)
+    @extend_schema(request=None, responses={200: MatchOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int, match_id: int) -> Response:
-        match = get_object_or_404(ClaimMatch, id=match_id, claim_id=claim_id)
+        match = by_id(ClaimMatch.objects.filter(claim_id=by_id(Claim, claim_id).id), match_id)
         user = acting_user(request.user)
         if self.step == "confirm":
             services.claim_match_confirm(match=match, user=user)

@@ -183,9 +183,10 @@ def test_outsiders_and_reviewers_cannot_decide(
 
 def test_the_api_lists_matches_with_verdicts_and_other_fact_checkers(
     make_claim: Callable[..., Claim],
+    make_evidence: Callable[..., Any],
     editor: User,
     reviewer: User,
-    second_reviewer: User,
+    chief_editor: User,
     external_review: ExternalReview,
     client_for: Any,
     settings: Any,
@@ -198,10 +199,11 @@ def test_the_api_lists_matches_with_verdicts_and_other_fact_checkers(
         rating=Rating.objects.get(label="False"),
         headline="It cost 212 million",
         justification="The accounts say 212 million.",
+        cited_evidence=[make_evidence(checked)],
     )
     review_submit(review=review, actor=reviewer)
-    review_approve(review=review, approver=second_reviewer)
-    review_publish(review=review, publisher=second_reviewer)
+    review_approve(review=review, approver=chief_editor)
+    review_publish(review=review, publisher=chief_editor)
     claim = make_claim("Riverton's bridge cost taxpayers 400 million.", accepted=False)
     ours, theirs = suggest(claim, checked, 0.93), suggest(claim, external_review, 0.71)
 
