@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 
 from claims.matching import MatchIndex, embed  # noqa: E402
 from claims.matching.checkthat import read_corpus, read_queries  # noqa: E402
-from claims.matching.text import clean  # noqa: E402
 
 SIZE = 100_000
 ENCODED_SAMPLE = 2_000
@@ -51,7 +50,7 @@ def stored_claims() -> tuple[list[tuple[str, str]], np.ndarray, float, int]:
     corpus = read_corpus(DATA / "verified_claims.docs.tsv")
     texts = [row.text for row in corpus] + [row.title for row in corpus]
     started = time.perf_counter()
-    base = embed([clean(text) for text in texts])
+    base = embed(texts)
     encoding_rate = len(texts) / (time.perf_counter() - started)
     rng = np.random.default_rng(100)
     items: list[tuple[str, str]] = []
@@ -84,7 +83,7 @@ def main() -> None:
     positions = {key: n for n, (key, _) in enumerate(items)}
 
     def brute_force(query: str, top: int = 5) -> list[int]:
-        scores = matrix @ embed([clean(query)])[0]
+        scores = matrix @ embed([query])[0]
         best = np.argpartition(-scores, top)[:top]
         return [int(n) for n in best[np.argsort(-scores[best])]]
 

@@ -30,7 +30,6 @@ from claims.matching import checkthat  # noqa: E402
 from claims.matching.embedding import MODEL_NAME, embed  # noqa: E402
 from claims.matching.index import CANDIDATES, MatchIndex  # noqa: E402
 from claims.matching.reranking import FEATURES, RERANKER_PATH, feature_rows, load_reranker  # noqa: E402
-from claims.matching.text import clean  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "claim-matching"
 METRICS_PATH = ROOT / "training" / "matching_metrics.json"
@@ -159,7 +158,7 @@ def build_index(data, cache):
         if stored.shape[0] == len(items):
             vectors = stored
     if vectors is None:
-        vectors = embed([clean(text) for _, text in items])
+        vectors = embed([text for _, text in items])
         if cache is not None:
             np.save(cache, vectors)
     index = MatchIndex()

@@ -20,6 +20,7 @@ import onnxruntime
 from tokenizers import Tokenizer
 
 from claims.checkworthiness import MODEL_DIR as CHECKWORTHINESS_DIR
+from claims.matching.text import clean
 
 MODEL_NAME = "all-MiniLM-L6-v2-onnx-int8/mean-128"
 DIMENSIONS = 384
@@ -78,10 +79,14 @@ def encoder() -> Encoder:
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Return float32 (len(texts), DIMENSIONS) L2-normalised sentence vectors."""
+    """Return float32 (len(texts), DIMENSIONS) L2-normalised vectors of the cleaned texts.
+
+    The same vectors MatchIndex computes for the same texts, so they can be stored and
+    handed back to MatchIndex.add instead of encoding again.
+    """
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return encoder().embed(texts)
+    return encoder().embed([clean(text) for text in texts])
 
 
 def normalised(vectors: np.ndarray) -> np.ndarray:

@@ -66,10 +66,10 @@ class MatchIndex:
 
     def add_many(self, items: Sequence[tuple[str, str]], vectors: np.ndarray | None = None) -> None:
         """Index many texts at once (encoding them in batches unless `vectors` are given)."""
-        cleaned = [clean(text) for _, text in items]
         if vectors is None:
-            vectors = embed(cleaned)
+            vectors = embed([text for _, text in items])
         vectors = _checked(vectors, len(items))
+        cleaned = [clean(text) for _, text in items]
         with self._lock:
             for (key, _), text, vector in zip(items, cleaned, vectors, strict=True):
                 self._put(key, text, vector)
@@ -104,7 +104,7 @@ class MatchIndex:
         query_words = words(query)
         if not query_words or not self._slots:
             return []
-        query_vector = embed([query])[0]
+        query_vector = embed([text])[0]
         with self._lock:
             slots, signals = self._retrieve(query, query_words, query_vector)
             return [

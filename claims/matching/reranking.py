@@ -2,8 +2,10 @@
 
 A logistic regression over the signals of each candidate, trained on the CLEF CheckThat!
 2020 claim-retrieval train split (training/train_matching.py) and shipped as reranker.json
-(a few numbers). Its output is the score of a Hit: among the candidates retrieval brings up,
-the share that state the same claim as the query, on that data.
+(a few numbers). Its output is the score of a Hit: the probability that a candidate states
+the same claim as the query, calibrated on the train tweets' candidates taken twice, once as
+retrieved and once with the tweet's claim left out of the corpus (as if half the queries
+had never been checked before).
 
 Where a candidate stands among the others (its rank by cosine and by BM25, its distance to
 the best) weighs as much as the signals themselves: on the train split those features
