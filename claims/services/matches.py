@@ -22,7 +22,6 @@ from django.utils import timezone
 from .. import matching, tasks
 from ..match_index import process_index
 from ..match_models import ClaimMatch, MatchEntry, text_hash
-from ..matching.text import clean
 from ..models import Claim, ExternalReview
 
 MATCHES_KEPT = 5
@@ -200,9 +199,8 @@ def _vector(claim_id: int, text: str) -> np.ndarray:
 
 
 def encoded(texts: Sequence[str]) -> np.ndarray:
-    """Return the vectors the index would make of these texts: of their cleaned words, as
-    MatchIndex.add_many encodes them when it is given no vectors."""
-    return np.asarray(matching.embed([clean(text) for text in texts]), dtype=np.float32)
+    """Return the vectors the index would make of these texts (as float32 rows)."""
+    return np.asarray(matching.embed(texts), dtype=np.float32)
 
 
 def _entry_save(
