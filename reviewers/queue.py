@@ -48,7 +48,10 @@ def review_queue(*, user: User, filters: QueueFilters | None = None) -> QuerySet
     # Only what a queue row shows: the article's text (and the claim's bookkeeping) would
     # be most of each row's bytes otherwise; the review's fields come as annotations.
     claims: QuerySet[Claim] = (
-        Claim.objects.accepted().select_related("article").only(*QUEUE_ROW_FIELDS, "article__title")
+        Claim.objects.accepted()
+        .filter(_still_to_check())
+        .select_related("article")
+        .only(*QUEUE_ROW_FIELDS, "article__title")
     )
     claims = claims.filter(_state_condition(filters.state))
     if filters.mine:
@@ -76,7 +79,8 @@ def state_counts() -> dict[str, int]:
     counts = dict.fromkeys(State.values, 0)
     rows = Review.objects.values_list("state").annotate(count=Count("id")).order_by()
     counts.update(dict(rows))
-    counts[State.NEW] += Claim.objects.accepted().filter(review__isnull=True).count()
+    new_claims = Claim.objects.needing_review().filter(review__isnull=True)
+    counts[State.NEW] += new_claims.count()
     return counts
 
 
@@ -117,3 +121,9 @@ def _awaiting_approval_by(claims: QuerySet[Claim], user: User) -> QuerySet[Claim
     if not user.has_perm("reviewers.approve_review"):
         return claims.none()
     return claims.filter(review__state=State.AWAITING_APPROVAL).exclude(review__author=user)
+
+
+def _still_to_check() -> Q:
+    # Claims confirmed as checked before (Claim.objects.needing_review) never enter the
+    # desk; a review already under way when that was confirmed stays, to be dismissed.
+    return Q(duplicate_of__isnull=True, checked_by_external__isnull=True) | Q(review__isnull=False)

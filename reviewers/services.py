@@ -312,8 +312,19 @@ def _open_review(claim: Claim) -> Review:
         raise InvalidTransition("Only accepted claims can be reviewed.")
     review = Review.objects.select_for_update().filter(claim=claim).first()
     if review is None:
+        _refuse_checked_before(claim)
         review = Review.objects.create(claim=claim, state=State.NEW)
     return review
+
+
+def _refuse_checked_before(claim: Claim) -> None:
+    """A claim an editor confirmed as checked before is not checked again."""
+    if claim.duplicate_of_id is not None:
+        raise InvalidTransition(
+            f"This claim is the same as claim {claim.duplicate_of_id}: review that one."
+        )
+    if claim.checked_by_external_id is not None:
+        raise InvalidTransition("Another fact-checker checked this claim: see its review.")
 
 
 def _locked(review: Review, expected_version: int | None) -> Review:

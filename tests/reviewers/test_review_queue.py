@@ -16,6 +16,7 @@ from claims.models import Article, Claim, Evidence
 from reviewers.models import Rating, Review
 from reviewers.queue import QueueFilters, review_queue, state_counts
 from reviewers.services import (
+    InvalidTransition,
     review_assign,
     review_auto_assign,
     review_dismiss,
@@ -209,3 +210,30 @@ def test_api_assigns_auto_assigns_and_dismisses(
     )
     assert dismissed.json()["state"] == "dismissed"
     assert dismissed.json()["events"][-1]["reason"] == "Duplicate. Of #1."
+
+
+@pytest.mark.django_db
+def test_a_claim_confirmed_as_checked_before_never_enters_the_queue(
+    make_claim: MakeClaim, reviewer: User
+) -> None:
+    earlier, repeat = make_claim(0.9), make_claim(0.8)
+    repeat.duplicate_of = earlier  # as claim_match_confirm leaves it
+    repeat.save(update_fields=["duplicate_of"])
+
+    assert ids(reviewer) == [earlier.id]
+    assert state_counts()[Review.State.NEW] == 1
+    with pytest.raises(InvalidTransition, match=f"same as claim {earlier.id}"):
+        review_self_assign(claim=repeat, actor=reviewer)
+    assert not Review.objects.filter(claim=repeat).exists()
+
+
+@pytest.mark.django_db
+def test_a_review_under_way_stays_when_its_claim_is_found_checked_before(
+    make_claim: MakeClaim, reviewer: User
+) -> None:
+    earlier, repeat = make_claim(0.9), make_claim(0.8)
+    review_self_assign(claim=repeat, actor=reviewer)
+    repeat.duplicate_of = earlier
+    repeat.save(update_fields=["duplicate_of"])
+
+    assert ids(reviewer, mine=True) == [repeat.id]  # to be dismissed as a duplicate
