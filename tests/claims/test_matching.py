@@ -87,6 +87,25 @@ def test_an_unrelated_claim_scores_below_the_possible_match_threshold(index: Mat
         assert hits and hits[0].score < POSSIBLE_MATCH_THRESHOLD, (text, hits)
 
 
+@pytest.mark.parametrize(
+    "unrelated",
+    [
+        "Vaccines cause autism in children.",
+        "The mayor was born in Canada.",
+        "Unemployment in Germany fell to 5 percent in 2019.",
+    ],
+)
+def test_a_newsrooms_only_claim_is_not_suggested_for_an_unrelated_one(unrelated: str) -> None:
+    """Alone in the index a claim is always "the best" candidate; that is not a match."""
+    index = MatchIndex()
+    index.add("claim:1", "The Harbour Street bridge cost 400 million dollars.")
+
+    [hit] = index.search(unrelated)
+
+    assert hit.score < POSSIBLE_MATCH_THRESHOLD
+    assert index.search("The bridge on Harbour Street cost $400m")[0].score >= SAME_CLAIM_THRESHOLD
+
+
 def test_thresholds_are_ordered_probabilities() -> None:
     assert 0.0 < POSSIBLE_MATCH_THRESHOLD < SAME_CLAIM_THRESHOLD < 1.0
 
