@@ -66,7 +66,8 @@ class Reranker:
             return np.zeros(0, dtype=np.float64)
         logits: np.ndarray = feature_rows(signals) @ self.weights + self.bias
         probabilities: np.ndarray = 1.0 / (1.0 + np.exp(-logits))
-        return probabilities * likeness_gate(signals)
+        gated: np.ndarray = probabilities * likeness_gate(signals)
+        return gated
 
 
 def likeness_gate(signals: Sequence[Signals]) -> np.ndarray:
