@@ -23,30 +23,15 @@ Runs on a throw-away SQLite database (or the empty database in BENCH_DATABASE_UR
 import argparse
 import csv
 import json
-import os
 import statistics
-import sys
-import tempfile
 import time
 from io import StringIO
 from pathlib import Path
 
-WORK = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
-os.environ.update(
-    SECRET_KEY="bench-only-" + "x" * 40,
-    DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}"),
-    BROKER_DIR=str(WORK / "broker"),
-    LOG_LEVEL="WARNING",
-)
-os.environ.pop("REDIS_URL", None)
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import ROOT, start_django
+
 DATA = ROOT.parent / "shared" / "data" / "claim-matching"
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-
-import django  # noqa: E402
-
-django.setup()
+WORK = start_django()
 
 from django.core.management import call_command  # noqa: E402
 

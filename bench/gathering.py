@@ -13,38 +13,20 @@ filesystem broker and local HTTP servers on 127.0.0.1–127.0.0.10; nothing leav
 """
 
 import argparse
-import os
 import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-WORK = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
+from throwaway import ROOT, start_django
+
 HOSTS = [f"127.0.0.{number}" for number in range(1, 11)]
 DELAY = 0.3
-os.environ.update(
-    SECRET_KEY="bench-only-" + "x" * 40,
-    # BENCH_DATABASE_URL runs it on an empty PostgreSQL database of your choosing instead.
-    DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}"),
-    BROKER_DIR=str(WORK / "broker"),
-    FETCH_ALLOWED_HOSTS=",".join(HOSTS),
-    EVIDENCE_PROVIDERS="archive,links",
-    LOG_LEVEL="WARNING",
-)
-os.environ.pop("REDIS_URL", None)
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
-
-import django  # noqa: E402
-
-django.setup()
+start_django(FETCH_ALLOWED_HOSTS=",".join(HOSTS), EVIDENCE_PROVIDERS="archive,links")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

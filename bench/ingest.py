@@ -10,32 +10,16 @@ Runs on a throw-away SQLite database and a local HTTP server; nothing leaves the
 """
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-WORK = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
-os.environ.update(
-    SECRET_KEY="bench-only-" + "x" * 40,
-    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
-    BROKER_DIR=str(WORK / "broker"),
-    FETCH_ALLOWED_HOSTS="127.0.0.1",
-    LOG_LEVEL="WARNING",
-)
-os.environ.pop("REDIS_URL", None)
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+from throwaway import start_django
 
-import django  # noqa: E402
-
-django.setup()
+start_django(FETCH_ALLOWED_HOSTS="127.0.0.1")
 
 import requests  # noqa: E402
 import trafilatura  # noqa: E402

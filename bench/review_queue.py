@@ -10,29 +10,14 @@ query through `JsonResponse`. Both go through the same WSGI handler and middlewa
 """
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-WORK = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
-os.environ.update(
-    SECRET_KEY="bench-only-" + "x" * 40,
-    DATABASE_URL=f"sqlite:///{WORK / 'bench.sqlite3'}",
-    BROKER_DIR=str(WORK / "broker"),
-    ALLOWED_HOSTS="testserver",
-    LOG_LEVEL="WARNING",
-)
-os.environ.pop("REDIS_URL", None)
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+from throwaway import start_django
 
-import django  # noqa: E402
-
-django.setup()
+start_django()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
