@@ -16,6 +16,8 @@ import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
 
+from .batching import padded_batches
+
 MODEL_DIR = Path(__file__).resolve().parent / "checkworthiness_model"
 LANGUAGES = frozenset({"en"})  # what the model was trained on
 # Measured (bench/extraction.py): larger batches pad short sentences to long ones. Int8
@@ -40,24 +42,11 @@ class CheckworthinessModel:
         if not sentences:
             return []
         ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(sentences))]
-        order = sorted(range(len(ids)), key=lambda index: len(ids[index]))
         scores = np.empty(len(ids), dtype=np.float32)
-        for first in range(0, len(order), BATCH_SIZE):
-            batch = order[first : first + BATCH_SIZE]
-            input_ids, mask = _padded([ids[index] for index in batch])
+        for batch, input_ids, mask in padded_batches(ids, BATCH_SIZE):
             feed = {"input_ids": input_ids, "attention_mask": mask}
             scores[batch] = self.session.run(["prob_yes"], feed)[0]
         return [round(float(score), 4) for score in scores]
-
-
-def _padded(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    width = max(len(row) for row in rows)
-    input_ids = np.zeros((len(rows), width), dtype=np.int64)
-    mask = np.zeros((len(rows), width), dtype=np.int64)
-    for number, row in enumerate(rows):
-        input_ids[number, : len(row)] = row
-        mask[number, : len(row)] = 1
-    return input_ids, mask
 
 
 @cache

@@ -19,6 +19,7 @@ import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
 
+from claims.batching import padded_batches
 from claims.checkworthiness import MODEL_DIR as CHECKWORTHINESS_DIR
 from claims.matching.text import clean
 
@@ -45,19 +46,11 @@ class Encoder:
         if not texts:
             return vectors
         ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(texts))]
-        order = sorted(range(len(ids)), key=lambda index: len(ids[index]))
-        for first in range(0, len(order), BATCH_SIZE):
-            batch = order[first : first + BATCH_SIZE]
-            vectors[batch] = self._pooled([ids[index] for index in batch])
+        for batch, input_ids, mask in padded_batches(ids, BATCH_SIZE):
+            vectors[batch] = self._pooled(input_ids, mask)
         return vectors
 
-    def _pooled(self, rows: list[list[int]]) -> np.ndarray:
-        width = max(len(row) for row in rows)
-        input_ids = np.zeros((len(rows), width), dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
-        for number, row in enumerate(rows):
-            input_ids[number, : len(row)] = row
-            mask[number, : len(row)] = 1
+    def _pooled(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": 0 * mask}
         states: np.ndarray = self.session.run(["last_hidden_state"], feed)[0]
         summed = (states * mask[:, :, None]).sum(axis=1)
