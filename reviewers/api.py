@@ -83,6 +83,15 @@ def version_field() -> serializers.IntegerField:  # reads as a field class
     )
 
 
+def cited_evidence_field() -> serializers.PrimaryKeyRelatedField[Evidence]:
+    return serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Evidence.objects.all(),
+        required=False,
+        help_text="Ids of the claim's evidence the verdict cites; left out or empty: unchanged.",
+    )
+
+
 class VersionInput(serializers.Serializer[None]):
     version = version_field()
 
@@ -94,12 +103,7 @@ class ReviewDraftInput(serializers.Serializer[None]):
     )
     headline = serializers.CharField(max_length=300, allow_blank=True, default="")
     justification = serializers.CharField(allow_blank=True, default="")
-    cited_evidence = serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=Evidence.objects.all(),
-        required=False,
-        help_text="Ids of the claim's evidence the verdict cites; left out or empty: unchanged.",
-    )
+    cited_evidence = cited_evidence_field()
     version = version_field()
 
 
@@ -187,12 +191,7 @@ class ReviewCorrectInput(serializers.Serializer[None]):
     )
     headline = serializers.CharField(max_length=300, required=False)
     justification = serializers.CharField(required=False)
-    cited_evidence = serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=Evidence.objects.all(),
-        required=False,
-        help_text="Ids of the claim's evidence the verdict cites; left out or empty: unchanged.",
-    )
+    cited_evidence = cited_evidence_field()
     version = version_field()
 
 
