@@ -39,7 +39,7 @@ class Command(BaseCommand):
         as_json = options["format"] == "jsonl" or (
             options["format"] == "auto" and path.suffix in (".jsonl", ".json")
         )
-        user = self.user(options["user"])
+        user = user_named(options["user"])
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         tally: Counter[str] = Counter()
         progress = Progress(len(lines), self.stderr)
@@ -59,14 +59,6 @@ class Command(BaseCommand):
             f"Imported {tally['new']} new article(s); {tally['existing']} already stored; "
             f"{tally['invalid']} invalid line(s) skipped."
         )
-
-    def user(self, username: str | None) -> User | None:
-        if username is None:
-            return None
-        try:
-            return User.objects.get(username=username)
-        except User.DoesNotExist:
-            raise CommandError(f"No user named {username!r}.") from None
 
     def fields(self, line: str, as_json: bool) -> dict[str, Any]:
         if not as_json:
@@ -103,6 +95,16 @@ def describe(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)
+
+
+def user_named(username: str | None) -> User | None:
+    """Return the user a command acts as (--user), None for the system, or stop."""
+    if username is None:
+        return None
+    try:
+        return User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise CommandError(f"No user named {username!r}.") from None
 
 
 class Progress:

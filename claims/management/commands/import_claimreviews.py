@@ -22,7 +22,7 @@ from claims.services import (
 )
 from claims.services.matches import ENCODE_BATCH
 
-from .import_articles import Progress
+from .import_articles import Progress, user_named
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError("Give either a dump file or one or more --url, not both.")
         if path is not None and not path.is_file():
             raise CommandError(f"{path} is not a file.")
-        user = self.user(options["user"])
+        user = user_named(options["user"])
         tally: Counter[str] = Counter()
         new_ids = self.from_urls(urls, user, tally) if urls else self.from_dump(path, user, tally)
         self.index(new_ids)
@@ -52,14 +52,6 @@ class Command(BaseCommand):
             f"Imported {tally['imported']} new review(s); {tally['known']} already known; "
             f"{tally['rejected']} rejected."
         )
-
-    def user(self, username: str | None) -> User | None:
-        if username is None:
-            return None
-        try:
-            return User.objects.get(username=username)
-        except User.DoesNotExist:
-            raise CommandError(f"No user named {username!r}.") from None
 
     def from_dump(self, path: Path | None, user: User | None, tally: Counter[str]) -> list[int]:
         assert path is not None
