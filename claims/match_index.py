@@ -43,9 +43,9 @@ class IndexFollower:
             self.loaded += added
             return added
 
-    def search(self, text: str, top: int) -> list[matching.Hit]:
+    def search(self, text: str, top: int, vector: np.ndarray | None = None) -> list[matching.Hit]:
         with self._lock:
-            return self.index.search(text, top=top)
+            return self.index.search(text, top=top, vector=vector)
 
     def _new_ids(self) -> list[int]:
         now = time.monotonic()

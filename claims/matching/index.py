@@ -85,26 +85,27 @@ class MatchIndex:
             self._bm25.discard(slot)
             self._free.append(slot)
 
-    def search(self, text: str, top: int = 5) -> list[Hit]:
+    def search(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
         """Return up to `top` stored texts, the likeliest to state the same claim first.
 
+        `vector` is the text's own, as embed() makes it, if the caller has it already.
         A text without a content word (empty, only stopwords, links or emojis) matches
         nothing and returns [].
         """
-        found = self.retrieve(text)
+        found = self.retrieve(text, vector)
         if not found:
             return []
         scores = load_reranker().probabilities([candidate.signals for candidate in found])
         order = np.argsort(-scores, kind="stable")[:top]
         return [Hit(key=found[index].key, score=round(float(scores[index]), 4)) for index in order]
 
-    def retrieve(self, text: str) -> list[Candidate]:
+    def retrieve(self, text: str, vector: np.ndarray | None = None) -> list[Candidate]:
         """Return the candidates both retrievers bring up for `text`, with their signals."""
         query = clean(text)
         query_words = words(query)
         if not query_words or not self._slots:
             return []
-        query_vector = embed([text])[0]
+        query_vector = embed([text])[0] if vector is None else vector
         with self._lock:
             slots, signals = self._retrieve(query, query_words, query_vector)
             return [

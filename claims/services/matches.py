@@ -91,7 +91,7 @@ def claim_match(*, claim_id: int) -> int:
         return 0
     vector = _vector(claim.id, prepared.text)
     index = process_index()
-    chosen = _eligible(claim, index.search(prepared.text, top=SEARCH_DEPTH))
+    chosen = _eligible(claim, index.search(prepared.text, top=SEARCH_DEPTH, vector=vector))
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(id=claim.id)
         if locked.text != claim.text or locked.matching != Claim.Matching.PENDING:

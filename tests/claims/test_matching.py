@@ -141,6 +141,7 @@ def test_a_stored_vector_is_used_instead_of_encoding_again() -> None:
     assert [hit.key for hit in from_vectors.search(query)] == [
         hit.key for hit in from_texts.search(query)
     ]
+    assert from_texts.search(query, vector=embed([query])[0]) == from_texts.search(query)
     single = MatchIndex()
     single.add("claim:5", EARLIER_CLAIMS["claim:5"], vectors[4])
     assert single.search(query)[0].key == "claim:5"
