@@ -242,8 +242,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
 else:
     # The filesystem transport is a real broker that needs no server: the web
-    # process and the worker exchange messages as files in BROKER_DIR.
-    CELERY_BROKER_URL = "filesystem://localhost/"
+    # process and the worker exchange messages as files in BROKER_DIR. It is named by
+    # class (a URL could only name kombu's own, which can hand out half-written messages).
+    CELERY_BROKER_URL = "localhost"
+    CELERY_BROKER_TRANSPORT = "factcheck.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

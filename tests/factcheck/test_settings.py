@@ -14,6 +14,7 @@ SHOW_SETTINGS = (
     "db = s.DATABASES['default']; "
     "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), 'host': db.get('HOST'), "
     "'port': db.get('PORT'), 'user': db.get('USER'), 'broker': s.CELERY_BROKER_URL, "
+    "'transport': getattr(s, 'CELERY_BROKER_TRANSPORT', None), "
     "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
 )
 
@@ -42,7 +43,7 @@ def test_defaults_need_no_services() -> None:
     shown = loaded(SECRET_KEY=KEY)
     assert shown["engine"] == "django.db.backends.sqlite3"
     assert str(shown["name"]).endswith("var/db.sqlite3")
-    assert shown["broker"] == "filesystem://localhost/"
+    assert shown["transport"] == "factcheck.broker:Transport"  # files under ./var/broker
     assert shown["debug"] is False
     assert shown["hosts"] == ["127.0.0.1", "localhost"]
 
