@@ -5,13 +5,17 @@ Runs in the product's own virtualenv (NumPy and ONNX Runtime, no PyTorch):
     .venv/bin/python training/train_matching.py                # fit; write reranker.json, metrics
     .venv/bin/python training/train_matching.py --evaluate-only  # measure what ships
 
-1. index the verified claims (claim text only: titles are worse for retrieval, see README);
+1. index the verified claims, each with its title as its headline (retrieval is by the
+   claim text; the headline is compared with each candidate's query afterwards);
 2. for each train and dev tweet, retrieve candidates (top 20 by BM25, top 20 by cosine);
-3. fit a logistic regression (L2, Newton's method) on the train candidates: is this
-   candidate the same claim as the tweet?
-4. report MAP@5 by 5-fold cross-validation over the train tweets (the honest figure for
-   unseen tweets), on train itself (a sanity check only) and on dev (never trained on);
-5. choose the two thresholds on the out-of-fold train scores (choose_thresholds);
+3. fit two logistic regressions (L2, Newton's method) on the train candidates: is this
+   candidate the same claim as the tweet? One over the texts' signals alone (used when a
+   candidate has no headline), one over the headlines' signals too;
+4. report each one's MAP@5 by 5-fold cross-validation over the train tweets (the honest
+   figure for unseen tweets), on train itself (a sanity check only) and on dev (never
+   trained on);
+5. choose the two thresholds on the texts model's out-of-fold train scores
+   (choose_thresholds), and report how both models fare at them;
 6. write claims/matching/reranker.json and training/matching_metrics.json.
 """
 
@@ -29,7 +33,14 @@ sys.path.insert(0, str(ROOT))
 from claims.matching import checkthat  # noqa: E402
 from claims.matching.embedding import MODEL_NAME, embed  # noqa: E402
 from claims.matching.index import CANDIDATES, MatchIndex  # noqa: E402
-from claims.matching.reranking import FEATURES, RERANKER_PATH, feature_rows, load_reranker  # noqa: E402
+from claims.matching.reranking import (  # noqa: E402
+    FEATURES,
+    HEADLINE_FEATURES,
+    RERANKER_PATH,
+    Logistic,
+    feature_rows,
+    load_reranker,
+)
 
 DATA = ROOT.parent / "shared" / "data" / "claim-matching"
 METRICS_PATH = ROOT / "training" / "matching_metrics.json"
@@ -59,7 +70,38 @@ def main() -> None:
     if args.evaluate_only:
         print(json.dumps(evaluate_shipped(splits), indent=2))
         return
-    metrics = fit_and_report(splits)
+    texts = fit_and_report(splits)
+    headlined = {name: split.with_headlines() for name, split in splits.items()}
+    with_headlines = fit_and_report(headlined, thresholds_from=texts)
+    write_reranker(texts, with_headlines)
+    metrics = {
+        "model": MODEL_NAME,
+        "candidates_per_retriever": CANDIDATES,
+        "queries": {"train": len(splits["train"].queries), "dev": len(splits["dev"].queries)},
+        "map@5": {
+            "with_headlines": with_headlines.metrics["map@5"],
+            "texts": texts.metrics["map@5"],
+        },
+        "single_signal_map@5": {
+            name: {
+                feature: single_signal(headlined[name], feature)
+                for feature in ("cosine", "bm25", "headline_cosine", "headline_bm25")
+            }
+            for name in ("train", "dev")
+        },
+        "candidate_recall": {
+            name: round(split.candidate_recall(), 4) for name, split in splits.items()
+        },
+        "thresholds": texts.metrics["thresholds"],
+        "dev_at_thresholds": {
+            "with_headlines": with_headlines.metrics["dev_at_thresholds"],
+            "texts": texts.metrics["dev_at_thresholds"],
+        },
+        "models": {
+            "with_headlines": with_headlines.metrics["weights"],
+            "texts": texts.metrics["weights"],
+        },
+    }
     metrics["seconds"] = round(time.monotonic() - started)
     METRICS_PATH.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(metrics, indent=2))
@@ -68,19 +110,25 @@ def main() -> None:
 class Split:
     """The candidates of every query of one split, with their signals and labels."""
 
-    def __init__(self, queries, texts, candidates, relevant):
+    def __init__(self, queries, texts, candidates, relevant, headlines=False):
         self.queries, self.texts, self.candidates, self.relevant = (
             queries,
             texts,
             candidates,
             relevant,
         )
-        self.features = [
-            feature_rows([c.signals for c in found]).reshape(-1, len(FEATURES))
-            if found
-            else np.zeros((0, len(FEATURES)))
-            for found in candidates
-        ]
+        self.headlines = headlines
+        self.feature_names = HEADLINE_FEATURES if headlines else FEATURES
+        self.features = [self.rows([c.signals for c in found]) for found in candidates]
+
+    def with_headlines(self):
+        """The same candidates, with the features of the headline model."""
+        return Split(self.queries, self.texts, self.candidates, self.relevant, headlines=True)
+
+    def rows(self, signals):
+        if not signals:
+            return np.zeros((0, len(self.feature_names)))
+        return feature_rows(signals, headlines=self.headlines)
 
     def keys(self, n):
         return [candidate.key for candidate in self.candidates[n]]
@@ -88,8 +136,7 @@ class Split:
     def features_without_right(self, n):
         """Feature rows as if the tweet's claim were not in the corpus (ranks recomputed)."""
         gold = self.relevant[self.queries[n]]
-        rest = [c.signals for c in self.candidates[n] if c.key not in gold]
-        return feature_rows(rest) if rest else np.zeros((0, len(FEATURES)))
+        return self.rows([c.signals for c in self.candidates[n] if c.key not in gold])
 
     def labels(self, n):
         gold = self.relevant[self.queries[n]]
@@ -120,14 +167,6 @@ class Split:
         return sum(found) / len(found)
 
 
-class Logistic:
-    def __init__(self, weights, bias):
-        self.weights, self.bias = weights, bias
-
-    def probabilities(self, features):
-        return 1.0 / (1.0 + np.exp(-(features @ self.weights + self.bias)))
-
-
 def fit(features, labels):
     """Fit an L2-regularised logistic regression by Newton's method (bias not penalised)."""
     x = np.hstack([features, np.ones((len(features), 1))])
@@ -142,7 +181,7 @@ def fit(features, labels):
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return Logistic(beta[:-1], float(beta[-1]))
+    return Logistic(weights=beta[:-1], bias=float(beta[-1]))
 
 
 def corpus_texts(data):
@@ -151,19 +190,27 @@ def corpus_texts(data):
 
 def build_index(data, cache):
     corpus = checkthat.read_corpus(data / "verified_claims.docs.tsv")
-    items = [(row.id, row.text) for row in corpus]
-    vectors = None
+    texts, titles = [row.text for row in corpus], [row.title for row in corpus]
+    vectors = cached_vectors(texts + titles, cache)
+    index = MatchIndex()
+    index.add_many(
+        [(row.id, row.text) for row in corpus],
+        vectors[: len(texts)],
+        headlines=titles,
+        headline_vectors=vectors[len(texts) :],
+    )
+    return index
+
+
+def cached_vectors(texts, cache):
     if cache is not None and cache.exists():
         stored = np.load(cache, allow_pickle=False)
-        if stored.shape[0] == len(items):
-            vectors = stored
-    if vectors is None:
-        vectors = embed([text for _, text in items])
-        if cache is not None:
-            np.save(cache, vectors)
-    index = MatchIndex()
-    index.add_many(items, vectors)
-    return index
+        if stored.shape[0] == len(texts):
+            return stored
+    vectors = embed(texts)
+    if cache is not None:
+        np.save(cache, vectors)
+    return vectors
 
 
 def load_split(data, name, index):
@@ -179,7 +226,14 @@ def folds(numbers):
     return [sorted(int(n) for n in order[fold::FOLDS]) for fold in range(FOLDS)]
 
 
-def fit_and_report(splits):
+class Fitted:
+    def __init__(self, model, possible, same, metrics):
+        self.model, self.possible, self.same, self.metrics = model, possible, same, metrics
+
+
+def fit_and_report(splits, thresholds_from=None):
+    """Fit one re-ranker on the train split's features and measure it; the thresholds are
+    chosen on its out-of-fold scores unless taken from another fitted model."""
     train, dev = splits["train"], splits["dev"]
     everyone = list(range(len(train.queries)))
     oof, absent = {}, {}
@@ -195,16 +249,14 @@ def fit_and_report(splits):
         )
     model = fit(*train.stacked(everyone))
     possible, same, threshold_report = choose_thresholds(train, everyone, oof, absent)
-    write_reranker(model, possible, same)
+    if thresholds_from is not None:
+        possible, same = thresholds_from.possible, thresholds_from.same
     dev_all = list(range(len(dev.queries)))
     dev_scores = {n: model.probabilities(dev.features[n]) for n in dev_all}
     dev_absent = {n: model.probabilities(dev.features_without_right(n)) for n in dev_all}
-    return {
-        "model": MODEL_NAME,
-        "features": list(FEATURES),
-        "weights": dict(zip(FEATURES, [round(float(w), 4) for w in model.weights], strict=True)),
-        "candidates_per_retriever": CANDIDATES,
-        "queries": {"train": len(everyone), "dev": len(dev_all)},
+    names = train.feature_names
+    metrics = {
+        "weights": dict(zip(names, [round(float(w), 4) for w in model.weights], strict=True)),
         "map@5": {
             "train_cv5": round(
                 checkthat.mean_average_precision(train.ranked(everyone, oof), train.relevant), 4
@@ -213,16 +265,10 @@ def fit_and_report(splits):
             "train_fit_sanity_check": map_at_5(train, everyone, model),
             "dev": map_at_5(dev, dev_all, model),
         },
-        "single_signal_map@5": {
-            name: {feature: single_signal(splits[name], feature) for feature in ("cosine", "bm25")}
-            for name in ("train", "dev")
-        },
-        "candidate_recall": {
-            name: round(split.candidate_recall(), 4) for name, split in splits.items()
-        },
         "thresholds": threshold_report,
         "dev_at_thresholds": outcomes(dev, dev_all, dev_scores, dev_absent, possible, same),
     }
+    return Fitted(model, possible, same, metrics)
 
 
 def map_at_5(split, numbers, model):
@@ -236,7 +282,7 @@ def map_at_5(split, numbers, model):
 def single_signal(split, feature, numbers=None):
     """MAP@5 of ranking the same candidates by one signal alone."""
     numbers = list(range(len(split.queries))) if numbers is None else numbers
-    column = FEATURES.index(feature)
+    column = split.feature_names.index(feature)
     scores = {n: split.features[n][:, column] for n in numbers}
     return round(
         checkthat.mean_average_precision(split.ranked(numbers, scores), split.relevant_of(numbers)),
@@ -306,26 +352,37 @@ def outcomes(split, numbers, scores, absent, possible, same):
     }
 
 
-def write_reranker(model, possible, same):
+def write_reranker(texts, with_headlines):
     config = {
-        "features": list(FEATURES),
-        "weights": [round(float(w), 6) for w in model.weights],
-        "bias": round(model.bias, 6),
-        "possible_match_threshold": possible,
-        "same_claim_threshold": same,
+        "texts": logistic_config(texts.model, FEATURES),
+        "with_headlines": logistic_config(with_headlines.model, HEADLINE_FEATURES),
+        "possible_match_threshold": texts.possible,
+        "same_claim_threshold": texts.same,
         "trained_on": "CLEF CheckThat! 2020 Task 2 English, train split (800 tweets)",
     }
     RERANKER_PATH.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     load_reranker.cache_clear()
 
 
+def logistic_config(model, features):
+    return {
+        "features": list(features),
+        "weights": [round(float(w), 6) for w in model.weights],
+        "bias": round(model.bias, 6),
+    }
+
+
 def evaluate_shipped(splits):
     reranker = load_reranker()
-    model = Logistic(reranker.weights, reranker.bias)
-    return {
-        f"map@5_{name}": map_at_5(split, list(range(len(split.queries))), model)
-        for name, split in splits.items()
-    }
+    report = {}
+    for name, split in splits.items():
+        numbers = list(range(len(split.queries)))
+        report[f"map@5_{name}_texts"] = map_at_5(split, numbers, reranker.texts)
+        headlined = split.with_headlines()
+        report[f"map@5_{name}_with_headlines"] = map_at_5(
+            headlined, numbers, reranker.with_headlines
+        )
+    return report
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 Two retrievers each bring their best candidates: BM25 over content words, and exact
 cosine over sentence vectors (one matrix product: about 10 ms for 100,000 claims). The
-re-ranker then scores every candidate from both and the best come back first.
+re-ranker then scores every candidate from both and the best come back first. A stored
+text may come with a headline (the title of its check); the headline is compared with the
+query too, by its own BM25 and cosine, and the re-ranker weighs it (reranking.py).
 """
 
 import math
@@ -39,6 +41,7 @@ class _Stored:
     key: str
     words: frozenset[str]
     numbers: frozenset[str]
+    has_headline: bool
 
 
 class MatchIndex:
@@ -51,8 +54,10 @@ class MatchIndex:
         self._stored: list[_Stored | None] = []
         self._free: list[int] = []
         self._vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._headline_vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self._live = np.zeros(0, dtype=bool)
         self._bm25 = BM25Index()
+        self._headline_bm25 = BM25Index()  # only the slots whose text has a headline
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -60,19 +65,55 @@ class MatchIndex:
     def __contains__(self, key: object) -> bool:
         return key in self._slots
 
-    def add(self, key: str, text: str, vector: np.ndarray | None = None) -> None:
-        """Index `text` under `key`, replacing what the key held; `vector` skips encoding."""
-        self.add_many([(key, text)], None if vector is None else vector.reshape(1, -1))
+    def add(
+        self,
+        key: str,
+        text: str,
+        vector: np.ndarray | None = None,
+        *,
+        headline: str = "",
+        headline_vector: np.ndarray | None = None,
+    ) -> None:
+        """Index `text` (and its `headline`, if any) under `key`, replacing what the key held;
+        the vectors, if given, skip encoding."""
+        self.add_many(
+            [(key, text)],
+            None if vector is None else vector.reshape(1, -1),
+            headlines=[headline],
+            headline_vectors=None if headline_vector is None else headline_vector.reshape(1, -1),
+        )
 
-    def add_many(self, items: Sequence[tuple[str, str]], vectors: np.ndarray | None = None) -> None:
-        """Index many texts at once (encoding them in batches unless `vectors` are given)."""
+    def add_many(
+        self,
+        items: Sequence[tuple[str, str]],
+        vectors: np.ndarray | None = None,
+        *,
+        headlines: Sequence[str] | None = None,
+        headline_vectors: np.ndarray | None = None,
+    ) -> None:
+        """Index many texts at once (encoding them in batches unless `vectors` are given).
+
+        `headlines` go with the items in order ("" for none); `headline_vectors` likewise
+        (any row where the headline is "" is ignored).
+        """
+        headlines = [""] * len(items) if headlines is None else list(headlines)
+        if len(headlines) != len(items):
+            raise ValueError(f"expected {len(items)} headlines, got {len(headlines)}")
         if vectors is None:
             vectors = embed([text for _, text in items])
+        if headline_vectors is None:
+            headline_vectors = _headline_vectors(headlines)
         vectors = _checked(vectors, len(items))
-        cleaned = [clean(text) for _, text in items]
+        headline_vectors = _checked(headline_vectors, len(items))
+        cleaned = [
+            (clean(text), clean(headline))
+            for (_, text), headline in zip(items, headlines, strict=True)
+        ]
         with self._lock:
-            for (key, _), text, vector in zip(items, cleaned, vectors, strict=True):
-                self._put(key, text, vector)
+            for (key, _), (text, headline), vector, headline_vector in zip(
+                items, cleaned, vectors, headline_vectors, strict=True
+            ):
+                self._put(key, text, vector, headline, headline_vector)
 
     def discard(self, key: str) -> None:
         """Forget `key`; nothing happens if it is not indexed."""
@@ -83,6 +124,7 @@ class MatchIndex:
             self._stored[slot] = None
             self._live[slot] = False
             self._bm25.discard(slot)
+            self._headline_bm25.discard(slot)
             self._free.append(slot)
 
     def search(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
@@ -113,26 +155,31 @@ class MatchIndex:
                 for stored, found in zip(self._stored_at(slots), signals, strict=True)
             ]
 
-    def _put(self, key: str, text: str, vector: np.ndarray) -> None:
+    def _put(
+        self, key: str, text: str, vector: np.ndarray, headline: str, headline_vector: np.ndarray
+    ) -> None:
         self.discard(key)
         slot = self._free.pop() if self._free else self._grow()
         self._slots[key] = slot
         text_words = words(text)
-        self._stored[slot] = _Stored(key, frozenset(text_words), numbers(text))
+        headline_words = words(headline)
+        has_headline = bool(headline)  # cleaned: a headline of only stopwords still counts
+        self._stored[slot] = _Stored(key, frozenset(text_words), numbers(text), has_headline)
         self._vectors[slot] = vector
+        self._headline_vectors[slot] = headline_vector if has_headline else 0.0
         self._live[slot] = True
         self._bm25.add(slot, text_words)
+        if has_headline:
+            self._headline_bm25.add(slot, headline_words)
 
     def _grow(self) -> int:
         slot = len(self._stored)
         self._stored.append(None)
         if slot >= len(self._vectors):
             capacity = max(64, 2 * len(self._vectors))
-            vectors = np.zeros((capacity, DIMENSIONS), dtype=np.float32)
-            vectors[:slot] = self._vectors[:slot]
-            live = np.zeros(capacity, dtype=bool)
-            live[:slot] = self._live[:slot]
-            self._vectors, self._live = vectors, live
+            self._vectors = _grown(self._vectors, capacity, slot)
+            self._headline_vectors = _grown(self._headline_vectors, capacity, slot)
+            self._live = _grown(self._live, capacity, slot)
         return slot
 
     def _stored_at(self, slots: list[int]) -> list[_Stored]:
@@ -149,7 +196,10 @@ class MatchIndex:
         lexical = self._bm25.scores(query_words, size)
         slots = _top(cosines, self.candidates) | _top(lexical, self.candidates, above=0.0)
         ordered = sorted(slots)
-        bm25_ceiling = self._bm25_ceiling(query_words)
+        bm25_ceiling = _bm25_ceiling(self._bm25, query_words)
+        headline_cosines = self._headline_vectors[ordered] @ query_vector
+        headline_lexical = self._headline_bm25.scores(query_words, size)[ordered]
+        headline_ceiling = _bm25_ceiling(self._headline_bm25, query_words)
         query_numbers = numbers(query)
         signals = [
             self._signals(
@@ -158,8 +208,12 @@ class MatchIndex:
                 query_numbers,
                 float(cosines[slot]),
                 min(float(lexical[slot]) / bm25_ceiling, 1.0),
+                (
+                    float(headline_cosines[number]),
+                    min(float(headline_lexical[number]) / headline_ceiling, 1.0),
+                ),
             )
-            for slot in ordered
+            for number, slot in enumerate(ordered)
         ]
         return ordered, signals
 
@@ -170,9 +224,11 @@ class MatchIndex:
         query_numbers: frozenset[str],
         cosine: float,
         bm25: float,
+        headline: tuple[float, float],
     ) -> Signals:
         stored = self._stored[slot]
         assert stored is not None
+        headline_cosine, headline_bm25 = headline if stored.has_headline else (None, None)
         shared = query_words & stored.words
         shared_numbers = query_numbers & stored.numbers
         both_have_numbers = bool(query_numbers) and bool(stored.numbers)
@@ -183,16 +239,34 @@ class MatchIndex:
             bm25=bm25,
             numbers_shared=bool(shared_numbers),
             numbers_conflict=both_have_numbers and not shared_numbers,
+            headline_cosine=headline_cosine,
+            headline_bm25=headline_bm25,
         )
 
     def _idf_share(self, part: set[str], whole: set[str] | frozenset[str]) -> float:
         total = sum(self._bm25.idf(term) for term in whole)
         return sum(self._bm25.idf(term) for term in part) / total if total else 0.0
 
-    def _bm25_ceiling(self, query_words: list[str]) -> float:
-        # The most a text could score: each query word at full saturation.
-        ceiling = sum(self._bm25.idf(term) * (K1 + 1) for term in set(query_words))
-        return ceiling or math.inf
+
+def _bm25_ceiling(bm25: BM25Index, query_words: list[str]) -> float:
+    # The most a text could score: each query word at full saturation.
+    ceiling = sum(bm25.idf(term) * (K1 + 1) for term in set(query_words))
+    return ceiling or math.inf
+
+
+def _headline_vectors(headlines: Sequence[str]) -> np.ndarray:
+    """Encode the headlines that are not empty; the rows of the others stay zero."""
+    vectors = np.zeros((len(headlines), DIMENSIONS), dtype=np.float32)
+    present = [number for number, headline in enumerate(headlines) if clean(headline)]
+    if present:
+        vectors[present] = embed([headlines[number] for number in present])
+    return vectors
+
+
+def _grown(array: np.ndarray, capacity: int, used: int) -> np.ndarray:
+    grown = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
+    grown[:used] = array[:used]
+    return grown
 
 
 def _top(scores: np.ndarray, count: int, above: float = -math.inf) -> set[int]:

@@ -3,9 +3,10 @@
     manage.py match_claims --corpus verified_claims.docs.tsv --queries tweets.queries.tsv \
         --top 5 --run-tag factcheck --output run.txt
 
-Corpus: TAB-separated, header `vclaim_id vclaim title`, csv quoting. Queries: header
-`tweet_id tweet_content`. Output: `query_id Q0 vclaim_id rank score run_tag` per line (TAB
-separated), the same ranking and scores as the product's matching. Progress goes to stderr.
+Corpus: TAB-separated, header `vclaim_id vclaim title`, csv quoting; the title is each
+claim's headline (the re-ranker weighs it). Queries: header `tweet_id tweet_content`.
+Output: `query_id Q0 vclaim_id rank score run_tag` per line (TAB separated), the same
+ranking and scores as the product's matching. Progress goes to stderr.
 """
 
 import sys
@@ -61,7 +62,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         for first in range(0, len(corpus), INDEX_CHUNK):
             chunk = corpus[first : first + INDEX_CHUNK]
-            index.add_many([(row.id, row.text) for row in chunk])
+            index.add_many(
+                [(row.id, row.text) for row in chunk], headlines=[row.title for row in chunk]
+            )
             self.progress(f"indexed {first + len(chunk)}/{len(corpus)} claims", started)
         return index
 
