@@ -89,8 +89,8 @@ class ExternalReview(models.Model):
 class MatchEntry(models.Model):
     """The vector of one claim's or one external review's text, as the match index holds it.
 
-    Rows are only added and deleted, never changed: a new text or a new model means a new
-    row with a higher id, which is how each worker's in-memory index notices it (it reads
+    Rows are only added and deleted, never changed: a new text, headline or model means a
+    new row with a higher id, which is how each worker's in-memory index notices it (it reads
     the rows above the last id it has seen). `target` marks what new claims are matched
     against: accepted claims and imported reviews; other claims keep their vector here so
     accepting them later needs no encoding.
@@ -109,8 +109,16 @@ class MatchEntry(models.Model):
     target = models.BooleanField(help_text="New claims are matched against it.")
     text = models.TextField(help_text="The text as matched (long texts are cut).")
     text_hash = models.CharField(max_length=64)
+    headline = models.TextField(
+        blank=True,
+        help_text="The headline of its check (ours, published; or the other fact-checker's), "
+        "which matching weighs too; empty if none.",
+    )
     model_name = models.CharField(max_length=200, help_text="The encoder that made the vector.")
     vector = models.BinaryField(help_text="float32, L2-normalised.")
+    headline_vector = models.BinaryField(
+        null=True, blank=True, help_text="float32, L2-normalised; null without a headline."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -132,6 +140,11 @@ class MatchEntry(models.Model):
 
     def as_array(self) -> np.ndarray:
         return np.frombuffer(bytes(self.vector), dtype=np.float32)
+
+    def headline_array(self) -> np.ndarray | None:
+        if self.headline_vector is None:
+            return None
+        return np.frombuffer(bytes(self.headline_vector), dtype=np.float32)
 
 
 def entry_key(claim_id: int | None, external_id: int | None) -> str:
