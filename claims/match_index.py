@@ -10,6 +10,7 @@ until GAP_PATIENCE has passed (a rolled-back or deleted row never appears).
 
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Q
@@ -76,21 +77,42 @@ class IndexFollower:
                 target=True,
                 model_name=matching.MODEL_NAME,
             ).order_by("id")
-            latest: dict[str, tuple[str, bytes]] = {}
-            for claim_id, external_id, text, vector in rows.values_list(
-                "claim_id", "external_id", "text", "vector"
+            latest: dict[str, _Row] = {}
+            for claim_id, external_id, text, vector, headline, headline_vector in rows.values_list(
+                "claim_id", "external_id", "text", "vector", "headline", "headline_vector"
             ):
-                latest[entry_key(claim_id, external_id)] = (text, bytes(vector))
-            for key in latest:
-                self.index.discard(key)  # a new text or model replaces what the key had
-            if latest:
-                vectors = np.stack(
-                    [np.frombuffer(vector, dtype=np.float32) for _, vector in latest.values()]
+                latest[entry_key(claim_id, external_id)] = _Row(
+                    text, vector, headline, headline_vector
                 )
-                items = [(key, text) for key, (text, _) in latest.items()]
-                self.index.add_many(items, vectors=vectors)
+            for key in latest:
+                self.index.discard(key)  # a new text, headline or model replaces what it had
+            if latest:
+                found = list(latest.values())
+                self.index.add_many(
+                    [(key, row.text) for key, row in latest.items()],
+                    vectors=np.stack([_array(row.vector) for row in found]),
+                    headlines=[row.headline for row in found],
+                    headline_vectors=np.stack([_array(row.headline_vector) for row in found]),
+                )
             added += len(latest)
         return added
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One stored entry, as read from the table."""
+
+    text: str
+    vector: bytes | memoryview
+    headline: str
+    headline_vector: bytes | memoryview | None
+
+
+def _array(vector: bytes | memoryview | None) -> np.ndarray:
+    """Return a stored vector as float32; a missing one (no headline) as zeros."""
+    if vector is None:
+        return np.zeros(matching.DIMENSIONS, dtype=np.float32)
+    return np.frombuffer(bytes(vector), dtype=np.float32)
 
 
 _process_follower: IndexFollower | None = None

@@ -54,5 +54,10 @@ def index_external_reviews(review_ids: list[int]) -> None:
 
 
 @shared_task(acks_late=True, **RETRY)
+def refresh_match_headline(claim_id: int) -> None:
+    services.claim_headline_index(claim_id=claim_id)
+
+
+@shared_task(acks_late=True, **RETRY)
 def refresh_stale_match_entries() -> None:
     services.stale_entries_refresh()

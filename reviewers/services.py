@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim, Evidence
+from claims.services import match_headline_request
 
 from .models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
 from .publishing import claim_review, frozen_evidence
@@ -301,6 +302,7 @@ def _freeze_version(
         else claim_review(review, published_at=published_at, modified_at=now),
     )
     deliveries_create(check=check)
+    match_headline_request(claim_id=claim.id)  # matching weighs the check's headline
     return check
 
 

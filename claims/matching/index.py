@@ -198,7 +198,7 @@ class MatchIndex:
         ordered = sorted(slots)
         bm25_ceiling = _bm25_ceiling(self._bm25, query_words)
         headline_cosines = self._headline_vectors[ordered] @ query_vector
-        headline_lexical = self._headline_bm25.scores(query_words, size)[ordered]
+        headline_lexical = self._headline_bm25.scores_of(query_words, ordered)
         headline_ceiling = _bm25_ceiling(self._headline_bm25, query_words)
         query_numbers = numbers(query)
         signals = [

@@ -68,6 +68,25 @@ class BM25Index:
             scores[slots] += self.idf(term) * counts * (K1 + 1) / (counts + norm)
         return scores
 
+    def scores_of(self, words: Sequence[str], slots: Sequence[int]) -> np.ndarray:
+        """Return the BM25 score of each of `slots` (few) for a query's words; a slot that
+        holds no text scores 0."""
+        scores = np.zeros(len(slots), dtype=np.float32)
+        if not self._terms:
+            return scores
+        average = self._total_length / len(self._terms) or 1.0
+        query = set(words)
+        for number, slot in enumerate(slots):
+            terms = self._terms.get(slot)
+            if not terms:
+                continue
+            norm = K1 * (1 - B + B * self._lengths[slot] / average)
+            scores[number] = sum(
+                self.idf(term) * terms[term] * (K1 + 1) / (terms[term] + norm)
+                for term in query & terms.keys()
+            )
+        return scores
+
     def _posting_arrays(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         if term not in self._arrays:
             posting = self._postings[term]

@@ -29,8 +29,10 @@ from .feeds import (
 from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
 from .match_decisions import MatchAlreadyDecided, claim_match_confirm, claim_match_reject
 from .matches import (
+    claim_headline_index,
     claim_match,
     external_reviews_index,
+    match_headline_request,
     matching_request,
     stale_entries_refresh,
 )
@@ -50,6 +52,7 @@ __all__ = [
     "claim_create",
     "claim_dismiss",
     "claim_edit",
+    "claim_headline_index",
     "claim_match",
     "claim_match_confirm",
     "claim_match_reject",
@@ -70,6 +73,7 @@ __all__ = [
     "feed_update",
     "feeds_poll_due",
     "gathering_start",
+    "match_headline_request",
     "matching_request",
     "provider_job_run",
     "stale_entries_refresh",

@@ -6,6 +6,12 @@ The state lives in the database, like gathering: a claim's `matching` is pending
 worker has stored its matches, and the sweep enqueues again what never finished. The
 vectors live there too (`MatchEntry`), so each worker's index is rebuilt without encoding
 anything and follows new rows (claims/match_index.py).
+
+An entry carries the headline of its check, which matching weighs too (people word claims
+like the headlines that answer them): another fact-checker's review has its own; one of our
+claims gets the headline of its published check when a version is published, corrected or
+retracted (`match_headline_request`, called by the review desk), and the sweep catches any
+entry whose headline is behind.
 """
 
 import re
@@ -97,7 +103,11 @@ def claim_match(*, claim_id: int) -> int:
         if locked.text != claim.text or locked.matching != Claim.Matching.PENDING:
             return 0  # edited meanwhile: the task the edit enqueued matches the new text
         _entry_save(
-            claim_id=locked.id, target=_is_target(locked), text=prepared.text, vector=vector
+            claim_id=locked.id,
+            target=_is_target(locked),
+            text=prepared.text,
+            vector=vector,
+            headline=_published_headline(locked.id),
         )
         _matches_store(locked, chosen)
         notes = [prepared.note, _language_note(claim.article.language)]
@@ -137,7 +147,20 @@ def stuck_matching_requeue(stuck_after: timedelta) -> int:
         tasks.index_external_reviews.delay_on_commit(review_ids[start : start + ENCODE_BATCH])
     if MatchEntry.objects.exclude(model_name=matching.MODEL_NAME).exists():
         tasks.refresh_stale_match_entries.delay_on_commit()
-    return len(claim_ids) + len(review_ids)
+    behind = _headlines_behind()
+    for claim_id in behind:
+        tasks.refresh_match_headline.delay_on_commit(claim_id)
+    return len(claim_ids) + len(review_ids) + len(behind)
+
+
+def _headlines_behind() -> list[int]:
+    """Return claims whose entry lacks the headline of their current published check (a
+    lost refresh message)."""
+    published = Claim.objects.filter(
+        review__versions__is_current=True, match_entry__isnull=False
+    ).annotate(published_headline=F("review__versions__headline"))
+    behind = published.exclude(match_entry__headline=F("published_headline"))
+    return list(behind.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
 
 
 def possible_threshold() -> float:
@@ -187,6 +210,40 @@ def _is_target(claim: Claim) -> bool:
     return claim.status == Claim.Status.ACCEPTED
 
 
+def match_headline_request(*, claim_id: int) -> None:
+    """After commit, give the claim's match entry the headline of its published check (the
+    review desk calls this whenever it publishes, corrects or retracts a version)."""
+    tasks.refresh_match_headline.delay_on_commit(claim_id)
+
+
+def claim_headline_index(*, claim_id: int) -> bool:
+    """Store the claim's entry again with its published check's headline, if that changed;
+    return whether it did. A claim not matched yet has no entry: matching will add it."""
+    with transaction.atomic():
+        Claim.objects.select_for_update().filter(id=claim_id).first()  # as claim_match does
+        entry = MatchEntry.objects.filter(claim_id=claim_id).first()
+        headline = _published_headline(claim_id)
+        if entry is None or entry.headline == headline:
+            return False
+        _entry_save(
+            claim_id=claim_id,
+            target=entry.target,
+            text=entry.text,
+            vector=entry.as_array(),
+            headline=headline,
+        )
+    return True
+
+
+def _published_headline(claim_id: int) -> str:
+    """Return the headline of the claim's current published check ("" if none); claims
+    reads reviews by lookup names only."""
+    found = Claim.objects.filter(id=claim_id, review__versions__is_current=True).values_list(
+        "review__versions__headline", flat=True
+    )
+    return found.first() or ""
+
+
 def _vector(claim_id: int, text: str) -> np.ndarray:
     """Return the claim's stored vector for this text and model, or encode it."""
     stored = MatchEntry.objects.filter(
@@ -208,20 +265,49 @@ def _entry_save(
     target: bool,
     text: str,
     vector: np.ndarray,
+    headline: str = "",
     claim_id: int | None = None,
     external_id: int | None = None,
 ) -> None:
-    """Store the vector, as a new row when anything changed (so every index sees it)."""
+    """Store the vector, as a new row when anything changed (so every index sees it). The
+    headline's vector is taken from the entry it replaces when the headline is the same."""
     owner: dict[str, int | None] = (
         {"claim_id": claim_id} if claim_id is not None else {"external_id": external_id}
     )
-    wanted = {"target": target, "text_hash": text_hash(text), "model_name": matching.MODEL_NAME}
+    wanted = {
+        "target": target,
+        "text_hash": text_hash(text),
+        "headline": headline,
+        "model_name": matching.MODEL_NAME,
+    }
     if MatchEntry.objects.filter(**owner, **wanted).exists():
         return
+    previous = MatchEntry.objects.filter(**owner).first()
     MatchEntry.objects.filter(**owner).delete()
     MatchEntry.objects.create(
-        **owner, **wanted, text=text, vector=np.asarray(vector, dtype=np.float32).tobytes()
+        **owner,
+        **wanted,
+        text=text,
+        vector=np.asarray(vector, dtype=np.float32).tobytes(),
+        headline_vector=_headline_bytes(headline, previous),
     )
+
+
+def _headline_bytes(headline: str, previous: MatchEntry | None) -> bytes | None:
+    """Return the stored form of the headline's vector: None without a headline, the
+    previous entry's when it had the same headline by the same model, else encoded now."""
+    if not headline:
+        return None
+    if (
+        previous is not None
+        and previous.headline == headline
+        and previous.model_name == matching.MODEL_NAME
+        and previous.headline_vector is not None
+    ):
+        return bytes(previous.headline_vector)
+    [vector] = encoded([headline])
+    stored: bytes = vector.tobytes()
+    return stored
 
 
 def _matches_store(claim: Claim, chosen: list[Chosen]) -> None:
@@ -279,17 +365,23 @@ def external_reviews_index(*, review_ids: Sequence[int]) -> int:
     for start in range(0, len(stale), ENCODE_BATCH):
         batch = stale[start : start + ENCODE_BATCH]
         texts = [match_text(review.claim_reviewed).text for review in batch]
+        headlines = [review.headline for review in batch]
         vectors = encoded(texts)
+        headline_vectors = _encoded_headlines(headlines)
         entries = [
             MatchEntry(
                 external_id=review.id,
                 target=True,
                 text=text,
                 text_hash=text_hash(text),
+                headline=headline,
                 model_name=matching.MODEL_NAME,
                 vector=vector.tobytes(),
+                headline_vector=headline_vector,
             )
-            for review, text, vector in zip(batch, texts, vectors, strict=True)
+            for review, text, headline, vector, headline_vector in zip(
+                batch, texts, headlines, vectors, headline_vectors, strict=True
+            )
         ]
         with transaction.atomic():  # replaced, not updated: new ids are what indexes follow
             MatchEntry.objects.filter(external__in=batch).delete()
@@ -297,30 +389,43 @@ def external_reviews_index(*, review_ids: Sequence[int]) -> int:
     return len(stale)
 
 
+def _encoded_headlines(headlines: Sequence[str]) -> list[bytes | None]:
+    """Return each headline's vector as stored (None for an empty one), encoded in one go."""
+    present = [headline for headline in headlines if headline]
+    vectors = iter(encoded(present))
+    return [next(vectors).tobytes() if headline else None for headline in headlines]
+
+
 def _has_current_entry(review: ExternalReview) -> bool:
     try:
         entry = review.match_entry
     except MatchEntry.DoesNotExist:
         return False
-    wanted = text_hash(match_text(review.claim_reviewed).text)
-    return entry.model_name == matching.MODEL_NAME and entry.text_hash == wanted
+    return (
+        entry.model_name == matching.MODEL_NAME
+        and entry.text_hash == text_hash(match_text(review.claim_reviewed).text)
+        and entry.headline == review.headline
+    )
 
 
 def stale_entries_refresh(*, limit: int = 500) -> int:
     """Encode again, with the current model, up to `limit` stored vectors made by another
     one (after the encoder changed); return how many."""
     stale = MatchEntry.objects.exclude(model_name=matching.MODEL_NAME).order_by("id")[:limit]
-    rows = list(stale.values_list("claim_id", "external_id", "target", "text"))
+    rows = list(stale.values_list("claim_id", "external_id", "target", "text", "headline"))
     for start in range(0, len(rows), ENCODE_BATCH):
         batch = rows[start : start + ENCODE_BATCH]
-        vectors = encoded([text for *_, text in batch])
+        vectors = encoded([text for *_, text, _ in batch])
         with transaction.atomic():
-            for (claim_id, external_id, target, text), vector in zip(batch, vectors, strict=True):
+            for (claim_id, external_id, target, text, headline), vector in zip(
+                batch, vectors, strict=True
+            ):
                 _entry_save(
                     claim_id=claim_id,
                     external_id=external_id,
                     target=target,
                     text=text,
                     vector=vector,
+                    headline=headline,
                 )
     return len(rows)

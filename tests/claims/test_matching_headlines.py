@@ -3,10 +3,12 @@ checks that answer them ("Did Republicans vote to ...?")."""
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from claims.matching import MatchIndex
 from claims.matching.checkthat import Row, read_corpus
+from claims.matching.lexical import BM25Index
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared/data/claim-matching/verified_claims.docs.tsv"
 OTHER_CLAIMS = 1000
@@ -103,3 +105,12 @@ def test_a_headline_without_text_is_no_headline(headline: str) -> None:
 def test_headlines_must_go_with_the_items() -> None:
     with pytest.raises(ValueError, match="expected 2 headlines, got 1"):
         MatchIndex().add_many([("a", "One claim here."), ("b", "Another claim.")], headlines=["x"])
+
+
+def test_headline_bm25_of_the_candidates_alone_equals_the_full_scoring() -> None:
+    bm25 = BM25Index()
+    texts = ["pope endorse trump", "trump tower fire", "carrot vision vision", "pope visit"]
+    for slot, text in enumerate(texts):
+        bm25.add(slot, text.split())
+    query = ["pope", "trump", "vision"]
+    assert np.allclose(bm25.scores_of(query, [3, 0, 2, 7]), [*bm25.scores(query, 4)[[3, 0, 2]], 0])
