@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -31,12 +31,20 @@ def match_decide(step: str, match: ClaimMatch, user: User) -> str:
         match = services.claim_match_confirm(match=match, user=user)
         claim = Claim.objects.get(id=match.claim_id)
         if match.matched_external_id is not None:
-            return f"Claim #{claim.id} is linked to the other fact-checker's review."
+            linked = f"Claim #{claim.id}{_and_its_group(claim)}"
+            return f"{linked} linked to the other fact-checker's review."
         return f"Claim #{claim.id} is grouped with claim #{claim.duplicate_of_id or claim.id}."
     if step == "reject":
         services.claim_match_reject(match=match, user=user)
         return f"Match #{match.id} is rejected and hidden."
     raise ValidationError(f"No step “{step}”.")
+
+
+def _and_its_group(claim: Claim) -> str:
+    canonical = claim.duplicate_of_id or claim.id
+    group = Claim.objects.filter(Q(id=canonical) | Q(duplicate_of=canonical))
+    others = group.exclude(id=claim.id).count()
+    return f" and the {others} other claim(s) of its group are" if others else " is"
 
 
 class ClaimMatchesAdmin(ClaimEvidenceAdmin):

@@ -49,17 +49,21 @@ class MatchOutput(serializers.Serializer[MatchView]):
     decided_at = serializers.DateTimeField(source="match.decided_at")
 
     def get_claim(self, view: MatchView) -> dict[str, Any] | None:
-        """One of our claims, with our published verdict on it (or its group's), if any."""
+        """One of our claims, with our published verdict on it (or its group's), and the
+        other fact-checker's review confirmed for its group, if any."""
         other = view.match.matched_claim
         if other is None:
             return None
-        verdict = view.verdict
+        verdict, external = view.verdict, view.external_check
         return {
             "id": other.id,
             "text": other.text,
             "status": other.status,
             "duplicate_of": other.duplicate_of_id,
             "review_state": view.review_state or None,
+            "checked_by_external": None
+            if external is None
+            else ExternalReviewOutput(external).data,
             "verdict": None
             if verdict is None
             else {

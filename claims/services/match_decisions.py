@@ -1,12 +1,13 @@
 """An editor's decision on a suggested match: the same claim (confirm) or not (reject).
 
-Confirming links the claim to what was checked before. A match with another fact-checker's
-review sets `checked_by_external`. A match with one of our claims puts both in one group of
-duplicates: every member points at the group's canonical claim (`duplicate_of`), which is
-the one already under review if any, else an accepted one, else the earliest. So a claim
-confirmed as the same as a duplicate joins the duplicate's group, two groups confirmed as
-the same become one, and the reviewers' queue (`Claim.objects.needing_review()`) holds one
-claim per group.
+Confirming links the claim to what was checked before. A match with one of our claims puts
+both in one group of duplicates: every member points at the group's canonical claim
+(`duplicate_of`). A claim confirmed as the same as a duplicate joins the duplicate's group,
+two groups confirmed as the same become one, and the reviewers' queue
+(`Claim.objects.needing_review()`) holds one claim per group. A match with another
+fact-checker's review links every member of the claim's group to it (`checked_by_external`).
+Groups and links are re-formed from the confirmed matches on every decision (match_links.py,
+which also says how the canonical claim is chosen).
 """
 
 from django.contrib.auth.models import User
@@ -14,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..match_models import ClaimMatch
-from ..models import Claim
 from .access import require_perm
+from .match_links import links_apply, links_plan
 
 
 class MatchAlreadyDecided(Exception):
@@ -31,14 +32,9 @@ def claim_match_confirm(*, match: ClaimMatch, user: User) -> ClaimMatch:
     match = ClaimMatch.objects.select_for_update().get(id=match.id)
     if match.status == ClaimMatch.Status.CONFIRMED:
         return match
-    if match.matched_external_id is not None:
-        claim = Claim.objects.select_for_update().get(id=match.claim_id)
-        claim.checked_by_external_id = match.matched_external_id
-        claim.save(update_fields=["checked_by_external"])
-    else:
-        assert match.matched_claim_id is not None
-        _group(match.claim_id, match.matched_claim_id)
-    return _decided(match, ClaimMatch.Status.CONFIRMED, user)
+    match = _decided(match, ClaimMatch.Status.CONFIRMED, user)
+    links_apply(links_plan(_ends(match)))
+    return match
 
 
 @transaction.atomic
@@ -61,29 +57,5 @@ def _decided(match: ClaimMatch, status: str, user: User) -> ClaimMatch:
     return match
 
 
-def _group(claim_id: int, other_id: int) -> None:
-    """Put two claims, and the groups they are in, into one group under one canonical claim."""
-    pair = _locked([claim_id, other_id])
-    canonicals = {pair[id_].duplicate_of_id or id_ for id_ in (claim_id, other_id)}
-    if len(canonicals) == 1:
-        return  # already in one group
-    heads = _locked(sorted(canonicals))
-    members = Claim.objects.select_for_update().filter(duplicate_of__in=canonicals)
-    list(members.order_by("id").values_list("id", flat=True))  # lock them, in id order
-    canonical = min(heads.values(), key=_canonical_order)
-    others = [head.id for head in heads.values() if head.id != canonical.id]
-    Claim.objects.filter(duplicate_of__in=others).update(duplicate_of=canonical)
-    Claim.objects.filter(id__in=others).update(duplicate_of=canonical)
-
-
-def _locked(ids: list[int]) -> dict[int, Claim]:
-    claims = Claim.objects.select_for_update().filter(id__in=ids).order_by("id")
-    return {claim.id: claim for claim in claims}
-
-
-def _canonical_order(claim: Claim) -> tuple[bool, bool, object, int]:
-    """Order a group's heads: the one a reviewer already works on, then an accepted one,
-    then the earliest."""
-    under_review = Claim.objects.filter(id=claim.id, review__isnull=False).exists()
-    accepted = claim.status == Claim.Status.ACCEPTED
-    return (not under_review, not accepted, claim.created_at, claim.id)
+def _ends(match: ClaimMatch) -> list[int]:
+    return [match.claim_id] + ([match.matched_claim_id] if match.matched_claim_id else [])
