@@ -64,7 +64,9 @@ def matches_for(claim_ids: Iterable[int]) -> dict[int, list[MatchView]]:
     matches = list(
         ClaimMatch.objects.filter(claim_id__in=list(claim_ids))
         .exclude(status=ClaimMatch.Status.REJECTED)
-        .select_related("matched_claim__checked_by_external", "matched_external", "decided_by")
+        .select_related(
+            "matched_claim__checked_by_external", "matched_external", "decided_by", "undone_by"
+        )
         .order_by("claim_id", "-score", "id")
     )
     groups = {

@@ -1,4 +1,4 @@
-"""Checked before? in the admin: a claim's matches with confirm and reject buttons, other
+"""Checked before? in the admin: a claim's matches with confirm, reject and undo buttons, other
 fact-checkers' reviews (read only, imported by URL here or by `import_claimreviews`), and
 the list of all matches. Every decision calls the same service as the API.
 """
@@ -37,6 +37,10 @@ def match_decide(step: str, match: ClaimMatch, user: User) -> str:
     if step == "reject":
         services.claim_match_reject(match=match, user=user)
         return f"Match #{match.id} is rejected and hidden."
+    if step == "undo":
+        match = services.claim_match_undo(match=match, user=user)
+        ends = Claim.objects.filter(id__in=[match.claim_id, match.matched_claim_id]).order_by("id")
+        return " ".join([f"Match #{match.id} is suggested again.", *map(_linked_now, ends)])
     raise ValidationError(f"No step “{step}”.")
 
 
@@ -45,6 +49,15 @@ def _and_its_group(claim: Claim) -> str:
     group = Claim.objects.filter(Q(id=canonical) | Q(duplicate_of=canonical))
     others = group.exclude(id=claim.id).count()
     return f" and the {others} other claim(s) of its group are" if others else " is"
+
+
+def _linked_now(claim: Claim) -> str:
+    """Say what a claim is linked to after an undo."""
+    if claim.duplicate_of_id is not None:
+        return f"Claim #{claim.id} is still the same claim as #{claim.duplicate_of_id}."
+    if claim.checked_by_external_id is not None:
+        return f"Claim #{claim.id} is still linked to another fact-checker's review."
+    return f"Claim #{claim.id} is not linked as checked before."
 
 
 class ClaimMatchesAdmin(ClaimEvidenceAdmin):
@@ -79,7 +92,7 @@ class ClaimMatchesAdmin(ClaimEvidenceAdmin):
         match = get_object_or_404(ClaimMatch, id=match_id)
         try:
             messages.success(request, match_decide(step, match, acting_user(request.user)))
-        except (ValidationError, services.MatchAlreadyDecided) as error:
+        except (ValidationError, services.MatchAlreadyDecided, services.MatchUndoUnsafe) as error:
             text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             messages.error(request, text)
         back = request.POST.get("next", "")

@@ -27,7 +27,13 @@ from .feeds import (
     feeds_poll_due,
 )
 from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
-from .match_decisions import MatchAlreadyDecided, claim_match_confirm, claim_match_reject
+from .match_decisions import (
+    MatchAlreadyDecided,
+    MatchUndoUnsafe,
+    claim_match_confirm,
+    claim_match_reject,
+    claim_match_undo,
+)
 from .matches import (
     claim_match,
     external_reviews_index,
@@ -41,6 +47,7 @@ __all__ = [
     "ClaimNotAccepted",
     "ImportSummary",
     "MatchAlreadyDecided",
+    "MatchUndoUnsafe",
     "Part",
     "Submission",
     "article_ingest",
@@ -53,6 +60,7 @@ __all__ = [
     "claim_match",
     "claim_match_confirm",
     "claim_match_reject",
+    "claim_match_undo",
     "claim_merge",
     "claim_split",
     "claims_propose",

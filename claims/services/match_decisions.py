@@ -1,4 +1,5 @@
-"""An editor's decision on a suggested match: the same claim (confirm) or not (reject).
+"""An editor's decision on a suggested match: the same claim (confirm) or not (reject), and
+undoing a confirmation taken by mistake.
 
 Confirming links the claim to what was checked before. A match with one of our claims puts
 both in one group of duplicates: every member points at the group's canonical claim
@@ -15,12 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..match_models import ClaimMatch
+from ..models import Claim
 from .access import require_perm
-from .match_links import links_apply, links_plan
+from .match_links import Relinking, links_apply, links_plan
 
 
 class MatchAlreadyDecided(Exception):
-    """The match was decided the other way; a confirmed match cannot be rejected."""
+    """The match was decided the other way: a confirmed match is undone before it can be
+    rejected, and only a confirmation can be undone."""
+
+    http_status = 409
+
+
+class MatchUndoUnsafe(Exception):
+    """Undoing the confirmation would leave a claim neither linked nor checkable."""
 
     http_status = 409
 
@@ -46,9 +55,44 @@ def claim_match_reject(*, match: ClaimMatch, user: User) -> ClaimMatch:
         return match
     if match.status == ClaimMatch.Status.CONFIRMED:
         raise MatchAlreadyDecided(
-            f"Match #{match.id} was confirmed as the same claim; it cannot be rejected now."
+            f"Match #{match.id} was confirmed as the same claim; undo the confirmation "
+            "before rejecting it."
         )
     return _decided(match, ClaimMatch.Status.REJECTED, user)
+
+
+@transaction.atomic
+def claim_match_undo(*, match: ClaimMatch, user: User) -> ClaimMatch:
+    """Undo a confirmation: the match is suggested again, and exactly what it linked is
+    unlinked.
+
+    The groups it touched are re-formed from the matches still confirmed: with A, B and C
+    grouped by A–B and B–C, undoing B–C leaves A and B grouped and C alone. The part that
+    holds the canonical claim keeps it, so a review under way on it is never moved; a part
+    split off gets its own canonical claim, which is back on the reviewers' queue. Undoing
+    a match with another fact-checker's review unlinks the group from it, unless another
+    confirmed match links the group to a review.
+
+    Refused (MatchUndoUnsafe) when a claim it would put back on the queue has a review that
+    was dismissed as a duplicate: a dismissed review cannot be reopened, so that claim would
+    be neither linked nor checkable. A review under way on such a claim is no reason to
+    refuse: it simply goes on.
+    """
+    require_perm(user, "claims.change_claim")
+    match = ClaimMatch.objects.select_for_update().get(id=match.id)
+    if match.status == ClaimMatch.Status.SUGGESTED:
+        return match
+    if match.status == ClaimMatch.Status.REJECTED:
+        raise MatchAlreadyDecided(
+            f"Match #{match.id} was rejected, not confirmed; only a confirmation can be undone."
+        )
+    match.status, match.decided_by, match.decided_at = ClaimMatch.Status.SUGGESTED, None, None
+    match.undone_by, match.undone_at = user, timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at", "undone_by", "undone_at"])
+    plan = links_plan(_ends(match))
+    _refuse_stranding(plan, match)
+    links_apply(plan)
+    return match
 
 
 def _decided(match: ClaimMatch, status: str, user: User) -> ClaimMatch:
@@ -59,3 +103,20 @@ def _decided(match: ClaimMatch, status: str, user: User) -> ClaimMatch:
 
 def _ends(match: ClaimMatch) -> list[int]:
     return [match.claim_id] + ([match.matched_claim_id] if match.matched_claim_id else [])
+
+
+def _refuse_stranding(plan: Relinking, match: ClaimMatch) -> None:
+    # The reviewers' tables, read by lookup names only: claims never imports reviewers.
+    stranded = Claim.objects.filter(
+        id__in=plan.released,
+        review__state="dismissed",
+        review__events__to_state="dismissed",
+        review__events__reason_code="duplicate",
+    )
+    claim_id = stranded.values_list("id", flat=True).order_by("id").first()
+    if claim_id is not None:
+        raise MatchUndoUnsafe(
+            f"Match #{match.id} cannot be undone: claim #{claim_id}'s review was dismissed as "
+            "a duplicate, and a dismissed review cannot be reopened, so the claim would be "
+            "left unchecked and off the reviewers' queue."
+        )

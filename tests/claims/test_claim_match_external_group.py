@@ -1,6 +1,6 @@
 """Another fact-checker's review confirmed for one claim of a group of duplicates counts for
 the whole group: every member shows as checked before, in the editor's view and the API, and
-none is checked again; a claim joining the group is linked too."""
+none is checked again; a claim joining the group is linked too, and a part undone is not."""
 
 from collections.abc import Callable
 from typing import Any
@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from claims.models import Claim, ExternalReview
-from claims.services import claim_match_confirm
+from claims.models import Claim, ClaimMatch, ExternalReview
+from claims.services import claim_match_confirm, claim_match_undo
 from reviewers.services import InvalidTransition, review_self_assign
 from tests.claims.matches import suggest
 
@@ -60,6 +60,18 @@ def test_a_claim_joining_a_group_checked_by_another_fact_checker_is_linked_too(
     claim_match_confirm(match=suggest(newcomer, b), user=editor)
 
     assert checked_by(newcomer) == [external_review.id]
+
+
+def test_undoing_a_link_in_the_group_takes_the_review_from_the_part_split_off(
+    group: list[Claim], editor: User, external_review: ExternalReview
+) -> None:
+    a, b, c = group
+    claim_match_confirm(match=suggest(a, external_review), user=editor)
+
+    claim_match_undo(match=ClaimMatch.objects.get(claim=c, matched_claim=b), user=editor)
+
+    assert checked_by(a, b, c) == [external_review.id, external_review.id, None]
+    assert list(Claim.objects.needing_review()) == [c]
 
 
 def test_the_editors_read_of_matches_shows_the_review_for_every_member(
