@@ -52,11 +52,16 @@ def _and_its_group(claim: Claim) -> str:
 
 
 def _linked_now(claim: Claim) -> str:
-    """Say what a claim is linked to after an undo."""
+    """Say what a claim is linked to after an undo, and that its gathering may be restarted."""
     if claim.duplicate_of_id is not None:
         return f"Claim #{claim.id} is still the same claim as #{claim.duplicate_of_id}."
     if claim.checked_by_external_id is not None:
         return f"Claim #{claim.id} is still linked to another fact-checker's review."
+    if claim.gathering == Claim.Gathering.CANCELLED:
+        return (
+            f"Claim #{claim.id} is not linked as checked before; its evidence gathering was "
+            "cancelled, so gather evidence again if it needs its own."
+        )
     return f"Claim #{claim.id} is not linked as checked before."
 
 

@@ -26,7 +26,7 @@ from .feeds import (
     feed_update,
     feeds_poll_due,
 )
-from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
+from .gathering import ClaimCheckedBefore, ClaimNotAccepted, gathering_start, provider_job_run
 from .match_decisions import (
     MatchAlreadyDecided,
     MatchUndoUnsafe,
@@ -44,6 +44,7 @@ from .sweep import stuck_work_requeue
 
 __all__ = [
     "ClaimAlreadyDecided",
+    "ClaimCheckedBefore",
     "ClaimNotAccepted",
     "ImportSummary",
     "MatchAlreadyDecided",

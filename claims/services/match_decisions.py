@@ -8,7 +8,8 @@ two groups confirmed as the same become one, and the reviewers' queue
 (`Claim.objects.needing_review()`) holds one claim per group. A match with another
 fact-checker's review links every member of the claim's group to it (`checked_by_external`).
 Groups and links are re-formed from the confirmed matches on every decision (match_links.py,
-which also says how the canonical claim is chosen).
+which also says how the canonical claim is chosen), and the gathering of every claim now
+checked before is cancelled (`gathering_cancel`).
 """
 
 from django.contrib.auth.models import User
@@ -18,6 +19,7 @@ from django.utils import timezone
 from ..match_models import ClaimMatch
 from ..models import Claim
 from .access import require_perm
+from .gathering import gathering_cancel
 from .match_links import Relinking, links_apply, links_plan
 
 
@@ -42,7 +44,7 @@ def claim_match_confirm(*, match: ClaimMatch, user: User) -> ClaimMatch:
     if match.status == ClaimMatch.Status.CONFIRMED:
         return match
     match = _decided(match, ClaimMatch.Status.CONFIRMED, user)
-    links_apply(links_plan(_ends(match)))
+    _relink(links_plan(_ends(match)))
     return match
 
 
@@ -71,7 +73,8 @@ def claim_match_undo(*, match: ClaimMatch, user: User) -> ClaimMatch:
     holds the canonical claim keeps it, so a review under way on it is never moved; a part
     split off gets its own canonical claim, which is back on the reviewers' queue. Undoing
     a match with another fact-checker's review unlinks the group from it, unless another
-    confirmed match links the group to a review.
+    confirmed match links the group to a review. Gathering is not started again; the
+    editor starts it (`gathering_start`) if the claim needs its own evidence.
 
     Refused (MatchUndoUnsafe) when a claim it would put back on the queue has a review that
     was dismissed as a duplicate: a dismissed review cannot be reopened, so that claim would
@@ -91,7 +94,7 @@ def claim_match_undo(*, match: ClaimMatch, user: User) -> ClaimMatch:
     match.save(update_fields=["status", "decided_by", "decided_at", "undone_by", "undone_at"])
     plan = links_plan(_ends(match))
     _refuse_stranding(plan, match)
-    links_apply(plan)
+    _relink(plan)
     return match
 
 
@@ -103,6 +106,12 @@ def _decided(match: ClaimMatch, status: str, user: User) -> ClaimMatch:
 
 def _ends(match: ClaimMatch) -> list[int]:
     return [match.claim_id] + ([match.matched_claim_id] if match.matched_claim_id else [])
+
+
+def _relink(plan: Relinking) -> None:
+    """Save the links that changed, and stop gathering for every claim now checked before."""
+    links_apply(plan)
+    gathering_cancel(claim_ids=plan.checked_before)
 
 
 def _refuse_stranding(plan: Relinking, match: ClaimMatch) -> None:
