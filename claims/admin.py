@@ -155,7 +155,8 @@ class ClaimAdmin(ClaimMatchesAdmin):
 
     @admin.action(description="Gather evidence again for selected claims")
     def gather(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
-        done = _for_each(request, queryset, services.gathering_start, services.ClaimNotAccepted)
+        refusals = (services.ClaimNotAccepted, services.ClaimCheckedBefore)
+        done = _for_each(request, queryset, services.gathering_start, refusals)
         if done:
             messages.success(request, f"Gathering evidence for {done} claim(s).")
 
@@ -170,7 +171,7 @@ def _for_each(
     request: HttpRequest,
     claims: QuerySet[Claim],
     step: Callable[..., object],
-    refusal: type[Exception],
+    refusal: type[Exception] | tuple[type[Exception], ...],
 ) -> int:
     """Run one service on each selected claim; say why any was refused; return how many took."""
     done = 0
@@ -198,7 +199,8 @@ class EvidenceAdmin(admin.ModelAdmin[Evidence]):
 class ProviderJobInline(admin.TabularInline[ProviderJob, GatheringRun]):
     model = ProviderJob
     readonly_fields = (
-        "provider", "status", "attempts", "lease_until", "last_error", "evidence_found",
+        "provider", "status", "attempts", "lease_until", "last_error", "cancel_reason",
+        "evidence_found",
     )  # fmt: skip
     fields = readonly_fields
     extra = 0

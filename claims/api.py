@@ -51,7 +51,10 @@ class EvidenceOutput(serializers.ModelSerializer[Evidence]):
 class ProviderJobOutput(serializers.ModelSerializer[ProviderJob]):
     class Meta:
         model = ProviderJob
-        fields = ["provider", "status", "attempts", "lease_until", "last_error", "evidence_found"]
+        fields = [
+            "provider", "status", "attempts", "lease_until", "last_error", "cancel_reason",
+            "evidence_found",
+        ]  # fmt: skip
 
 
 class GatheringRunOutput(serializers.ModelSerializer[GatheringRun]):

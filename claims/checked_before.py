@@ -1,5 +1,6 @@
 """What editors are shown of "checked before?": each claim's matches with what they are —
-one of our claims with its published verdict, or another fact-checker's review with its
+one of our claims with its published verdict (and the other fact-checker's review confirmed
+for its group, which every member carries), or another fact-checker's review with its
 publisher and rating — read in a fixed number of queries for any number of claims.
 
 Verdicts are read through the reverse relations the reviewers app adds to Claim (a
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .match_models import ClaimMatch
+from .match_models import ClaimMatch, ExternalReview
 from .models import Claim
 from .services.matches import same_claim_threshold
 
@@ -46,6 +47,12 @@ class MatchView:
         return self.match.score >= same_claim_threshold()
 
     @property
+    def external_check(self) -> ExternalReview | None:
+        """Another fact-checker's review of the matched claim, confirmed for its group."""
+        other = self.match.matched_claim
+        return None if other is None else other.checked_by_external
+
+    @property
     def group_id(self) -> int | None:
         """The canonical claim of the matched claim's group of duplicates."""
         other = self.match.matched_claim
@@ -57,7 +64,9 @@ def matches_for(claim_ids: Iterable[int]) -> dict[int, list[MatchView]]:
     matches = list(
         ClaimMatch.objects.filter(claim_id__in=list(claim_ids))
         .exclude(status=ClaimMatch.Status.REJECTED)
-        .select_related("matched_claim", "matched_external", "decided_by")
+        .select_related(
+            "matched_claim__checked_by_external", "matched_external", "decided_by", "undone_by"
+        )
         .order_by("claim_id", "-score", "id")
     )
     groups = {

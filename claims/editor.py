@@ -127,6 +127,8 @@ class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
 
 def _accept(data: QueryDict, article: Article, user: User) -> str:
     claim = services.claim_accept(claim=_claim(data, article), user=user)
+    if claim.checked_before:
+        return f"Claim #{claim.id} is accepted; it was checked before, so no evidence is gathered."
     return f"Claim #{claim.id} is accepted; evidence is being gathered."
 
 

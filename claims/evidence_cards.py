@@ -109,7 +109,7 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
         try:
             run = services.gathering_start(claim=claim, user=acting_user(request.user))
             messages.success(request, f"Gathering evidence from {run.providers_total} providers.")
-        except services.ClaimNotAccepted as error:
+        except (services.ClaimNotAccepted, services.ClaimCheckedBefore) as error:
             messages.error(request, str(error))
         return _back_to(claim_id)
 

@@ -1,4 +1,4 @@
-"""Checked before? in the admin: a claim's matches with confirm and reject buttons, other
+"""Checked before? in the admin: a claim's matches with confirm, reject and undo buttons, other
 fact-checkers' reviews (read only, imported by URL here or by `import_claimreviews`), and
 the list of all matches. Every decision calls the same service as the API.
 """
@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -31,12 +31,38 @@ def match_decide(step: str, match: ClaimMatch, user: User) -> str:
         match = services.claim_match_confirm(match=match, user=user)
         claim = Claim.objects.get(id=match.claim_id)
         if match.matched_external_id is not None:
-            return f"Claim #{claim.id} is linked to the other fact-checker's review."
+            linked = f"Claim #{claim.id}{_and_its_group(claim)}"
+            return f"{linked} linked to the other fact-checker's review."
         return f"Claim #{claim.id} is grouped with claim #{claim.duplicate_of_id or claim.id}."
     if step == "reject":
         services.claim_match_reject(match=match, user=user)
         return f"Match #{match.id} is rejected and hidden."
+    if step == "undo":
+        match = services.claim_match_undo(match=match, user=user)
+        ends = Claim.objects.filter(id__in=[match.claim_id, match.matched_claim_id]).order_by("id")
+        return " ".join([f"Match #{match.id} is suggested again.", *map(_linked_now, ends)])
     raise ValidationError(f"No step “{step}”.")
+
+
+def _and_its_group(claim: Claim) -> str:
+    canonical = claim.duplicate_of_id or claim.id
+    group = Claim.objects.filter(Q(id=canonical) | Q(duplicate_of=canonical))
+    others = group.exclude(id=claim.id).count()
+    return f" and the {others} other claim(s) of its group are" if others else " is"
+
+
+def _linked_now(claim: Claim) -> str:
+    """Say what a claim is linked to after an undo, and that its gathering may be restarted."""
+    if claim.duplicate_of_id is not None:
+        return f"Claim #{claim.id} is still the same claim as #{claim.duplicate_of_id}."
+    if claim.checked_by_external_id is not None:
+        return f"Claim #{claim.id} is still linked to another fact-checker's review."
+    if claim.gathering == Claim.Gathering.CANCELLED:
+        return (
+            f"Claim #{claim.id} is not linked as checked before; its evidence gathering was "
+            "cancelled, so gather evidence again if it needs its own."
+        )
+    return f"Claim #{claim.id} is not linked as checked before."
 
 
 class ClaimMatchesAdmin(ClaimEvidenceAdmin):
@@ -71,7 +97,7 @@ class ClaimMatchesAdmin(ClaimEvidenceAdmin):
         match = get_object_or_404(ClaimMatch, id=match_id)
         try:
             messages.success(request, match_decide(step, match, acting_user(request.user)))
-        except (ValidationError, services.MatchAlreadyDecided) as error:
+        except (ValidationError, services.MatchAlreadyDecided, services.MatchUndoUnsafe) as error:
             text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             messages.error(request, text)
         back = request.POST.get("next", "")

@@ -155,7 +155,8 @@ def entry_key(claim_id: int | None, external_id: int | None) -> str:
 class ClaimMatch(models.Model):
     """An earlier claim or another fact-checker's review that may state the same claim.
 
-    Found by the matching task (suggested), then confirmed or rejected by an editor.
+    Found by the matching task (suggested), then confirmed or rejected by an editor; a
+    confirmation can be undone (suggested again, who undid it kept on the row).
     """
 
     class Status(models.TextChoices):
@@ -186,6 +187,15 @@ class ClaimMatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last undid a confirmation of it.",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["claim", "rank", "id"]
@@ -215,6 +225,10 @@ class ClaimMatch(models.Model):
             models.CheckConstraint(
                 condition=Q(status="suggested") | Q(decided_at__isnull=False),
                 name="claim_match_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(undone_by__isnull=True) | Q(undone_at__isnull=False),
+                name="claim_match_undone_has_time",
             ),
         ]
 

@@ -1,4 +1,5 @@
-"""The API of "checked before?": a claim's matches, and an editor's decision on one."""
+"""The API of "checked before?": a claim's matches, an editor's decision on one, and undoing
+a confirmation."""
 
 from typing import Any
 
@@ -47,19 +48,29 @@ class MatchOutput(serializers.Serializer[MatchView]):
     external_review = ExternalReviewOutput(source="match.matched_external", allow_null=True)
     decided_by = serializers.CharField(source="match.decided_by.username", default=None)
     decided_at = serializers.DateTimeField(source="match.decided_at")
+    undone_by = serializers.CharField(
+        source="match.undone_by.username",
+        default=None,
+        help_text="Who last undid a confirmation of this match.",
+    )
+    undone_at = serializers.DateTimeField(source="match.undone_at")
 
     def get_claim(self, view: MatchView) -> dict[str, Any] | None:
-        """One of our claims, with our published verdict on it (or its group's), if any."""
+        """One of our claims, with our published verdict on it (or its group's), and the
+        other fact-checker's review confirmed for its group, if any."""
         other = view.match.matched_claim
         if other is None:
             return None
-        verdict = view.verdict
+        verdict, external = view.verdict, view.external_check
         return {
             "id": other.id,
             "text": other.text,
             "status": other.status,
             "duplicate_of": other.duplicate_of_id,
             "review_state": view.review_state or None,
+            "checked_by_external": None
+            if external is None
+            else ExternalReviewOutput(external).data,
             "verdict": None
             if verdict is None
             else {
@@ -97,19 +108,23 @@ class ClaimMatchesApi(APIView):
         return Response(ClaimMatchesOutput(claim, context={"request": request}).data)
 
 
+DECISIONS = {
+    "confirm": services.claim_match_confirm,
+    "reject": services.claim_match_reject,
+    "undo": services.claim_match_undo,
+}
+
+
 class MatchDecisionApi(APIView):
-    """Confirm (the same claim: the claim is linked and grouped) or reject a match."""
+    """Confirm (the same claim: the claim is linked and grouped) or reject a match, or undo
+    a confirmation (suggested again; what it linked is unlinked)."""
 
     step = ""
 
     @extend_schema(request=None, responses={200: MatchOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int, match_id: int) -> Response:
         match = by_id(ClaimMatch.objects.filter(claim_id=by_id(Claim, claim_id).id), match_id)
-        user = acting_user(request.user)
-        if self.step == "confirm":
-            services.claim_match_confirm(match=match, user=user)
-        else:
-            services.claim_match_reject(match=match, user=user)
+        DECISIONS[self.step](match=match, user=acting_user(request.user))
         views = matches_for([claim_id]).get(claim_id, [])
         view = next((view for view in views if view.match.id == match_id), None)
         if view is None:  # rejected: no longer listed, but say what it is now

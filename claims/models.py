@@ -170,6 +170,11 @@ class ClaimQuerySet(models.QuerySet["Claim"]):
         these, so nobody checks the same claim twice."""
         return self.accepted().filter(duplicate_of__isnull=True, checked_by_external__isnull=True)
 
+    def checked_before(self) -> "ClaimQuerySet":
+        """Claims an editor confirmed as checked before: a duplicate in a group of ours, or
+        checked by another fact-checker. Their evidence is not gathered."""
+        return self.filter(Q(duplicate_of__isnull=False) | Q(checked_by_external__isnull=False))
+
 
 class Claim(models.Model):
     """One checkable statement in an article, with who says it and how the article treats it."""
@@ -192,6 +197,7 @@ class Claim(models.Model):
         PENDING = "pending"
         DONE = "done"
         FAILED = "failed"
+        CANCELLED = "cancelled", "Cancelled (see the note)"
 
     class Matching(models.TextChoices):
         NOT_STARTED = "not_started"
@@ -342,6 +348,11 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def checked_before(self) -> bool:
+        """Confirmed by an editor as checked before (see `ClaimQuerySet.checked_before`)."""
+        return self.duplicate_of_id is not None or self.checked_by_external_id is not None
+
 
 class GatheringRun(models.Model):
     """One round of evidence gathering for a claim: a job per provider, run in parallel."""
@@ -350,6 +361,7 @@ class GatheringRun(models.Model):
         RUNNING = "running"
         DONE = "done"
         FAILED = "failed", "Failed (every provider)"
+        CANCELLED = "cancelled", "Cancelled (see the errors)"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="gathering_runs")
     state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
@@ -391,8 +403,9 @@ class ProviderJob(models.Model):
         RUNNING = "running"
         DONE = "done"
         FAILED = "failed"
+        CANCELLED = "cancelled", "Cancelled before it ran"
 
-    TERMINAL = (Status.DONE, Status.FAILED)
+    TERMINAL = (Status.DONE, Status.FAILED, Status.CANCELLED)
 
     run = models.ForeignKey(GatheringRun, on_delete=models.CASCADE, related_name="jobs")
     provider = models.CharField(max_length=32)
@@ -402,6 +415,7 @@ class ProviderJob(models.Model):
         null=True, blank=True, help_text="A running job whose lease has passed is taken again."
     )
     last_error = models.TextField(blank=True)
+    cancel_reason = models.TextField(blank=True, help_text="Why it was cancelled before it ran.")
     evidence_found = models.PositiveIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now_add=True)
 
@@ -416,6 +430,10 @@ class ProviderJob(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="failed") | ~Q(last_error=""),
                 name="provider_job_failed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="provider_job_cancelled_has_reason",
             ),
         ]
 

@@ -50,4 +50,9 @@ urlpatterns = [
         matching_api.MatchDecisionApi.as_view(step="reject"),
         name="api-claim-match-reject",
     ),
+    path(
+        "claims/<int:claim_id>/matches/<int:match_id>/undo/",
+        matching_api.MatchDecisionApi.as_view(step="undo"),
+        name="api-claim-match-undo",
+    ),
 ]

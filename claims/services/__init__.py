@@ -26,8 +26,14 @@ from .feeds import (
     feed_update,
     feeds_poll_due,
 )
-from .gathering import ClaimNotAccepted, gathering_start, provider_job_run
-from .match_decisions import MatchAlreadyDecided, claim_match_confirm, claim_match_reject
+from .gathering import ClaimCheckedBefore, ClaimNotAccepted, gathering_start, provider_job_run
+from .match_decisions import (
+    MatchAlreadyDecided,
+    MatchUndoUnsafe,
+    claim_match_confirm,
+    claim_match_reject,
+    claim_match_undo,
+)
 from .matches import (
     claim_headline_index,
     claim_match,
@@ -40,9 +46,11 @@ from .sweep import stuck_work_requeue
 
 __all__ = [
     "ClaimAlreadyDecided",
+    "ClaimCheckedBefore",
     "ClaimNotAccepted",
     "ImportSummary",
     "MatchAlreadyDecided",
+    "MatchUndoUnsafe",
     "Part",
     "Submission",
     "article_ingest",
@@ -56,6 +64,7 @@ __all__ = [
     "claim_match",
     "claim_match_confirm",
     "claim_match_reject",
+    "claim_match_undo",
     "claim_merge",
     "claim_split",
     "claims_propose",

@@ -46,7 +46,8 @@ def claims_propose(*, article_id: int) -> int:
 
 @transaction.atomic
 def claim_accept(*, claim: Claim, user: User) -> Claim:
-    """Accept a candidate as a claim to check, and start gathering evidence for it."""
+    """Accept a candidate as a claim to check, and start gathering evidence for it (unless
+    an editor already confirmed it as checked before: then there is nothing to gather)."""
     require_perm(user, "claims.change_claim")
     claim = Claim.objects.select_for_update().get(id=claim.id)
     if claim.status == Claim.Status.ACCEPTED:
@@ -60,7 +61,8 @@ def claim_accept(*, claim: Claim, user: User) -> Claim:
     claim.accepted_by = user
     claim.accepted_at = timezone.now()
     claim.save(update_fields=["status", "accepted_by", "accepted_at"])
-    gathering_start(claim=claim, user=user)
+    if not claim.checked_before:
+        gathering_start(claim=claim, user=user)
     matching_request([claim])  # it becomes a match target, and is matched once more
     claim.refresh_from_db()
     return claim

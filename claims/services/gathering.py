@@ -4,13 +4,18 @@ The database holds the state: a run per round of gathering, a job per provider w
 status, attempts, lease and last error. A worker claims a job with a conditional UPDATE
 (queued, or running with a lease that has passed), so a redelivered message finds
 nothing to do; evidence is inserted under its unique constraint, so nothing is doubled.
+
+A claim confirmed as checked before gathers no more: its jobs not yet running are cancelled
+with the reason (`gathering_cancel`), and a worker handed one later cancels it rather than
+run it. Undoing the confirmation does not start gathering again; `gathering_start` does.
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from .. import tasks
@@ -23,6 +28,12 @@ from .evidence import evidence_find, evidence_rerank
 
 class ClaimNotAccepted(Exception):
     """Evidence is gathered for accepted claims only."""
+
+    http_status = 409
+
+
+class ClaimCheckedBefore(Exception):
+    """Evidence is not gathered for a claim an editor confirmed as checked before."""
 
     http_status = 409
 
@@ -40,6 +51,11 @@ def gathering_start(*, claim: Claim, user: User | None = None) -> GatheringRun:
     claim = Claim.objects.select_for_update().get(id=claim.id)
     if claim.status != Claim.Status.ACCEPTED:
         raise ClaimNotAccepted(f"Claim #{claim.id} is {claim.status}; accept it first.")
+    if claim.checked_before:
+        raise ClaimCheckedBefore(
+            f"Claim #{claim.id} was confirmed as {_checked_before_as(claim)}, so its evidence "
+            "is not gathered; undo the confirmation to gather it."
+        )
     running = claim.gathering_runs.filter(state=GatheringRun.State.RUNNING).first()
     if running:
         return running
@@ -58,13 +74,27 @@ def gathering_start(*, claim: Claim, user: User | None = None) -> GatheringRun:
     return run
 
 
+def gathering_cancel(*, claim_ids: Iterable[int]) -> int:
+    """Cancel the jobs not yet running of those claims that are confirmed as checked before,
+    saying why; a job already running may finish. Return how many were cancelled.
+
+    A step of the match decisions (claims/services/match_decisions.py), which check who acts.
+    """
+    cancelled = 0
+    for claim in Claim.objects.checked_before().filter(id__in=list(claim_ids)).order_by("id"):
+        cancelled += _jobs_cancel(ProviderJob.objects.filter(run__claim=claim), claim)
+    return cancelled
+
+
 def provider_job_run(*, job_id: int) -> int:
     """Run one provider's job if it is free to take; return how many pieces of evidence are new."""
+    checked_before = Claim.objects.checked_before().filter(gathering_runs__jobs=job_id).first()
+    if checked_before is not None:  # confirmed after the job was queued, or while it ran
+        with transaction.atomic():
+            _jobs_cancel(ProviderJob.objects.filter(id=job_id), checked_before)
+        return 0
     now = timezone.now()
-    free = Q(status=ProviderJob.Status.QUEUED) | Q(
-        status=ProviderJob.Status.RUNNING, lease_until__lt=now
-    )
-    claimed = ProviderJob.objects.filter(free, id=job_id).update(
+    claimed = ProviderJob.objects.filter(_free(now), id=job_id).update(
         status=ProviderJob.Status.RUNNING,
         attempts=F("attempts") + 1,
         lease_until=now + LEASE,
@@ -82,6 +112,34 @@ def provider_job_run(*, job_id: int) -> int:
         _job_failed(job, str(error), transient=False)
         return 0
     return _job_done(job, found)
+
+
+def _free(now: datetime) -> Q:
+    """A job free to take: queued, or running under a lease that has passed (presumed lost)."""
+    return Q(status=ProviderJob.Status.QUEUED) | Q(
+        status=ProviderJob.Status.RUNNING, lease_until__lt=now
+    )
+
+
+def _jobs_cancel(jobs: QuerySet[ProviderJob], claim: Claim) -> int:
+    now = timezone.now()
+    free = jobs.filter(_free(now))
+    run_ids = sorted(set(free.values_list("run_id", flat=True)))
+    cancelled = free.update(
+        status=ProviderJob.Status.CANCELLED,
+        lease_until=None,
+        cancel_reason=f"Not run: the claim was confirmed as {_checked_before_as(claim)}.",
+        changed_at=now,
+    )
+    for run_id in run_ids:
+        _run_progress(run_id)
+    return cancelled
+
+
+def _checked_before_as(claim: Claim) -> str:
+    if claim.duplicate_of_id is not None:
+        return f"the same claim as claim #{claim.duplicate_of_id}"
+    return f"checked by another fact-checker (their review #{claim.checked_by_external_id})"
 
 
 @transaction.atomic
@@ -136,17 +194,39 @@ def _run_progress(run_id: int) -> None:
     if run.state != GatheringRun.State.RUNNING or run.providers_done < run.providers_total:
         run.save(update_fields=["providers_done"])
         return
-    failed = [job for job in jobs if job.status == ProviderJob.Status.FAILED]
-    everything_failed = bool(jobs) and len(failed) == len(jobs)
-    run.state = GatheringRun.State.FAILED if everything_failed else GatheringRun.State.DONE
-    run.errors = "\n".join(f"{job.provider}: {job.last_error}" for job in failed)
+    run.state, gathering = _outcome(jobs)
+    run.errors = _errors(jobs)
     run.finished_at = timezone.now()
     run.save(update_fields=["providers_done", "state", "errors", "finished_at"])
     Claim.objects.filter(id=run.claim_id).update(
-        gathering=Claim.Gathering.FAILED if everything_failed else Claim.Gathering.DONE,
-        gathering_error=run.errors,
-        gathering_changed_at=run.finished_at,
+        gathering=gathering, gathering_error=run.errors, gathering_changed_at=run.finished_at
     )
+
+
+def _outcome(jobs: list[ProviderJob]) -> tuple[str, str]:
+    """Return the finished run's state and the claim's gathering: cancelled if any job was,
+    failed if every job failed, else done."""
+    statuses = {job.status for job in jobs}
+    if ProviderJob.Status.CANCELLED in statuses:
+        return GatheringRun.State.CANCELLED, Claim.Gathering.CANCELLED
+    if statuses == {ProviderJob.Status.FAILED}:
+        return GatheringRun.State.FAILED, Claim.Gathering.FAILED
+    return GatheringRun.State.DONE, Claim.Gathering.DONE
+
+
+def _errors(jobs: list[ProviderJob]) -> str:
+    """Each failed provider's reason, then the cancelled ones with why (once per reason)."""
+    lines = [
+        f"{job.provider}: {job.last_error}"
+        for job in jobs
+        if job.status == ProviderJob.Status.FAILED
+    ]
+    cancelled: dict[str, list[str]] = {}
+    for job in jobs:
+        if job.status == ProviderJob.Status.CANCELLED:
+            cancelled.setdefault(job.cancel_reason, []).append(job.provider)
+    lines += [f"{', '.join(providers)}: {reason}" for reason, providers in cancelled.items()]
+    return "\n".join(lines)
 
 
 def stuck_jobs_requeue(cutoff: timedelta) -> int:

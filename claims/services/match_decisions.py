@@ -1,12 +1,15 @@
-"""An editor's decision on a suggested match: the same claim (confirm) or not (reject).
+"""An editor's decision on a suggested match: the same claim (confirm) or not (reject), and
+undoing a confirmation taken by mistake.
 
-Confirming links the claim to what was checked before. A match with another fact-checker's
-review sets `checked_by_external`. A match with one of our claims puts both in one group of
-duplicates: every member points at the group's canonical claim (`duplicate_of`), which is
-the one already under review if any, else an accepted one, else the earliest. So a claim
-confirmed as the same as a duplicate joins the duplicate's group, two groups confirmed as
-the same become one, and the reviewers' queue (`Claim.objects.needing_review()`) holds one
-claim per group.
+Confirming links the claim to what was checked before. A match with one of our claims puts
+both in one group of duplicates: every member points at the group's canonical claim
+(`duplicate_of`). A claim confirmed as the same as a duplicate joins the duplicate's group,
+two groups confirmed as the same become one, and the reviewers' queue
+(`Claim.objects.needing_review()`) holds one claim per group. A match with another
+fact-checker's review links every member of the claim's group to it (`checked_by_external`).
+Groups and links are re-formed from the confirmed matches on every decision (match_links.py,
+which also says how the canonical claim is chosen), and the gathering of every claim now
+checked before is cancelled (`gathering_cancel`).
 """
 
 from django.contrib.auth.models import User
@@ -16,10 +19,19 @@ from django.utils import timezone
 from ..match_models import ClaimMatch
 from ..models import Claim
 from .access import require_perm
+from .gathering import gathering_cancel
+from .match_links import Relinking, links_apply, links_plan
 
 
 class MatchAlreadyDecided(Exception):
-    """The match was decided the other way; a confirmed match cannot be rejected."""
+    """The match was decided the other way: a confirmed match is undone before it can be
+    rejected, and only a confirmation can be undone."""
+
+    http_status = 409
+
+
+class MatchUndoUnsafe(Exception):
+    """Undoing the confirmation would leave a claim neither linked nor checkable."""
 
     http_status = 409
 
@@ -31,14 +43,9 @@ def claim_match_confirm(*, match: ClaimMatch, user: User) -> ClaimMatch:
     match = ClaimMatch.objects.select_for_update().get(id=match.id)
     if match.status == ClaimMatch.Status.CONFIRMED:
         return match
-    if match.matched_external_id is not None:
-        claim = Claim.objects.select_for_update().get(id=match.claim_id)
-        claim.checked_by_external_id = match.matched_external_id
-        claim.save(update_fields=["checked_by_external"])
-    else:
-        assert match.matched_claim_id is not None
-        _group(match.claim_id, match.matched_claim_id)
-    return _decided(match, ClaimMatch.Status.CONFIRMED, user)
+    match = _decided(match, ClaimMatch.Status.CONFIRMED, user)
+    _relink(links_plan(_ends(match)))
+    return match
 
 
 @transaction.atomic
@@ -50,9 +57,45 @@ def claim_match_reject(*, match: ClaimMatch, user: User) -> ClaimMatch:
         return match
     if match.status == ClaimMatch.Status.CONFIRMED:
         raise MatchAlreadyDecided(
-            f"Match #{match.id} was confirmed as the same claim; it cannot be rejected now."
+            f"Match #{match.id} was confirmed as the same claim; undo the confirmation "
+            "before rejecting it."
         )
     return _decided(match, ClaimMatch.Status.REJECTED, user)
+
+
+@transaction.atomic
+def claim_match_undo(*, match: ClaimMatch, user: User) -> ClaimMatch:
+    """Undo a confirmation: the match is suggested again, and exactly what it linked is
+    unlinked.
+
+    The groups it touched are re-formed from the matches still confirmed: with A, B and C
+    grouped by A–B and B–C, undoing B–C leaves A and B grouped and C alone. The part that
+    holds the canonical claim keeps it, so a review under way on it is never moved; a part
+    split off gets its own canonical claim, which is back on the reviewers' queue. Undoing
+    a match with another fact-checker's review unlinks the group from it, unless another
+    confirmed match links the group to a review. Gathering is not started again; the
+    editor starts it (`gathering_start`) if the claim needs its own evidence.
+
+    Refused (MatchUndoUnsafe) when a claim it would put back on the queue has a review that
+    was dismissed as a duplicate: a dismissed review cannot be reopened, so that claim would
+    be neither linked nor checkable. A review under way on such a claim is no reason to
+    refuse: it simply goes on.
+    """
+    require_perm(user, "claims.change_claim")
+    match = ClaimMatch.objects.select_for_update().get(id=match.id)
+    if match.status == ClaimMatch.Status.SUGGESTED:
+        return match
+    if match.status == ClaimMatch.Status.REJECTED:
+        raise MatchAlreadyDecided(
+            f"Match #{match.id} was rejected, not confirmed; only a confirmation can be undone."
+        )
+    match.status, match.decided_by, match.decided_at = ClaimMatch.Status.SUGGESTED, None, None
+    match.undone_by, match.undone_at = user, timezone.now()
+    match.save(update_fields=["status", "decided_by", "decided_at", "undone_by", "undone_at"])
+    plan = links_plan(_ends(match))
+    _refuse_stranding(plan, match)
+    _relink(plan)
+    return match
 
 
 def _decided(match: ClaimMatch, status: str, user: User) -> ClaimMatch:
@@ -61,29 +104,28 @@ def _decided(match: ClaimMatch, status: str, user: User) -> ClaimMatch:
     return match
 
 
-def _group(claim_id: int, other_id: int) -> None:
-    """Put two claims, and the groups they are in, into one group under one canonical claim."""
-    pair = _locked([claim_id, other_id])
-    canonicals = {pair[id_].duplicate_of_id or id_ for id_ in (claim_id, other_id)}
-    if len(canonicals) == 1:
-        return  # already in one group
-    heads = _locked(sorted(canonicals))
-    members = Claim.objects.select_for_update().filter(duplicate_of__in=canonicals)
-    list(members.order_by("id").values_list("id", flat=True))  # lock them, in id order
-    canonical = min(heads.values(), key=_canonical_order)
-    others = [head.id for head in heads.values() if head.id != canonical.id]
-    Claim.objects.filter(duplicate_of__in=others).update(duplicate_of=canonical)
-    Claim.objects.filter(id__in=others).update(duplicate_of=canonical)
+def _ends(match: ClaimMatch) -> list[int]:
+    return [match.claim_id] + ([match.matched_claim_id] if match.matched_claim_id else [])
 
 
-def _locked(ids: list[int]) -> dict[int, Claim]:
-    claims = Claim.objects.select_for_update().filter(id__in=ids).order_by("id")
-    return {claim.id: claim for claim in claims}
+def _relink(plan: Relinking) -> None:
+    """Save the links that changed, and stop gathering for every claim now checked before."""
+    links_apply(plan)
+    gathering_cancel(claim_ids=plan.checked_before)
 
 
-def _canonical_order(claim: Claim) -> tuple[bool, bool, object, int]:
-    """Order a group's heads: the one a reviewer already works on, then an accepted one,
-    then the earliest."""
-    under_review = Claim.objects.filter(id=claim.id, review__isnull=False).exists()
-    accepted = claim.status == Claim.Status.ACCEPTED
-    return (not under_review, not accepted, claim.created_at, claim.id)
+def _refuse_stranding(plan: Relinking, match: ClaimMatch) -> None:
+    # The reviewers' tables, read by lookup names only: claims never imports reviewers.
+    stranded = Claim.objects.filter(
+        id__in=plan.released,
+        review__state="dismissed",
+        review__events__to_state="dismissed",
+        review__events__reason_code="duplicate",
+    )
+    claim_id = stranded.values_list("id", flat=True).order_by("id").first()
+    if claim_id is not None:
+        raise MatchUndoUnsafe(
+            f"Match #{match.id} cannot be undone: claim #{claim_id}'s review was dismissed as "
+            "a duplicate, and a dismissed review cannot be reopened, so the claim would be "
+            "left unchecked and off the reviewers' queue."
+        )

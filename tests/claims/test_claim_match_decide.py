@@ -2,7 +2,6 @@
 reviewers' queue keeps one claim per group) or rejects it (it is hidden). Others cannot."""
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pytest
@@ -13,57 +12,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from claims import matching
-from claims.models import Article, Claim, ClaimMatch, ExternalReview
-from claims.services import (
-    MatchAlreadyDecided,
-    claim_accept,
-    claim_match_confirm,
-    claim_match_reject,
-)
+from claims.models import Claim, ClaimMatch, ExternalReview
+from claims.services import MatchAlreadyDecided, claim_match_confirm, claim_match_reject
 from claims.services.matches import possible_threshold, same_claim_threshold
 from reviewers.models import Rating
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
+from tests.claims.matches import suggest
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def make_claim(make_article: Callable[..., Article], editor: User) -> Callable[..., Claim]:
-    """A claim of its own article, accepted unless told otherwise."""
-
-    def make(text: str, *, accepted: bool = True) -> Claim:
-        article = make_article(text)
-        claim = Claim.objects.create(article=article, text=text, checkworthiness=0.7)
-        return claim_accept(claim=claim, user=editor) if accepted else claim
-
-    return make
-
-
-def suggest(claim: Claim, other: Claim | ExternalReview, score: float = 0.9) -> ClaimMatch:
-    """A match as the matching task stores it."""
-    target: dict[str, Any] = (
-        {"matched_claim": other} if isinstance(other, Claim) else {"matched_external": other}
-    )
-    rank = claim.matches.count() + 1
-    return ClaimMatch.objects.create(claim=claim, score=score, rank=rank, **target)
-
-
-@pytest.fixture
-def external_review(db: None) -> ExternalReview:
-    return ExternalReview.objects.create(
-        publisher_name="Checkers United",
-        publisher_url="https://checkers.example",
-        url="https://checkers.example/2026/bridge-cost",
-        claim_reviewed="The Harbour Street bridge cost 400 million dollars.",
-        claim_hash="0" * 64,
-        rating_name="False",
-        rating_value=1,
-        rating_best=5,
-        rating_worst=1,
-        review_date=date(2026, 10, 14),
-        raw={},
-        source="reviews.jsonl",
-    )
 
 
 def test_confirming_a_claim_match_links_the_new_claim_to_the_earlier(
