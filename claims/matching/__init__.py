@@ -5,7 +5,9 @@ Public interface (the product stores vectors and keys, and shows hits with their
 - ``MODEL_NAME``, ``DIMENSIONS``: which encoder made a vector, stored next to it so that a
   change of model triggers re-embedding.
 - ``embed(texts)``: float32 (n, DIMENSIONS), L2-normalised sentence vectors.
-- ``MatchIndex``: add / add_many / discard / search by caller-chosen string keys.
+- ``MatchIndex``: add / add_many / discard / search by caller-chosen string keys; a stored
+  text may come with a headline (its check's title), which the re-ranker weighs when every
+  candidate of a query has one.
 - ``Hit(key, score)``: score is a calibrated probability that the texts state the same claim.
 - ``POSSIBLE_MATCH_THRESHOLD``, ``SAME_CLAIM_THRESHOLD``: defaults chosen from data.
 """
