@@ -2,8 +2,8 @@
 
 With no environment at all the project runs on SQLite and a filesystem broker
 under ./var, so a fresh checkout needs no services. DATABASE_URL switches to
-PostgreSQL and REDIS_URL to a Redis broker. A bad value stops start-up with a
-message that names the variable.
+PostgreSQL and REDIS_URL to a Redis broker and cache. A bad value stops start-up
+with a message that names the variable.
 """
 
 import os
@@ -265,6 +265,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+
+# The cache holds the API throttles' counts of requests per address. Every web process must
+# add to the same count, or a limit of 10 a minute becomes 10 a minute per process: with
+# REDIS_URL the count lives in that Redis, beside the broker's keys under a prefix of its own
+# (so never call cache.clear(): Redis would empty the whole database, queues included).
+# Without it (the zero-config set-up) each process counts in its own memory.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "factcheck",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Outbound HTTP (claims/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
 # intranets reach hosts that the address rules would otherwise refuse.

@@ -1,6 +1,7 @@
 """The review API, for reviewers with a token or a session (the public API: public_api.py;
 the desk's queue and its steps by claim: queue_api.py)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -83,12 +85,25 @@ def version_field() -> serializers.IntegerField:  # reads as a field class
     )
 
 
-def cited_evidence_field() -> serializers.PrimaryKeyRelatedField[Evidence]:
-    return serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=Evidence.objects.all(),
+class CitedEvidenceField(serializers.ManyRelatedField):
+    """The evidence a verdict cites, in place of what it cited: left out, unchanged; `[]`,
+    nothing. DRF reads a list left out of a form as empty, which would un-cite everything
+    unasked, so a missing field means "unchanged" whatever the request's format."""
+
+    def get_value(self, dictionary: Mapping[str, Any]) -> Any:
+        if self.field_name not in dictionary:
+            return empty
+        return super().get_value(dictionary)
+
+
+def cited_evidence_field() -> CitedEvidenceField:  # reads as a field class
+    return CitedEvidenceField(
+        child_relation=serializers.PrimaryKeyRelatedField(queryset=Evidence.objects.all()),
         required=False,
-        help_text="Ids of the claim's evidence the verdict cites; left out or empty: unchanged.",
+        help_text=(
+            "Ids of the claim's evidence the verdict cites, in place of those it cited; "
+            "left out: unchanged; [] (JSON): none. A published check cites at least one."
+        ),
     )
 
 
@@ -118,7 +133,7 @@ class ReviewDraftApi(APIView):
             rating=given.validated_data.get("rating"),
             headline=given.validated_data["headline"],
             justification=given.validated_data["justification"],
-            cited_evidence=given.validated_data.get("cited_evidence") or None,
+            cited_evidence=given.validated_data.get("cited_evidence"),  # None: unchanged
             expected_version=given.validated_data.get("version"),
         )
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
@@ -199,7 +214,6 @@ class ReviewCorrectApi(APIView):
     @extend_schema(request=ReviewCorrectInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
         given = dict(valid_input(ReviewCorrectInput, request))
-        given["cited_evidence"] = given.get("cited_evidence") or None
         check = services.review_correct(
             review=_review(review_id),
             corrector=acting_user(request.user),

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +33,15 @@ def _fast_password_hashing(settings: Any) -> None:
     """Hash the cast's passwords with a fast hasher: the production hasher's deliberate
     slowness (about 0.4 s a user here) made the permission matrix take minutes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _a_cache_of_its_own(settings: Any) -> None:
+    """Start each test with nothing cached (no request counted by a throttle) by giving it a
+    key prefix of its own. Under CI the cache is Redis, shared with the broker (and with
+    other runs), so it is never flushed; what a test leaves expires with its throttle."""
+    cache = settings.CACHES["default"]
+    settings.CACHES = {"default": {**cache, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
 
 
 def _user(username: str, *groups: str) -> User:

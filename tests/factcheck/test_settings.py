@@ -15,6 +15,7 @@ SHOW_SETTINGS = (
     "print(json.dumps({'engine': db['ENGINE'], 'name': str(db['NAME']), 'host': db.get('HOST'), "
     "'port': db.get('PORT'), 'user': db.get('USER'), 'broker': s.CELERY_BROKER_URL, "
     "'transport': getattr(s, 'CELERY_BROKER_TRANSPORT', None), "
+    "'cache': s.CACHES['default']['BACKEND'], 'cache_at': s.CACHES['default'].get('LOCATION'), "
     "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS}))"
 )
 
@@ -44,6 +45,7 @@ def test_defaults_need_no_services() -> None:
     assert shown["engine"] == "django.db.backends.sqlite3"
     assert str(shown["name"]).endswith("var/db.sqlite3")
     assert shown["transport"] == "factcheck.broker:Transport"  # files under ./var/broker
+    assert shown["cache"] == "django.core.cache.backends.locmem.LocMemCache"
     assert shown["debug"] is False
     assert shown["hosts"] == ["127.0.0.1", "localhost"]
 
@@ -64,6 +66,9 @@ def test_redis_url_selects_redis_and_hosts_come_from_the_environment() -> None:
         SECRET_KEY=KEY, REDIS_URL="redis://cache:6379/2", ALLOWED_HOSTS="checks.example, x.y"
     )
     assert shown["broker"] == "redis://cache:6379/2"
+    # The throttles count there too, so that every web process adds to one count.
+    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache_at"] == "redis://cache:6379/2"
     assert shown["hosts"] == ["checks.example", "x.y"]
 
 

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -41,7 +40,6 @@ def test_schema_and_docs_are_served(client: Client, db: None) -> None:
 @pytest.fixture
 def public_api_schema(publish_check: Publish, settings: Any) -> Iterator[Any]:
     settings.PUBLIC_API_RATE = "100000/minute"
-    cache.clear()
     publish_check(rating="False", tags=("bridge",))
     publish_check(rating="Mixed", language="fr", claimant="Mayor Jane Doe")
     # As Django's test client does: the test's connection holds its transaction, so the

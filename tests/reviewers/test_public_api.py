@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -18,7 +17,6 @@ Publish = Callable[..., Review]
 
 @pytest.fixture
 def anonymous() -> APIClient:
-    cache.clear()  # the throttle's counters
     return APIClient()
 
 
