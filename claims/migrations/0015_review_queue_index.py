@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0012_match_entry_headline"),
+        ("claims", "0014_gathering_cancelled"),
     ]
 
     operations = [
