@@ -54,7 +54,8 @@ class MatchIndex:
         self._stored: list[_Stored | None] = []
         self._free: list[int] = []
         self._vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
-        self._headline_vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        # Only headlined slots have one: an archive of unchecked claims costs nothing here.
+        self._headline_vectors: dict[int, np.ndarray] = {}
         self._live = np.zeros(0, dtype=bool)
         self._bm25 = BM25Index()
         self._headline_bm25 = BM25Index()  # only the slots whose text has a headline
@@ -125,6 +126,7 @@ class MatchIndex:
             self._live[slot] = False
             self._bm25.discard(slot)
             self._headline_bm25.discard(slot)
+            self._headline_vectors.pop(slot, None)
             self._free.append(slot)
 
     def search(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
@@ -166,10 +168,10 @@ class MatchIndex:
         has_headline = bool(headline)  # cleaned: a headline of only stopwords still counts
         self._stored[slot] = _Stored(key, frozenset(text_words), numbers(text), has_headline)
         self._vectors[slot] = vector
-        self._headline_vectors[slot] = headline_vector if has_headline else 0.0
         self._live[slot] = True
         self._bm25.add(slot, text_words)
         if has_headline:
+            self._headline_vectors[slot] = headline_vector.copy()
             self._headline_bm25.add(slot, headline_words)
 
     def _grow(self) -> int:
@@ -178,7 +180,6 @@ class MatchIndex:
         if slot >= len(self._vectors):
             capacity = max(64, 2 * len(self._vectors))
             self._vectors = _grown(self._vectors, capacity, slot)
-            self._headline_vectors = _grown(self._headline_vectors, capacity, slot)
             self._live = _grown(self._live, capacity, slot)
         return slot
 
@@ -197,7 +198,12 @@ class MatchIndex:
         slots = _top(cosines, self.candidates) | _top(lexical, self.candidates, above=0.0)
         ordered = sorted(slots)
         bm25_ceiling = _bm25_ceiling(self._bm25, query_words)
-        headline_cosines = self._headline_vectors[ordered] @ query_vector
+        headline_cosines = [
+            float(self._headline_vectors[slot] @ query_vector)
+            if slot in self._headline_vectors
+            else 0.0
+            for slot in ordered
+        ]
         headline_lexical = self._headline_bm25.scores_of(query_words, ordered)
         headline_ceiling = _bm25_ceiling(self._headline_bm25, query_words)
         query_numbers = numbers(query)
@@ -209,7 +215,7 @@ class MatchIndex:
                 float(cosines[slot]),
                 min(float(lexical[slot]) / bm25_ceiling, 1.0),
                 (
-                    float(headline_cosines[number]),
+                    headline_cosines[number],
                     min(float(headline_lexical[number]) / headline_ceiling, 1.0),
                 ),
             )
