@@ -96,6 +96,12 @@ def main() -> None:
             name: round(split.candidate_recall(), 4) for name, split in splits.items()
         },
         "thresholds": texts.metrics["thresholds"],
+        # Not shipped (one pair of thresholds for both models): what the same rules would
+        # choose on the headline model's own out-of-fold scores.
+        "thresholds_the_headline_model_would_choose": {
+            key: with_headlines.metrics["thresholds"][key]
+            for key in ("possible_match", "same_claim")
+        },
         "dev_at_thresholds": {
             "with_headlines": with_headlines.metrics["dev_at_thresholds"],
             "texts": texts.metrics["dev_at_thresholds"],
