@@ -20,10 +20,15 @@ part keeps it.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 
 from ..match_models import ClaimMatch
 from ..models import Claim
+
+# The key of the PostgreSQL advisory lock that regrouping decisions take: any number that
+# nothing else in the database uses as a key.
+REGROUPING_LOCK = 0x6663_0008
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Relinking:
 def links_plan(claim_ids: Iterable[int]) -> Relinking:
     """Lock the groups of these claims and work out every member's links from the confirmed
     matches (the caller has already changed the match it decides on)."""
+    _one_regrouping_at_a_time()
     claims = _locked_groups(set(claim_ids))
     links: dict[int, Links] = {}
     for members in _components(claims):
@@ -88,6 +94,17 @@ def links_apply(plan: Relinking) -> None:
             links.checked_by_external,
         )
         claim.save(update_fields=["duplicate_of", "checked_by_external"])
+
+
+def _one_regrouping_at_a_time() -> None:
+    """Wait until no other transaction is regrouping (PostgreSQL; SQLite runs one writer at
+    a time anyway). Groups are locked round by round as they are found, so two decisions
+    joining the same groups could each hold a round the other needs next, and PostgreSQL
+    would abort one as a deadlock. Editors' decisions are few; taking them one at a time
+    costs nothing. Released when the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REGROUPING_LOCK])
 
 
 def _locked_groups(seeds: set[int]) -> dict[int, Claim]:
