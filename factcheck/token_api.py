@@ -7,16 +7,17 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from .auth import acting_user
+from .throttling import CountingThrottle
 
 ERROR = OpenApiResponse(description="A message saying what went wrong.")
 
 
-class PasswordGuessThrottle(SimpleRateThrottle):
-    """Few attempts a minute per address: enough for a client, too few to guess passwords."""
+class PasswordGuessThrottle(CountingThrottle):
+    """Few attempts a minute per address: enough for a client, too few to guess passwords
+    (counted one by one, so attempts sent together cannot slip past)."""
 
     scope = "token"
     rate = "10/minute"
@@ -24,7 +25,7 @@ class PasswordGuessThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Request, view: object) -> str | None:
         if request.method != "POST":
             return None  # dropping one's own token needs the token: nothing to guess
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return super().get_cache_key(request, view)
 
 
 class TokenOutput(serializers.Serializer[None]):

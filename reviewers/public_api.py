@@ -29,10 +29,11 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
+
+from factcheck.throttling import CountingThrottle
 
 from .models import PublishedCheck
 
@@ -46,39 +47,14 @@ PAGE_SIZE = 50
 DETAIL_FIELDS = [*LIST_FIELDS, "note", "justification", "evidence", "claim_review"]
 
 
-class PublicRateThrottle(SimpleRateThrottle):
-    """Callers, by address, at the rate PUBLIC_API_RATE sets (read per request).
-
-    A counter per address that lives for one period from the address's first request.
-    DRF's own throttles keep the time of every request in the period and write the whole
-    list back to the cache on each request, which grows with the rate allowed.
-    """
+class PublicRateThrottle(CountingThrottle):
+    """Callers, by address, at the rate PUBLIC_API_RATE sets (read per request)."""
 
     scope = "public"
-    num_requests: int | None  # set from the rate by SimpleRateThrottle.__init__
-    duration: int | None
 
     def get_rate(self) -> str:
         rate: str = settings.PUBLIC_API_RATE
         return rate
-
-    def allow_request(self, request: Request, view: object) -> bool:
-        if self.num_requests is None or self.duration is None:
-            return True
-        self.key = self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-        self.now = self.timer()
-        if self.cache.add(self.key, 1, self.duration):
-            self.cache.set(f"{self.key}:since", self.now, self.duration)
-            return True
-        try:
-            count: int = self.cache.incr(self.key)  # keeps the key's expiry
-        except ValueError:  # expired between the two calls: a new period begins
-            return True
-        return count <= self.num_requests
-
-    def wait(self) -> float | None:
-        since = self.cache.get(f"{self.key}:since")
-        return None if since is None else max(since + (self.duration or 0) - self.now, 0)
 
 
 class JSONLDRenderer(JSONRenderer):

@@ -1,8 +1,11 @@
 """Client programs get a token for a username and password, and the token acts as the user."""
 
+import threading
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -92,3 +95,27 @@ def test_an_editor_cannot_make_tokens_in_the_admin(editor: User) -> None:
     client = Client()
     client.force_login(editor)
     assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_guesses_are_counted_one_by_one(editor: User) -> None:
+    """Twenty guesses from one address at the same instant (each a request of its own):
+    ten are answered, the rest refused; no two requests may count as one."""
+    start = threading.Barrier(20)
+    answers: list[int] = []
+
+    def guess(number: int) -> None:
+        try:
+            start.wait(timeout=10)
+            data = {"username": "editor", "password": f"guess-{number}"}
+            answers.append(APIClient().post(TOKEN_URL, data).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(number,)) for number in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(answers) == [400] * 10 + [429] * 10
