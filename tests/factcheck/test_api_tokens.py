@@ -97,7 +97,7 @@ def test_an_editor_cannot_make_tokens_in_the_admin(editor: User) -> None:
     assert client.get("/admin/authtoken/tokenproxy/add/").status_code == 403
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_guesses_are_counted_one_by_one(editor: User) -> None:
     """Twenty guesses from one address at the same instant (each a request of its own):
     ten are answered, the rest refused; no two requests may count as one."""
