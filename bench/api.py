@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from throwaway import start_django
+from throwaway import rate, start_django
 
 start_django(PUBLIC_API_RATE="100000000/minute")
 
@@ -103,19 +103,6 @@ def _check(number: int, review: Review, when: datetime) -> PublishedCheck:
         justification="The council's accounts say otherwise. " * 5,
         claim_review={"@type": "ClaimReview", "claimReviewed": f"Claim {number}"},
     )
-
-
-def rate(client: Client, url: str, requests: int) -> tuple[float, float]:
-    """Return requests per second of wall-clock time, and per second of this process's CPU.
-
-    On a shared machine the wall clock also counts the time other processes held the CPU;
-    the CPU-time rate leaves that out.
-    """
-    began, began_cpu = time.perf_counter(), time.process_time()
-    for _ in range(requests):
-        response = client.get(url)
-        assert response.status_code == 200, response.content[:300]
-    return requests / (time.perf_counter() - began), requests / (time.process_time() - began_cpu)
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from throwaway import start_django
+from throwaway import rate, start_django
 
 start_django()
 
@@ -96,19 +96,6 @@ def populate(count: int) -> User:
                 if n % 3 == 0
             )
     return reviewer
-
-
-def rate(client: Client, url: str, requests: int) -> tuple[float, float]:
-    """Return requests per second of wall-clock time, and per second of this process's CPU.
-
-    On a shared machine the wall clock also counts the time other processes held the CPU;
-    the CPU-time rate leaves that out (SQLite runs in this process, so it is counted).
-    """
-    began, began_cpu = time.perf_counter(), time.process_time()
-    for _ in range(requests):
-        response = client.get(url)
-        assert response.status_code == 200, response.content[:300]
-    return requests / (time.perf_counter() - began), requests / (time.process_time() - began_cpu)
 
 
 def main() -> None:
