@@ -3,33 +3,18 @@ one of our claims with its published verdict (and the other fact-checker's revie
 for its group, which every member carries), or another fact-checker's review with its
 publisher and rating — read in a fixed number of queries for any number of claims.
 
-Verdicts are read through the reverse relations the reviewers app adds to Claim (a
-review and its published versions), by lookup names only: claims never imports reviewers.
+Verdicts come from published.py, review states through the reviewers app's reverse
+relations on Claim, by lookup names only: claims never imports reviewers.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.urls import reverse
-
 from .match_models import ClaimMatch, ExternalReview
 from .models import Claim
+from .published import Verdict, published_verdicts
 from .services.matches import same_claim_threshold
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """Our published check of a claim, as the public sees it now."""
-
-    check_id: int
-    rating: str
-    headline: str
-    retracted: bool
-
-    @property
-    def url(self) -> str:
-        return reverse("check-page", args=[self.check_id])
 
 
 @dataclass(frozen=True)
@@ -92,26 +77,6 @@ def matches_for(claim_ids: Iterable[int]) -> dict[int, list[MatchView]]:
             )
         )
     return dict(views)
-
-
-def published_verdicts(claim_ids: Iterable[int]) -> dict[int, Verdict]:
-    """Return the current published version of each claim's check, by claim id."""
-    rows = Claim.objects.filter(id__in=list(claim_ids), review__versions__is_current=True).values(
-        "id",
-        "review__id",
-        "review__versions__rating_label",
-        "review__versions__headline",
-        "review__versions__change",
-    )
-    return {
-        row["id"]: Verdict(
-            check_id=row["review__id"],
-            rating=row["review__versions__rating_label"],
-            headline=row["review__versions__headline"],
-            retracted=row["review__versions__change"] == "retracted",
-        )
-        for row in rows
-    }
 
 
 def review_states(claim_ids: Iterable[int]) -> dict[int, str]:

@@ -29,6 +29,7 @@ from .. import matching, tasks
 from ..match_index import process_index
 from ..match_models import ClaimMatch, MatchEntry, text_hash
 from ..models import Claim, ExternalReview
+from ..published import published_verdicts
 
 MATCHES_KEPT = 5
 # Hits are filtered afterwards (only accepted claims, not the claim's own group), so the
@@ -236,12 +237,9 @@ def claim_headline_index(*, claim_id: int) -> bool:
 
 
 def _published_headline(claim_id: int) -> str:
-    """Return the headline of the claim's current published check ("" if none); claims
-    reads reviews by lookup names only."""
-    found = Claim.objects.filter(id=claim_id, review__versions__is_current=True).values_list(
-        "review__versions__headline", flat=True
-    )
-    return found.first() or ""
+    """Return the headline of the claim's current published check ("" if none)."""
+    verdict = published_verdicts([claim_id]).get(claim_id)
+    return verdict.headline if verdict else ""
 
 
 def _vector(claim_id: int, text: str) -> np.ndarray:
