@@ -18,6 +18,7 @@ test: $(INSTALLED) lint
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	SECRET_KEY=only-for-type-checking-0123456789abcdef $(BIN)/mypy .
 
 $(INSTALLED): pyproject.toml constraints.txt

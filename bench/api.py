@@ -31,7 +31,7 @@ from django.urls import include, path  # noqa: E402
 
 from claims.models import Article, Claim  # noqa: E402
 from reviewers.models import PublishedCheck, Rating, Review  # noqa: E402
-from reviewers.public_api import LIST_FIELDS  # noqa: E402
+from reviewers.publishing.api import LIST_FIELDS  # noqa: E402
 
 ROUNDS = 5
 BATCH = 5000

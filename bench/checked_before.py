@@ -37,12 +37,17 @@ WORK = start_django()
 
 from django.core.management import call_command  # noqa: E402
 
-from claims import matching  # noqa: E402
-from claims.match_index import IndexFollower, process_index  # noqa: E402
+from claims.ingestion.pages import content_hash  # noqa: E402
+from claims.matching import engine  # noqa: E402
+from claims.matching.follower import IndexFollower, process_index  # noqa: E402
+from claims.matching.services import (  # noqa: E402  # noqa: E402
+    SEARCH_DEPTH,
+    claim_match,
+    encoded,
+    external_reviews_index,
+    matching_request,
+)
 from claims.models import Article, Claim, ExternalReview, MatchEntry  # noqa: E402
-from claims.pages import content_hash  # noqa: E402
-from claims.services import claim_match, external_reviews_index, matching_request  # noqa: E402
-from claims.services.matches import SEARCH_DEPTH, encoded  # noqa: E402
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -78,7 +83,7 @@ def main() -> None:
 
     follower = IndexFollower()
     rebuild = timed(follower.refresh)
-    fresh = matching.MatchIndex()
+    fresh = engine.MatchIndex()
     items = [(f"review:{index}", text) for index, text in enumerate(texts)]
     building = timed(lambda: fresh.add_many(items, headlines=headlines))
     row("2. index rebuilt from stored vectors", f"{rebuild:.2f} s",
@@ -142,7 +147,7 @@ def quality(claims: list[Claim], tweets: list[dict[str, str]], gold: dict[str, s
     print(
         f"   suggestions against the dev qrels: MAP@5 {statistics.mean(average_precision):.3f}, "
         f"recall@5 {found / len(claims):.3f} ({skipped} claims not matched); "
-        f"possible-match threshold {matching.POSSIBLE_MATCH_THRESHOLD}"
+        f"possible-match threshold {engine.POSSIBLE_MATCH_THRESHOLD}"
     )
     print(f"   stored vectors: {MatchEntry.objects.count():,} rows")
 

@@ -26,9 +26,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from claims.checkworthiness import load_model  # noqa: E402
-from claims.extraction import propose_candidates  # noqa: E402
-from claims.segmentation import sentences  # noqa: E402
+from claims.extraction.candidates import propose_candidates  # noqa: E402
+from claims.extraction.checkworthiness import load_model  # noqa: E402
+from claims.extraction.segmentation import sentences  # noqa: E402
 
 SPLITS = ("dev", "dev-test")
 

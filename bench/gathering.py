@@ -32,12 +32,12 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from claims.fetching import fetch  # noqa: E402
+from claims.evidence.gathering import gathering_start  # noqa: E402
+from claims.evidence.services import EVIDENCE_PER_PROVIDER  # noqa: E402
+from claims.evidence.sources.archive import search_archive  # noqa: E402
+from claims.ingestion.fetching import fetch  # noqa: E402
+from claims.ingestion.pages import content_hash  # noqa: E402
 from claims.models import Article, Claim, GatheringRun  # noqa: E402
-from claims.pages import content_hash  # noqa: E402
-from claims.services import gathering_start  # noqa: E402
-from claims.services.evidence import EVIDENCE_PER_PROVIDER  # noqa: E402
-from claims.sources.archive import search_archive  # noqa: E402
 
 CLAIM = "The Harbour Street bridge in Riverton cost taxpayers 400 million dollars."
 SOURCE = (

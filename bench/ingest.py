@@ -25,9 +25,9 @@ import requests  # noqa: E402
 import trafilatura  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from claims.fetching import fetch  # noqa: E402
+from claims.ingestion.fetching import fetch  # noqa: E402
+from claims.ingestion.services import article_ingest, article_submit  # noqa: E402
 from claims.models import Article  # noqa: E402
-from claims.services import article_ingest, article_submit  # noqa: E402
 
 ROUNDS = 5
 PARAGRAPH = (

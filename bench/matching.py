@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "claim-matching"
 sys.path.insert(0, str(ROOT))
 
-from claims.matching import MatchIndex, embed  # noqa: E402
-from claims.matching.checkthat import read_corpus, read_queries  # noqa: E402
+from claims.matching.engine import MatchIndex, embed  # noqa: E402
+from claims.matching.engine.checkthat import read_corpus, read_queries  # noqa: E402
 
 SIZE = 100_000
 ENCODED_SAMPLE = 2_000

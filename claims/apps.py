@@ -7,7 +7,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Articles and claims"
 
     def ready(self) -> None:
-        from .sources.archive import ensure_index_after_migrate
+        from claims.evidence.sources.archive import ensure_index_after_migrate
 
         # Schema upkeep, not business logic: see ensure_sqlite_index for why.
         post_migrate.connect(ensure_index_after_migrate, sender=self)

@@ -1,163 +1,17 @@
-import gzip
-from datetime import timedelta
+"""The claims app's tables: the Claim and its history here, every concern's tables re-exported.
+
+A Claim spans the concerns (ingestion gives it its article, extraction proposes it, evidence
+is gathered for it, matching says whether it was checked before), so it lives at the root.
+Each concern keeps its own tables in its models.py; importing them here makes them models of
+this app, and `from claims.models import X` the one way to reach any of them.
+"""
+
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Q
-
-
-class Article(models.Model):
-    """Any fetched or pasted text: a piece under check, or an evidence source."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        FETCHING = "fetching"
-        EXTRACTED = "extracted"
-        FAILED = "failed"
-
-    url = models.URLField(max_length=2000, blank=True, help_text="The URL as submitted.")
-    canonical_url = models.URLField(max_length=2000, blank=True)
-    title = models.CharField(max_length=500, blank=True)
-    author = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=300, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=16, blank=True)
-    text = models.TextField(blank=True)
-    content_hash = models.CharField(
-        max_length=64, blank=True, help_text="SHA-256 of the extracted text, for dedupe."
-    )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    failure_reason = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    status_changed_at = models.DateTimeField(auto_now_add=True)
-    fetched_at = models.DateTimeField(null=True, blank=True)
-    candidates_proposed_at = models.DateTimeField(null=True, blank=True)
-    candidates_note = models.TextField(
-        blank=True, help_text="What extraction could not do: text cut short, a language unscored."
-    )
-    links = models.JSONField(
-        default=list, blank=True, help_text="Outbound links of the main text: [{url, text}]."
-    )
-    duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["url"], condition=~Q(url=""), name="article_unique_url"
-            ),
-            models.UniqueConstraint(
-                fields=["canonical_url"],
-                condition=~Q(canonical_url=""),
-                name="article_unique_canonical_url",
-            ),
-            models.UniqueConstraint(
-                fields=["content_hash"],
-                condition=~Q(content_hash=""),
-                name="article_unique_content_hash",
-            ),
-            models.CheckConstraint(
-                condition=~Q(url="") | ~Q(text=""), name="article_has_url_or_text"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="extracted") | (~Q(text="") & ~Q(content_hash="")),
-                name="article_extracted_has_text",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="failed") | ~Q(failure_reason=""),
-                name="article_failed_has_reason",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title or self.url or f"Article {self.pk}"
-
-
-class Snapshot(models.Model):
-    """A fetched page exactly as it was received, compressed, so evidence can be shown as it was."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="snapshots")
-    url = models.URLField(max_length=2000, help_text="The final URL, after redirects.")
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the uncompressed body.")
-    body_gzip = models.BinaryField()
-    size = models.PositiveIntegerField(help_text="Uncompressed size in bytes.")
-    fetched_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["article", "-fetched_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "sha256"], name="snapshot_unique_body"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.url} at {self.fetched_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def body(self) -> bytes:
-        return gzip.decompress(bytes(self.body_gzip))
-
-
-class Feed(models.Model):
-    """An RSS or Atom feed whose new items are ingested as articles."""
-
-    url = models.URLField(max_length=2000, unique=True)
-    title = models.CharField(max_length=300, blank=True)
-    active = models.BooleanField(default=True)
-    poll_every = models.DurationField(default=timedelta(minutes=30))
-    etag = models.CharField(max_length=300, blank=True)
-    last_modified = models.CharField(max_length=100, blank=True)
-    polled_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["url"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(poll_every__gte=timedelta(minutes=1)),
-                name="feed_polls_at_most_each_minute",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title or self.url
-
-
-class HostSlot(models.Model):
-    """When a host may next be fetched: the politeness limit, shared by every worker."""
-
-    host = models.CharField(max_length=253, unique=True)
-    next_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.host} from {self.next_at:%H:%M:%S.%f}"
-
-
-class FeedEntry(models.Model):
-    """One item seen in a feed: the record that it was ingested, so it never is twice."""
-
-    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="entries")
-    guid = models.CharField(max_length=2000, help_text="The item's id, or its link if it has none.")
-    link = models.URLField(max_length=2000)
-    article = models.ForeignKey(Article, null=True, on_delete=models.SET_NULL)
-    seen_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["feed", "-seen_at"]
-        verbose_name_plural = "feed entries"
-        constraints = [
-            models.UniqueConstraint(fields=["feed", "guid"], name="feed_entry_unique_guid"),
-        ]
-
-    def __str__(self) -> str:
-        return self.link
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
@@ -206,7 +60,7 @@ class Claim(models.Model):
         SKIPPED = "skipped", "Skipped (see the note)"
         FAILED = "failed"
 
-    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="claims")
+    article = models.ForeignKey("claims.Article", on_delete=models.PROTECT, related_name="claims")
     text = models.TextField()
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
@@ -372,146 +226,85 @@ class Claim(models.Model):
         return self.duplicate_of_id is not None or self.checked_by_external_id is not None
 
 
-class GatheringRun(models.Model):
-    """One round of evidence gathering for a claim: a job per provider, run in parallel."""
-
-    class State(models.TextChoices):
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed", "Failed (every provider)"
-        CANCELLED = "cancelled", "Cancelled (see the errors)"
-
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="gathering_runs")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
-    providers_total = models.PositiveIntegerField()
-    providers_done = models.PositiveIntegerField(default=0)
-    errors = models.TextField(blank=True, help_text="The reasons of the providers that failed.")
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["claim", "-started_at"]
-        constraints = [
-            # Starting a run while one is running would gather everything twice.
-            models.UniqueConstraint(
-                fields=["claim"], condition=Q(state="running"), name="gathering_one_running_run"
-            ),
-            models.CheckConstraint(
-                condition=Q(providers_done__lte=F("providers_total")),
-                name="gathering_done_at_most_total",
-            ),
-            models.CheckConstraint(
-                condition=Q(state="running") | Q(finished_at__isnull=False),
-                name="gathering_finished_has_time",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Gathering #{self.pk} for claim {self.claim_id}: {self.state}"
+class ClaimHistoryIsAppendOnly(PermissionDenied):
+    """Someone tried to change or delete a claim event."""
 
 
-class ProviderJob(models.Model):
-    """One provider's share of a gathering run: claimed with a lease, retried, never lost."""
+class ClaimEventQuerySet(models.QuerySet["ClaimEvent"]):
+    """The history is append-only: bulk updates and deletes are refused too."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued"
-        RUNNING = "running"
-        DONE = "done"
-        FAILED = "failed"
-        CANCELLED = "cancelled", "Cancelled before it ran"
+    def update(self, **kwargs: Any) -> int:
+        raise ClaimHistoryIsAppendOnly("Claim events cannot be changed.")
 
-    TERMINAL = (Status.DONE, Status.FAILED, Status.CANCELLED)
-
-    run = models.ForeignKey(GatheringRun, on_delete=models.CASCADE, related_name="jobs")
-    provider = models.CharField(max_length=32)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveIntegerField(default=0)
-    lease_until = models.DateTimeField(
-        null=True, blank=True, help_text="A running job whose lease has passed is taken again."
-    )
-    last_error = models.TextField(blank=True)
-    cancel_reason = models.TextField(blank=True, help_text="Why it was cancelled before it ran.")
-    evidence_found = models.PositiveIntegerField(default=0)
-    changed_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["run", "provider"]
-        constraints = [
-            models.UniqueConstraint(fields=["run", "provider"], name="provider_job_unique"),
-            models.CheckConstraint(
-                condition=~Q(status="running") | Q(lease_until__isnull=False),
-                name="provider_job_running_has_lease",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="failed") | ~Q(last_error=""),
-                name="provider_job_failed_has_reason",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
-                name="provider_job_cancelled_has_reason",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.provider}: {self.status}"
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ClaimHistoryIsAppendOnly("Claim events cannot be deleted.")
 
 
-class Evidence(models.Model):
-    """A passage of an Article that bears on a Claim."""
+class ClaimEvent(models.Model):
+    """One decision taken on a claim: the claim's history. Rows are only ever added (the
+    model refuses changes and deletes; a database trigger refuses them too).
 
-    class Stance(models.TextChoices):
-        SUPPORTS = "supports"
-        REFUTES = "refutes"
-        MIXED = "mixed"
-        NOT_ENOUGH_INFO = "not_enough_info"
-        UNKNOWN = "unknown"
+    `from_status` and `to_status` are the claim's status before and after, set only when the
+    decision changed it; `detail` holds what else changed (see claims/events.py)."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
-    source = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="cited_as")
-    provider = models.CharField(max_length=32)
-    passage = models.TextField()
-    rank = models.PositiveIntegerField()
-    relevance = models.FloatField()
-    stance = models.CharField(max_length=16, choices=Stance.choices, default=Stance.UNKNOWN)
-    snapshot_hash = models.CharField(max_length=64)
-    retrieved_at = models.DateTimeField()
-    published_after_claim = models.BooleanField(
-        default=False, help_text="The source was published after the claim's article."
-    )
-    interested_party = models.BooleanField(
-        default=False, help_text="The source is the claimant or the subject of the claim."
-    )
-    stance_cue = models.CharField(max_length=200, blank=True)
-    pinned = models.BooleanField(default=False)
-    added_by = models.ForeignKey(
+    class Action(models.TextChoices):
+        ACCEPT = "accept"
+        DISMISS = "dismiss"
+        EDIT = "edit"
+        SPLIT = "split"
+        MERGE = "merge"
+        CREATE = "create", "Create from a span"
+        MATCH_CONFIRM = "match_confirm", "Confirm a match"
+        MATCH_REJECT = "match_reject", "Reject a match"
+        MATCH_UNDO = "match_undo", "Undo a match"
+        EVIDENCE_PIN = "evidence_pin", "Pin or unpin evidence"
+        EVIDENCE_STANCE = "evidence_stance", "Set an evidence stance"
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Who added it by hand; empty if a provider found it.",
+        help_text="Who decided; empty if the system did.",
     )
+    action = models.CharField(max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=16, choices=Claim.Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Claim.Status.choices, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClaimEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["claim", "-pinned", "rank"]
-        verbose_name_plural = "evidence"
-        constraints = [
-            # A redelivered gathering task must not add the same source twice.
-            models.UniqueConstraint(
-                fields=["claim", "source", "provider"], name="evidence_unique_source"
-            ),
-            models.CheckConstraint(condition=~Q(passage=""), name="evidence_has_passage"),
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A claim's history, in order: the admin page and the claim's API read it.
+            models.Index(fields=["claim", "created_at"], name="claimevent_claim_created_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.provider} #{self.rank} for claim {self.claim_id}"
+        return f"{self.get_action_display()} on claim #{self.claim_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ClaimHistoryIsAppendOnly("Claim events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ClaimHistoryIsAppendOnly("Claim events cannot be deleted.")
 
 
-# The tables of "checked before?" live in their own module; importing them here makes them
-# models of this app.
-from .match_models import ClaimMatch as ClaimMatch  # noqa: E402
-from .match_models import ExternalReview as ExternalReview  # noqa: E402
-from .match_models import MatchEntry as MatchEntry  # noqa: E402
+# Every concern's tables, imported last: their foreign keys name Claim and Article by string.
+from claims.evidence.models import Evidence as Evidence  # noqa: E402
+from claims.evidence.models import GatheringRun as GatheringRun  # noqa: E402
+from claims.evidence.models import ProviderJob as ProviderJob  # noqa: E402
+from claims.ingestion.models import Article as Article  # noqa: E402
+from claims.ingestion.models import Feed as Feed  # noqa: E402
+from claims.ingestion.models import FeedEntry as FeedEntry  # noqa: E402
+from claims.ingestion.models import HostSlot as HostSlot  # noqa: E402
+from claims.ingestion.models import Snapshot as Snapshot  # noqa: E402
+from claims.matching.models import ClaimMatch as ClaimMatch  # noqa: E402
+from claims.matching.models import ExternalReview as ExternalReview  # noqa: E402
+from claims.matching.models import MatchEntry as MatchEntry  # noqa: E402

@@ -1,5 +1,8 @@
 """Celery tasks: thin wrappers that take ids and call one service each.
 
+Each task imports its service inside its body: the services enqueue these tasks, so a
+module-level import either way would make one import cycle of the whole app.
+
 Every task is idempotent (the services claim work with conditional updates and insert
 under unique constraints), so a redelivered message changes nothing.
 """
@@ -7,57 +10,75 @@ under unique constraints), so a redelivered message changes nothing.
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import services
-
 # A database hiccup is worth another try; anything else is a bug to surface.
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "max_retries": 5}
 
 
 @shared_task(acks_late=True, **RETRY)
 def ingest_article(article_id: int) -> None:
-    services.article_ingest(article_id=article_id)
+    from claims.ingestion.services import article_ingest
+
+    article_ingest(article_id=article_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def propose_claims(article_id: int) -> None:
-    services.claims_propose(article_id=article_id)
+    from claims.extraction.services import claims_propose
+
+    claims_propose(article_id=article_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def gather_from_provider(job_id: int) -> None:
-    services.provider_job_run(job_id=job_id)
+    from claims.evidence.gathering import provider_job_run
+
+    provider_job_run(job_id=job_id)
 
 
 @shared_task
 def requeue_stuck_work() -> None:
-    services.stuck_work_requeue()
+    from claims.sweep import stuck_work_requeue
+
+    stuck_work_requeue()
 
 
 @shared_task(acks_late=True, **RETRY)
 def poll_feed(feed_id: int) -> None:
-    services.feed_poll(feed_id=feed_id)
+    from claims.ingestion.feeds import feed_poll
+
+    feed_poll(feed_id=feed_id)
 
 
 @shared_task
 def poll_due_feeds() -> None:
-    services.feeds_poll_due()
+    from claims.ingestion.feeds import feeds_poll_due
+
+    feeds_poll_due()
 
 
 @shared_task(acks_late=True, **RETRY)
 def match_claim(claim_id: int) -> None:
-    services.claim_match(claim_id=claim_id)
+    from claims.matching.services import claim_match
+
+    claim_match(claim_id=claim_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def index_external_reviews(review_ids: list[int]) -> None:
-    services.external_reviews_index(review_ids=review_ids)
+    from claims.matching.services import external_reviews_index
+
+    external_reviews_index(review_ids=review_ids)
 
 
 @shared_task(acks_late=True, **RETRY)
 def refresh_match_headline(claim_id: int) -> None:
-    services.claim_headline_index(claim_id=claim_id)
+    from claims.matching.services import claim_headline_index
+
+    claim_headline_index(claim_id=claim_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def refresh_stale_match_entries() -> None:
-    services.stale_entries_refresh()
+    from claims.matching.services import stale_entries_refresh
+
+    stale_entries_refresh()

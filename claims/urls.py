@@ -1,40 +1,72 @@
+"""The newsroom's API for articles, claims, evidence, feeds and matches, under /api/v1/."""
+
 from django.urls import path
 
-from . import api, feed_api, list_api, matching_api
+from claims.evidence import api as evidence_api
+from claims.extraction import api as claims_api
+from claims.ingestion import api as articles_api
+from claims.ingestion import feed_api
+from claims.matching import api as matching_api
 
 urlpatterns = [
-    path("articles/", list_api.ArticleListApi.as_view(), name="api-articles"),
-    path("articles/<int:article_id>/", api.ArticleDetailApi.as_view(), name="api-article"),
+    path("articles/", articles_api.ArticleListApi.as_view(), name="api-articles"),
+    path("articles/<int:article_id>/", articles_api.ArticleDetailApi.as_view(), name="api-article"),
     path(
-        "articles/<int:article_id>/retry/", api.ArticleRetryApi.as_view(), name="api-article-retry"
+        "articles/<int:article_id>/retry/",
+        articles_api.ArticleRetryApi.as_view(),
+        name="api-article-retry",
     ),
     path(
         "articles/<int:article_id>/candidates/",
-        api.ArticleCandidatesApi.as_view(),
+        claims_api.ArticleCandidatesApi.as_view(),
         name="api-article-candidates",
     ),
     path(
-        "articles/<int:article_id>/claims/", api.ClaimCreateApi.as_view(), name="api-claim-create"
+        "articles/<int:article_id>/claims/",
+        claims_api.ClaimCreateApi.as_view(),
+        name="api-claim-create",
     ),
-    path("claims/", list_api.ClaimListApi.as_view(), name="api-claims"),
-    path("claims/merge/", api.ClaimMergeApi.as_view(), name="api-claims-merge"),
-    path("claims/<int:claim_id>/", api.ClaimDetailApi.as_view(), name="api-claim"),
-    path("claims/<int:claim_id>/accept/", api.ClaimAcceptApi.as_view(), name="api-claim-accept"),
-    path("claims/<int:claim_id>/dismiss/", api.ClaimDismissApi.as_view(), name="api-claim-dismiss"),
-    path("claims/<int:claim_id>/edit/", api.ClaimEditApi.as_view(), name="api-claim-edit"),
-    path("claims/<int:claim_id>/split/", api.ClaimSplitApi.as_view(), name="api-claim-split"),
-    path("claims/<int:claim_id>/gather/", api.ClaimGatherApi.as_view(), name="api-claim-gather"),
-    path("claims/<int:claim_id>/evidence/", api.EvidenceAddApi.as_view(), name="api-evidence-add"),
-    path("evidence/<int:evidence_id>/pin/", api.EvidencePinApi.as_view(), name="api-evidence-pin"),
+    path("claims/", claims_api.ClaimListApi.as_view(), name="api-claims"),
+    path("claims/merge/", claims_api.ClaimMergeApi.as_view(), name="api-claims-merge"),
+    path("claims/<int:claim_id>/", claims_api.ClaimDetailApi.as_view(), name="api-claim"),
+    path(
+        "claims/<int:claim_id>/accept/",
+        claims_api.ClaimAcceptApi.as_view(),
+        name="api-claim-accept",
+    ),
+    path(
+        "claims/<int:claim_id>/dismiss/",
+        claims_api.ClaimDismissApi.as_view(),
+        name="api-claim-dismiss",
+    ),
+    path("claims/<int:claim_id>/edit/", claims_api.ClaimEditApi.as_view(), name="api-claim-edit"),
+    path(
+        "claims/<int:claim_id>/split/", claims_api.ClaimSplitApi.as_view(), name="api-claim-split"
+    ),
+    path(
+        "claims/<int:claim_id>/gather/",
+        evidence_api.ClaimGatherApi.as_view(),
+        name="api-claim-gather",
+    ),
+    path(
+        "claims/<int:claim_id>/evidence/",
+        evidence_api.EvidenceAddApi.as_view(),
+        name="api-evidence-add",
+    ),
+    path(
+        "evidence/<int:evidence_id>/pin/",
+        evidence_api.EvidencePinApi.as_view(),
+        name="api-evidence-pin",
+    ),
     path(
         "evidence/<int:evidence_id>/stance/",
-        api.EvidenceStanceApi.as_view(),
+        evidence_api.EvidenceStanceApi.as_view(),
         name="api-evidence-stance",
     ),
     path("feeds/", feed_api.FeedListApi.as_view(), name="api-feeds"),
     path("feeds/<int:feed_id>/", feed_api.FeedDetailApi.as_view(), name="api-feed"),
     path("feeds/<int:feed_id>/poll/", feed_api.FeedPollApi.as_view(), name="api-feed-poll"),
-    # Checked before? (claims/matching_api.py)
+    # Checked before? (claims/matching/api.py)
     path(
         "claims/<int:claim_id>/matches/",
         matching_api.ClaimMatchesApi.as_view(),

@@ -1,13 +1,18 @@
-"""How service errors reach API clients: each as a clear message with the right status."""
+"""The API plumbing both apps share: how service errors reach clients (each a clear message
+with the right status), how rows are looked up by id, and how lists are paged."""
 
-from typing import Any
+from datetime import UTC, date, datetime, time
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views.defaults import page_not_found
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import status
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -15,6 +20,43 @@ from rest_framework.views import exception_handler as drf_exception_handler
 ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A message saying what went wrong.")
 READ_ERRORS = {403: ERROR, 404: ERROR}
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
+
+MAX_WORDS = 10  # words of a search; each one is a condition on the query
+MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
+M = TypeVar("M", bound=Model)
+
+
+class Pages(PageNumberPagination):
+    """Numbered pages of 50 rows, `page_size` up to 100."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def by_id(rows: type[M] | QuerySet[M], row_id: int, *, missing: str = "Nothing has this id.") -> M:
+    """Return the row with this id, or raise Http404 (ids past the database's range too)."""
+    if row_id > MAX_ID:  # the URL accepts any digits; the database would overflow
+        raise Http404(missing)
+    return get_object_or_404(rows, id=row_id)
+
+
+def validated(serializer: type[serializers.Serializer[None]], data: Any) -> dict[str, Any]:
+    """Return what a client sent (a body or query parameters) as the serializer validates it,
+    or raise a 400 saying what is wrong."""
+    given = serializer(data=data)
+    given.is_valid(raise_exception=True)
+    return dict(given.validated_data)
+
+
+def search_words(given: dict[str, Any]) -> list[str]:
+    """Return the words of a list's `q` search, at most MAX_WORDS of them."""
+    return str(given.get("q", "")).split()[:MAX_WORDS]
+
+
+def midnight(day: date) -> datetime:
+    """Return the start of a day in UTC: where date filters cut."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:

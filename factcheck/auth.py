@@ -1,3 +1,5 @@
+"""Who is acting, and whether they may."""
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
@@ -7,3 +9,9 @@ def acting_user(user: object) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("Log in first.")
     return user
+
+
+def require_perm(user: User | None, permission: str) -> None:
+    """Refuse users without the permission; None means the system itself acts."""
+    if user is not None and not user.has_perm(permission):
+        raise PermissionDenied(f"You need the “{permission}” permission for this.")

@@ -284,7 +284,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Outbound HTTP (claims/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
+# Outbound HTTP (claims/ingestion/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
 # intranets reach hosts that the address rules would otherwise refuse.
 FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS")
 FETCH_ALLOWED_PORTS = env_ports("FETCH_ALLOWED_PORTS", "80,443")
@@ -295,7 +295,7 @@ FETCH_MAX_REDIRECTS = 5
 FETCH_HOST_INTERVAL_SECONDS = env_float("FETCH_HOST_INTERVAL_SECONDS", 0.5)
 FETCH_USER_AGENT = "factcheck/0.1 (+https://github.com/factcheck)"
 
-# Evidence providers (claims/sources/). The archive and the article's own links need
+# Evidence providers (claims/evidence/sources/). The archive and the article's own links need
 # nothing; the others are on when their endpoint is configured. EVIDENCE_PROVIDERS
 # narrows the list further (empty: every provider that is configured).
 EVIDENCE_FEEDS = env_list("EVIDENCE_FEEDS")
@@ -305,11 +305,11 @@ CLAIMREVIEW_API_URL = env_str("CLAIMREVIEW_API_URL")
 CLAIMREVIEW_API_KEY = env_str("CLAIMREVIEW_API_KEY")
 EVIDENCE_PROVIDERS = env_list("EVIDENCE_PROVIDERS")
 
-# Checked before? (claims/services/matches.py). Scores are the matcher's calibrated
+# Checked before? (claims/matching/services.py). Scores are the matcher's calibrated
 # probability that two texts state the same claim: from MATCH_POSSIBLE_THRESHOLD a match is
 # suggested to editors, from MATCH_SAME_CLAIM_THRESHOLD it is flagged as likely the same
 # claim (an editor still confirms it). Unset, each is the engine's own default, chosen from
-# data (claims/matching/reranker.json).
+# data (claims/matching/engine/reranker.json).
 MATCH_POSSIBLE_THRESHOLD = env_probability("MATCH_POSSIBLE_THRESHOLD")
 MATCH_SAME_CLAIM_THRESHOLD = env_probability("MATCH_SAME_CLAIM_THRESHOLD")
 

@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .auth import acting_user
-from .throttling import CountingThrottle
+from factcheck.auth import acting_user
+from factcheck.throttling import CountingThrottle
 
 ERROR = OpenApiResponse(description="A message saying what went wrong.")
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from .token_api import TokenApi
+from factcheck.token_api import TokenApi
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/v1/auth/token/", TokenApi.as_view(), name="api-token"),
     path("api/v1/", include("claims.urls")),
     path("api/v1/", include("reviewers.urls")),
-    path("", include("reviewers.page_urls")),
+    path("", include("reviewers.publishing.urls")),
 ]
 
 handler404 = "factcheck.api.not_found"

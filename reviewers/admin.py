@@ -7,12 +7,12 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from claims.fetching import FetchError, check_url
+from claims.ingestion.fetching import FetchError, check_url
+from factcheck.admin import ReadOnlyAdmin
 from factcheck.auth import acting_user
-
-from . import catalog
-from .desk import ReviewDeskAdmin
-from .models import (
+from reviewers import catalog
+from reviewers.desk import ReviewDeskAdmin
+from reviewers.models import (
     PublishedCheck,
     Rating,
     Review,
@@ -32,21 +32,12 @@ class ReviewAdmin(ReviewDeskAdmin):
 
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin[ReviewEvent]):
+class ReviewEventAdmin(ReadOnlyAdmin, admin.ModelAdmin[ReviewEvent]):
     """The audit trail, to read: events are written by the services only, never edited."""
 
     list_display = ["created_at", "review", "actor", "from_state", "to_state", "reason_code"]
     list_filter = ["to_state", "reason_code"]
     list_select_related = ["review__claim", "actor"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 M = TypeVar("M", Rating, Tag, WebhookSubscription)
@@ -102,18 +93,9 @@ class TagAdmin(CatalogAdmin[Tag]):
 
 
 @admin.register(PublishedCheck)
-class PublishedCheckAdmin(admin.ModelAdmin[PublishedCheck]):
+class PublishedCheckAdmin(ReadOnlyAdmin, admin.ModelAdmin[PublishedCheck]):
     list_display = ["headline", "rating_label", "version", "change", "is_current", "modified_at"]
     list_filter = ["is_current", "change", "rating_label"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class WebhookSubscriptionForm(forms.ModelForm[WebhookSubscription]):
@@ -171,18 +153,9 @@ class WebhookSubscriptionAdmin(CatalogAdmin[WebhookSubscription]):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin[WebhookDelivery]):
+class WebhookDeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin[WebhookDelivery]):
     """The delivery log: what was sent where, and how it went."""
 
     list_display = ["created_at", "event", "subscription", "status", "attempts", "response_status"]
     list_filter = ["status", "event"]
     list_select_related = ["subscription"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

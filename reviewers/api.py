@@ -6,8 +6,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.fields import empty
@@ -16,12 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import Claim, Evidence
-from factcheck.api import READ_ERRORS, WRITE_ERRORS
+from factcheck.api import READ_ERRORS, WRITE_ERRORS, by_id, validated
 from factcheck.auth import acting_user
-
-from . import services
-from .models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent
-from .public_api import MAX_ID
+from reviewers import services
+from reviewers.models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent
 
 REVIEW_DETAIL = Review.objects.select_related(
     "assignee", "author", "approved_by", "rating"
@@ -177,7 +173,7 @@ class ReviewSendBackInput(serializers.Serializer[None]):
 class ReviewSendBackApi(APIView):
     @extend_schema(request=ReviewSendBackInput, responses={200: ReviewOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
-        given = valid_input(ReviewSendBackInput, request)
+        given = validated(ReviewSendBackInput, request.data)
         review = services.review_send_back(
             review=_review(review_id),
             actor=acting_user(request.user),
@@ -213,7 +209,7 @@ class ReviewCorrectInput(serializers.Serializer[None]):
 class ReviewCorrectApi(APIView):
     @extend_schema(request=ReviewCorrectInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
-        given = dict(valid_input(ReviewCorrectInput, request))
+        given = dict(validated(ReviewCorrectInput, request.data))
         check = services.review_correct(
             review=_review(review_id),
             corrector=acting_user(request.user),
@@ -256,7 +252,7 @@ class ReviewCommentsApi(APIView):
 
     @extend_schema(request=ReviewCommentInput, responses={201: ReviewCommentOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
-        given = valid_input(ReviewCommentInput, request)
+        given = validated(ReviewCommentInput, request.data)
         comment = services.review_comment(
             review=_review(review_id), actor=acting_user(request.user), body=given["body"]
         )
@@ -264,9 +260,8 @@ class ReviewCommentsApi(APIView):
 
 
 def _review(review_id: int, reviews: QuerySet[Review] | None = None) -> Review:
-    if review_id > MAX_ID:  # the URL accepts any digits; the database would overflow
-        raise Http404("No review has this id.")
-    return get_object_or_404(reviews if reviews is not None else Review.objects, id=review_id)
+    rows = reviews if reviews is not None else Review.objects.all()
+    return by_id(rows, review_id, missing="No review has this id.")
 
 
 def require_view(request: Request, permission: str) -> None:
@@ -280,11 +275,5 @@ def review_response(review: Review) -> Response:
 
 
 def _version(request: Request) -> int | None:
-    version: int | None = valid_input(VersionInput, request).get("version")
+    version: int | None = validated(VersionInput, request.data).get("version")
     return version
-
-
-def valid_input(serializer: type[serializers.Serializer[None]], request: Request) -> dict[str, Any]:
-    given = serializer(data=request.data)
-    given.is_valid(raise_exception=True)
-    return dict(given.validated_data)

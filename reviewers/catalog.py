@@ -11,10 +11,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
-from claims.services.access import require_perm
-
-from .models import PublishedCheck, Rating, Review, Tag, WebhookSubscription
-from .webhooks import deliverable_url, known_events, webhook_subscribe
+from factcheck.auth import require_perm
+from reviewers.models import PublishedCheck, Rating, Review, Tag, WebhookSubscription
+from reviewers.publishing.webhooks import deliverable_url, known_events, webhook_subscribe
 
 
 class RatingInUse(Exception):

@@ -2,8 +2,6 @@
 delivery log. Reads need the view permission; writes go through reviewers.catalog, which
 checks the add/change/delete permission, as the admin does."""
 
-from typing import Any
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -11,14 +9,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.api import by_id
-from claims.list_api import Pages
-from claims.services.access import require_perm
-from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS
-from factcheck.auth import acting_user
-
-from . import catalog
-from .models import Rating, Tag, WebhookDelivery, WebhookSubscription
+from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS, Pages, by_id, validated
+from factcheck.auth import acting_user, require_perm
+from reviewers import catalog
+from reviewers.models import Rating, Tag, WebhookDelivery, WebhookSubscription
 
 GONE = {204: None, 403: ERROR, 404: ERROR, 409: ERROR}
 Event = WebhookSubscription.Event
@@ -134,7 +128,7 @@ class TagListApi(generics.ListAPIView[Tag]):
         return Tag.objects.order_by("slug")
 
     def post(self, request: Request) -> Response:
-        given = _valid(TagInput, request)
+        given = validated(TagInput, request.data)
         tag = catalog.tag_create(user=acting_user(request.user), **given)
         return Response(TagOutput(tag).data, status=status.HTTP_201_CREATED)
 
@@ -147,7 +141,7 @@ class TagDetailApi(APIView):
 
     @extend_schema(request=TagChangeInput, responses={200: TagOutput, **WRITE_ERRORS})
     def patch(self, request: Request, tag_id: int) -> Response:
-        given = _valid(TagChangeInput, request)
+        given = validated(TagChangeInput, request.data)
         tag = catalog.tag_update(tag=by_id(Tag, tag_id), user=acting_user(request.user), **given)
         return Response(TagOutput(tag).data)
 
@@ -175,7 +169,7 @@ class RatingListApi(generics.ListAPIView[Rating]):
         return Rating.objects.order_by("-value")
 
     def post(self, request: Request) -> Response:
-        given = _valid(RatingInput, request)
+        given = validated(RatingInput, request.data)
         rating = catalog.rating_create(user=acting_user(request.user), **given)
         return Response(RatingOutput(rating).data, status=status.HTTP_201_CREATED)
 
@@ -188,7 +182,7 @@ class RatingDetailApi(APIView):
 
     @extend_schema(request=RatingChangeInput, responses={200: RatingOutput, **WRITE_ERRORS})
     def patch(self, request: Request, rating_id: int) -> Response:
-        given = _valid(RatingChangeInput, request)
+        given = validated(RatingChangeInput, request.data)
         rating = catalog.rating_update(
             rating=by_id(Rating, rating_id), user=acting_user(request.user), **given
         )
@@ -219,7 +213,7 @@ class WebhookListApi(generics.ListAPIView[WebhookSubscription]):
         return WebhookSubscription.objects.order_by("url", "id")
 
     def post(self, request: Request) -> Response:
-        given = _valid(WebhookInput, request)
+        given = validated(WebhookInput, request.data)
         subscription = catalog.webhook_subscription_create(user=acting_user(request.user), **given)
         body = WebhookCreatedOutput(subscription).data
         return Response(body, status=status.HTTP_201_CREATED)
@@ -233,7 +227,7 @@ class WebhookDetailApi(APIView):
 
     @extend_schema(request=WebhookChangeInput, responses={200: WebhookOutput, **WRITE_ERRORS})
     def patch(self, request: Request, subscription_id: int) -> Response:
-        given = _valid(WebhookChangeInput, request)
+        given = validated(WebhookChangeInput, request.data)
         subscription = catalog.webhook_subscription_update(
             subscription=by_id(WebhookSubscription, subscription_id),
             user=acting_user(request.user),
@@ -268,9 +262,3 @@ class DeliveryListApi(generics.ListAPIView[WebhookDelivery]):
         filters.is_valid(raise_exception=True)
         deliveries = WebhookDelivery.objects.select_related("version")
         return deliveries.filter(**filters.validated_data).order_by("-created_at", "-id")
-
-
-def _valid(input_class: type[serializers.Serializer[None]], request: Request) -> dict[str, Any]:
-    given = input_class(data=request.data)
-    given.is_valid(raise_exception=True)
-    return dict(given.validated_data)

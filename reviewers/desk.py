@@ -17,15 +17,14 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from claims.evidence_cards import evidence_cards
-from claims.highlighting import highlighted, positions, score_class
+from claims.evidence.cards import evidence_cards
+from claims.extraction.highlighting import highlighted, positions, score_class
 from claims.models import Claim
 from factcheck.auth import acting_user
-
-from . import services
-from .desk_steps import STEPS, VerdictForm, available_steps
-from .models import Rating, Review
-from .queue import QueueFilters, permission_holders, review_queue, state_counts
+from reviewers import services
+from reviewers.desk_steps import STEPS, VerdictForm, available_steps
+from reviewers.models import Rating, Review
+from reviewers.queue import QueueFilters, permission_holders, review_queue, state_counts
 
 State = Review.State
 QUEUE_PAGE_SIZE = 50

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.http import QueryDict
 
 from claims.models import Claim, Evidence
-
-from . import services
-from .models import Rating, Review
+from reviewers import services
+from reviewers.models import Rating, Review
 
 State = Review.State
 Step = Callable[[QueryDict, Claim, Review | None, User], str]

@@ -13,8 +13,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from claims.models import Claim
-
-from .models import Review
+from reviewers.models import Review
 
 State = Review.State
 # States in which a review still needs someone's work; the default view of the queue.

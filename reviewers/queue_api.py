@@ -2,24 +2,19 @@
 (a claim can be on the desk before its review row exists: see queue.py)."""
 
 from django.contrib.auth.models import User
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import Claim
-from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS
+from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS, Pages, by_id, validated
 from factcheck.auth import acting_user
-
-from . import services
-from .api import ReviewOutput, require_view, review_response, valid_input, version_field
-from .models import Rating, Review
-from .public_api import MAX_ID
-from .queue import QueueFilters, review_queue
+from reviewers import services
+from reviewers.api import ReviewOutput, require_view, review_response, version_field
+from reviewers.models import Rating, Review
+from reviewers.queue import QueueFilters, review_queue
 
 
 class QueueItemOutput(serializers.ModelSerializer[Claim]):
@@ -59,10 +54,8 @@ class QueueFiltersInput(serializers.Serializer[None]):
     claimant = serializers.CharField(required=False, help_text="Part of the claimant's name.")
 
 
-class QueuePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class QueuePagination(Pages):
+    max_page_size = 200  # the queue has always allowed pages of 200
 
 
 class ReviewQueueApi(APIView):
@@ -107,7 +100,7 @@ class ReviewAssignApi(APIView):
     @extend_schema(request=AssignInput, responses={200: ReviewOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         actor = acting_user(request.user)
-        assignee = valid_input(AssignInput, request).get("assignee", actor)
+        assignee = validated(AssignInput, request.data).get("assignee", actor)
         review = services.review_assign(claim=_claim(claim_id), actor=actor, assignee=assignee)
         return review_response(review)
 
@@ -130,7 +123,7 @@ class DismissInput(serializers.Serializer[None]):
 class ReviewDismissApi(APIView):
     @extend_schema(request=DismissInput, responses={200: ReviewOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
-        given = valid_input(DismissInput, request)
+        given = validated(DismissInput, request.data)
         review = services.review_dismiss(
             claim=_claim(claim_id),
             actor=acting_user(request.user),
@@ -142,6 +135,4 @@ class ReviewDismissApi(APIView):
 
 
 def _claim(claim_id: int) -> Claim:
-    if claim_id > MAX_ID:  # the URL accepts any digits; the database would overflow
-        raise Http404("No claim has this id.")
-    return get_object_or_404(Claim, id=claim_id)
+    return by_id(Claim, claim_id, missing="No claim has this id.")

@@ -13,13 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from claims.matching.services import match_headline_request
 from claims.models import Claim, Evidence
-from claims.services import match_headline_request
-
-from .models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
-from .publishing import claim_review, frozen_evidence
-from .queue import least_loaded_reviewer
-from .webhooks import deliveries_create
+from reviewers.models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
+from reviewers.publishing.claimreview import claim_review, frozen_evidence
+from reviewers.publishing.webhooks import deliveries_create
+from reviewers.queue import least_loaded_reviewer
 
 State = Review.State
 

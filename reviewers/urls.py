@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import api, catalog_api, public_api, queue_api
+from reviewers import api, catalog_api, queue_api
+from reviewers.publishing import api as publishing_api
 
 urlpatterns = [
     path("reviews/", api.ReviewDraftApi.as_view(), name="api-review-draft"),
@@ -54,11 +55,11 @@ urlpatterns = [
         api.ReviewCommentsApi.as_view(),
         name="api-review-comments",
     ),
-    path("checks/", public_api.CheckListApi.as_view(), name="api-check-list"),
-    path("checks/<int:check_id>/", public_api.CheckDetailApi.as_view(), name="api-check"),
+    path("checks/", publishing_api.CheckListApi.as_view(), name="api-check-list"),
+    path("checks/<int:check_id>/", publishing_api.CheckDetailApi.as_view(), name="api-check"),
     path(
         "checks/<int:check_id>/claim-review/",
-        public_api.ClaimReviewApi.as_view(),
+        publishing_api.ClaimReviewApi.as_view(),
         name="api-check-claim-review",
     ),
     path("tags/", catalog_api.TagListApi.as_view(), name="api-tags"),

@@ -22,9 +22,9 @@ from django.contrib.auth.models import Group, User
 from django.db import connection
 from rest_framework.test import APIClient
 
+from claims.extraction.services import claim_accept
+from claims.ingestion.pages import content_hash
 from claims.models import Article, Claim, Evidence
-from claims.pages import content_hash
-from claims.services import claim_accept
 from factcheck.celery import app as celery_app
 
 

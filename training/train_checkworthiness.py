@@ -371,7 +371,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument(
         "--data-dir", type=Path, default=REPO.parent / "shared" / "data" / "checkworthiness"
     )
-    ap.add_argument("--out-dir", type=Path, default=REPO / "claims" / "checkworthiness_model")
+    ap.add_argument(
+        "--out-dir", type=Path, default=REPO / "claims" / "extraction" / "checkworthiness_model"
+    )
     ap.add_argument("--metrics", type=Path, default=HERE / "metrics.json")
     ap.add_argument(
         "--base-model-dir",

@@ -17,7 +17,7 @@ Runs in the product's own virtualenv (NumPy and ONNX Runtime, no PyTorch):
    trained on);
 5. choose the two thresholds on the texts model's out-of-fold train scores
    (choose_thresholds), and report how both models fare at them;
-6. write claims/matching/reranker.json and training/matching_metrics.json.
+6. write claims/matching/engine/reranker.json and training/matching_metrics.json.
 """
 
 import argparse
@@ -31,10 +31,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from claims.matching import checkthat  # noqa: E402
-from claims.matching.embedding import MODEL_NAME, embed  # noqa: E402
-from claims.matching.index import CANDIDATES, MatchIndex  # noqa: E402
-from claims.matching.reranking import (  # noqa: E402
+from claims.matching.engine import checkthat  # noqa: E402
+from claims.matching.engine.embedding import MODEL_NAME, embed  # noqa: E402
+from claims.matching.engine.index import CANDIDATES, MatchIndex  # noqa: E402
+from claims.matching.engine.reranking import (  # noqa: E402
     FEATURES,
     HEADLINE_FEATURES,
     RERANKER_PATH,

@@ -1,8 +1,8 @@
 """Full-text search over the archive of articles.
 
-PostgreSQL: a GIN index on the same expression that claims/sources/archive.py queries.
+PostgreSQL: a GIN index on the same expression that claims/evidence/sources/archive.py queries.
 SQLite: an FTS5 table over title and text, kept in step by triggers, so that no code
-path can forget to index an article (claims.sources.archive.ensure_sqlite_index, which
+path can forget to index an article (claims.evidence.sources.archive.ensure_sqlite_index, which
 also runs after every migrate).
 """
 
@@ -10,7 +10,7 @@ from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-from claims.sources.archive import ensure_sqlite_index
+from claims.evidence.sources.archive import ensure_sqlite_index
 
 POSTGRESQL_INDEX = (
     "CREATE INDEX article_search_idx ON claims_article USING GIN ("

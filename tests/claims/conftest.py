@@ -6,8 +6,8 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import User
 
+from claims.extraction.services import claim_accept
 from claims.models import Article, Claim, ExternalReview
-from claims.services import claim_accept
 from tests.claims.matches import another_review
 
 

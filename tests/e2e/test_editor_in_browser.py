@@ -13,9 +13,9 @@ from django.contrib.auth.models import User
 from django.db import connections
 from django.urls import reverse
 
+from claims.extraction.services import claims_propose
+from claims.ingestion.pages import content_hash, read_pasted
 from claims.models import Article, Claim
-from claims.pages import content_hash, read_pasted
-from claims.services import claims_propose
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -9,8 +9,10 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from claims import tasks
+from claims.evidence.gathering import gathering_start
+from claims.extraction.services import claim_accept
 from claims.models import Claim, Evidence, GatheringRun, ProviderJob
-from claims.services import claim_accept, gathering_start, stuck_work_requeue
+from claims.sweep import stuck_work_requeue
 from tests.conftest import Worker, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

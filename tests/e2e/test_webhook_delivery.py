@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 
 from claims.models import Claim, Evidence
 from reviewers.models import Rating, WebhookDelivery
+from reviewers.publishing.webhooks import signature, webhook_subscribe
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
-from reviewers.webhooks import signature, webhook_subscribe
 from tests.conftest import Receiver, Worker, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -11,7 +11,11 @@ from factcheck.broker import Transport
 def _connection(folder: Path) -> Connection:
     queue = folder / "queue"
     queue.mkdir()
-    options = {"data_folder_in": str(queue), "data_folder_out": str(queue)}
+    options = {
+        "data_folder_in": str(queue),
+        "data_folder_out": str(queue),
+        "control_folder": str(folder / "control"),  # kombu's default is ./control: the work tree
+    }
     return Connection("localhost", transport=Transport, transport_options=options)  # type: ignore[no-untyped-call]
 
 

@@ -29,7 +29,7 @@ def test_every_service_is_there_with_a_health_check() -> None:
 
 def test_app_services_run_the_documented_commands_on_postgres_and_redis() -> None:
     services = compose()["services"]
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "operations.md").read_text()
     assert "gunicorn factcheck.wsgi" in command(services["web"])
     assert "manage.py migrate" in command(services["web"])
     assert command(services["worker"]).startswith("celery -A factcheck worker")

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth.models import User
 
+from claims.extraction.services import claim_accept
 from claims.models import Article, Claim, Evidence
-from claims.services import claim_accept
 from reviewers.models import PublishedCheck, Rating, Review, Tag
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
 

@@ -8,18 +8,14 @@ import numpy as np
 import pytest
 from django.contrib.auth.models import User
 
-from claims import match_index
-from claims.claimreviews import Found
-from claims.matching import embed
+from claims.extraction.services import claim_accept
+from claims.matching import follower
+from claims.matching.claimreviews import Found
+from claims.matching.engine import embed
+from claims.matching.imports import external_review_import
+from claims.matching.services import claim_headline_index, claim_match, external_reviews_index
 from claims.models import Claim, MatchEntry
-from claims.services import (
-    claim_accept,
-    claim_headline_index,
-    claim_match,
-    external_review_import,
-    external_reviews_index,
-    stuck_work_requeue,
-)
+from claims.sweep import stuck_work_requeue
 from reviewers.models import Review
 from reviewers.services import review_correct
 
@@ -32,7 +28,7 @@ CORRECTED = "No, Riverton's Harbour Street bridge did not cost $400 million"
 
 @pytest.fixture(autouse=True)
 def fresh_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(match_index, "_process_follower", None)
+    monkeypatch.setattr(follower, "_process_follower", None)
     yield
 
 
@@ -132,7 +128,7 @@ def test_another_fact_checkers_review_is_indexed_with_its_headline() -> None:
     entry = MatchEntry.objects.get(external=review)
     assert entry.headline == HEADLINE
     assert np.allclose(headline_vector(entry), embed([HEADLINE])[0], atol=1e-5)
-    [candidate] = match_index.process_index().index.retrieve("The bridge cost 400 million.")
+    [candidate] = follower.process_index().index.retrieve("The bridge cost 400 million.")
     assert candidate.key == f"review:{review.id}"
     assert candidate.signals.headline_cosine is not None
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.checkworthiness import load_model
+from claims.extraction.checkworthiness import load_model
 
 CHUNK = 2048
 

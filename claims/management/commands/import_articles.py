@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
-from claims.pages import parse_published
-from claims.services import Submission, article_submit
+from claims.ingestion.pages import parse_published
+from claims.ingestion.services import Submission, article_submit
 
 JSON_FIELDS = {"url", "text", "title", "publisher", "published_at"}
 

@@ -14,15 +14,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.claimreviews import reviews_in_dump
-from claims.services import (
-    external_review_import,
-    external_reviews_import_url,
-    external_reviews_index,
-)
-from claims.services.matches import ENCODE_BATCH
-
-from .import_articles import Progress, user_named
+from claims.management.commands.import_articles import Progress, user_named
+from claims.matching.claimreviews import reviews_in_dump
+from claims.matching.imports import external_review_import, external_reviews_import_url
+from claims.matching.services import ENCODE_BATCH, external_reviews_index
 
 
 class Command(BaseCommand):

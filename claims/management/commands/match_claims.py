@@ -17,8 +17,8 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.matching import MatchIndex
-from claims.matching.checkthat import FormatError, Row, read_corpus, read_queries, trec_lines
+from claims.matching.engine import MatchIndex
+from claims.matching.engine.checkthat import FormatError, Row, read_corpus, read_queries, trec_lines
 
 INDEX_CHUNK = 512
 PROGRESS_EVERY = 50

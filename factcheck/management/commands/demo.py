@@ -21,9 +21,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rest_framework.authtoken.models import Token
 
+from claims.extraction.services import claim_accept
+from claims.ingestion.pages import parse_published
+from claims.ingestion.services import article_submit
 from claims.models import Article, Claim
-from claims.pages import parse_published
-from claims.services import article_submit, claim_accept
 from reviewers.models import PublishedCheck, Rating, Review
 from reviewers.services import review_approve, review_draft, review_publish, review_submit
 

@@ -1,0 +1,1 @@
+"""Extraction: sentences, check-worthiness, claimant and stance; editors' decisions on claims."""

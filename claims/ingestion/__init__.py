@@ -1,0 +1,1 @@
+"""Ingestion: articles in (URL, pasted text, feeds), fetched safely, their main text extracted."""

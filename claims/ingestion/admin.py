@@ -1,0 +1,163 @@
+"""The ingestion admin: submit articles (the same service as the API), retry them, feeds."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update
+from claims.ingestion.services import article_retry, article_submit
+from claims.models import Article, Feed, FeedEntry, Snapshot
+from factcheck.auth import acting_user
+
+
+class ArticleSubmitForm(forms.Form):
+    url = forms.URLField(
+        required=False,
+        label="URL",
+        assume_scheme="https",
+        max_length=2000,
+        help_text="Fetched by the worker; or, with pasted text, recorded as its source.",
+    )
+    text = forms.CharField(required=False, widget=forms.Textarea, label="…or paste the text")
+    title = forms.CharField(required=False, max_length=500)
+    publisher = forms.CharField(required=False, max_length=300)
+    published_at = forms.DateTimeField(required=False, label="Published at")
+
+
+class SnapshotInline(admin.TabularInline[Snapshot, Article]):
+    model = Snapshot
+    readonly_fields = ("fetched_at", "url", "content_type", "size", "sha256")
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ArticleIngestionAdmin(admin.ModelAdmin[Article]):
+    """An article's fields, its snapshots, retry, and the submit form as the add page."""
+
+    list_display = ["__str__", "publisher", "status", "failure_reason", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "url", "publisher"]
+    actions = ["retry"]
+    readonly_fields = [
+        "url", "canonical_url", "title", "author", "publisher", "published_at", "language",
+        "status", "status_changed_at", "failure_reason", "attempts", "content_hash",
+        "submitted_by", "created_at", "fetched_at", "candidates_proposed_at", "candidates_note",
+        "duplicate_of", "links", "text",
+    ]  # fmt: skip
+    inlines = [SnapshotInline]
+
+    @admin.action(description="Retry selected failed articles", permissions=["change"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        retried = 0
+        for article in queryset:
+            try:
+                article_retry(article=article, user=acting_user(request.user))
+                retried += 1
+            except ValidationError as error:
+                messages.warning(request, f"#{article.id}: {' '.join(error.messages)}")
+        if retried:
+            messages.success(request, f"Queued {retried} article(s) again.")
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Submit an article through the same service as the API."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ArticleSubmitForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                submission = article_submit(
+                    **form.cleaned_data, submitted_by=acting_user(request.user)
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                article = submission.article
+                if submission.created:
+                    messages.success(request, f"Article #{article.id} is queued for extraction.")
+                else:
+                    messages.info(request, f"This article is already stored as #{article.id}.")
+                return HttpResponseRedirect(
+                    reverse("admin:claims_article_change", args=[article.id])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Submit an article",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/claims/article/submit.html", context)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class FeedEntryInline(admin.TabularInline[FeedEntry, Feed]):
+    model = FeedEntry
+    readonly_fields = ("seen_at", "link", "article")
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class FeedForm(forms.ModelForm[Feed]):
+    url = forms.URLField(label="URL", assume_scheme="https", max_length=2000)
+
+    class Meta:
+        model = Feed
+        fields = ["url", "title", "active", "poll_every"]
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin[Feed]):
+    form = FeedForm
+    list_display = ["__str__", "active", "poll_every", "polled_at", "last_error"]
+    list_filter = ["active"]
+    readonly_fields = ["etag", "last_modified", "polled_at", "last_error"]
+
+    def get_inlines(
+        self, request: HttpRequest, obj: Feed | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
+        return [FeedEntryInline] if obj else []  # a new feed has no entries yet
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Feed | None = None) -> list[str]:
+        """A feed's URL is fixed once subscribed: its entries belong to it."""
+        return [*self.readonly_fields, "url"] if obj else self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Feed, form: Any, change: bool) -> None:
+        """Through the same services as the API."""
+        user = acting_user(request.user)
+        title, active, poll_every = obj.title, obj.active, obj.poll_every
+        if change:
+            feed_update(feed=obj, user=user, title=title, active=active, poll_every=poll_every)
+            return
+        feed = feed_subscribe(
+            url=obj.url, user=user, title=title, active=active, poll_every=poll_every
+        )
+        obj.pk = feed.pk
+
+    def delete_model(self, request: HttpRequest, obj: Feed) -> None:
+        feed_delete(feed=obj, user=acting_user(request.user))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+        for feed in queryset:
+            feed_delete(feed=feed, user=acting_user(request.user))

@@ -1,0 +1,275 @@
+"""Articles in: submission, ingestion (fetch, extract, store), retry."""
+
+import gzip
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from claims import tasks
+from claims.extraction.segmentation import detect_language
+from claims.ingestion.fetching import FetchedPage, FetchError, check_url, fetch
+from claims.ingestion.pages import (
+    ExtractionError,
+    PageContent,
+    check_text_size,
+    content_hash,
+    extract_page,
+    normalise_text,
+    read_pasted,
+)
+from claims.models import Article, Snapshot
+from factcheck.auth import require_perm
+
+MAX_ATTEMPTS = 3
+RETRY_BACKOFF_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class Submission:
+    article: Article
+    created: bool
+
+
+def article_submit(
+    *,
+    url: str = "",
+    text: str = "",
+    title: str = "",
+    publisher: str = "",
+    published_at: datetime | None = None,
+    submitted_by: User | None = None,
+) -> Submission:
+    """Store a new article and queue its ingestion.
+
+    Give a URL to have it fetched, or paste the text (optionally with the URL it came
+    from, which is then recorded but not fetched). The same URL or the same text gives
+    back the stored article instead, with `created` False.
+    """
+    require_perm(submitted_by, "claims.add_article")
+    url = url.strip()
+    if url:
+        _check_fetchable(url)
+    if not url and not text.strip():
+        raise ValidationError("Give either a URL or the article's text.")
+    pasted = _read_pasted(text, title) if text.strip() else None
+    existing = _existing_article(url, pasted)
+    if existing:
+        return Submission(existing, created=False)
+    article = Article(
+        url=url,
+        title=title.strip() or (pasted.title if pasted else ""),
+        publisher=publisher.strip() or (pasted.publisher if pasted else ""),
+        author=pasted.author if pasted else "",
+        published_at=published_at,
+        submitted_by=submitted_by,
+    )
+    if pasted:
+        article.text, article.content_hash = pasted.text, content_hash(pasted.text)
+    # The database enforces the constraints (and duplicates were looked up above);
+    # validating them here too would cost one query each.
+    article.full_clean(validate_constraints=False)
+    article.save()
+    tasks.ingest_article.delay_on_commit(article.id)
+    return Submission(article, created=True)
+
+
+def _check_fetchable(url: str) -> None:
+    try:
+        check_url(url)
+    except FetchError as error:
+        raise ValidationError({"url": str(error)}) from None
+
+
+def _read_pasted(text: str, title: str) -> PageContent:
+    try:
+        return read_pasted(text, title.strip())
+    except ExtractionError as error:
+        raise ValidationError({"text": str(error)}) from None
+
+
+def _existing_article(url: str, pasted: PageContent | None) -> Article | None:
+    same = Q(pk__in=[])
+    if url:
+        same |= Q(url=url) | Q(canonical_url=url)
+    if pasted:
+        same |= Q(content_hash=content_hash(pasted.text))
+    return Article.objects.filter(same).order_by("id").first()
+
+
+def article_ingest(*, article_id: int) -> None:
+    """Fetch (for URLs) and extract a queued article, then queue claim extraction.
+
+    Transient failures (timeouts, 5xx) are tried again later with growing delays, up to
+    MAX_ATTEMPTS; anything else fails the article at once with its reason.
+    """
+    # Claim the work: only one worker moves a queued article to fetching.
+    claimed = Article.objects.filter(id=article_id, status=Article.Status.QUEUED).update(
+        status=Article.Status.FETCHING, attempts=F("attempts") + 1, status_changed_at=timezone.now()
+    )
+    if not claimed:
+        return
+    article = Article.objects.get(id=article_id)
+    page = None
+    try:
+        if article.text:
+            content = PageContent(text=article.text)
+        else:
+            page = fetch(article.url)
+            content = extract_page(page)
+    except FetchError as error:
+        _fetch_failed(article, error)
+        return
+    except ExtractionError as error:
+        _article_fail(article, str(error))
+        return
+    _article_store(article, content, page)
+
+
+def _fetch_failed(article: Article, error: FetchError) -> None:
+    if not error.transient or article.attempts >= MAX_ATTEMPTS:
+        _article_fail(article, str(error))
+        return
+    delay = RETRY_BACKOFF_SECONDS * 2 ** (article.attempts - 1)
+    with transaction.atomic():
+        Article.objects.filter(id=article.id).update(
+            status=Article.Status.QUEUED,
+            failure_reason=f"{error} Trying again in {delay} s.",
+            status_changed_at=timezone.now(),
+        )
+        transaction.on_commit(
+            lambda: tasks.ingest_article.apply_async((article.id,), countdown=delay)
+        )
+
+
+@transaction.atomic
+def _article_store(
+    article: Article, content: PageContent, page: FetchedPage | None, *, propose: bool = True
+) -> None:
+    duplicate = _duplicate_of(article, content)
+    if duplicate:
+        article.duplicate_of = duplicate
+        _article_fail(article, f"Same article as #{duplicate.id} ({duplicate}).")
+        return
+    if page:
+        _store_snapshot(article, page)
+        article.fetched_at = page.fetched_at
+    article.text = content.text
+    article.content_hash = content_hash(content.text)
+    article.canonical_url = content.canonical_url
+    article.title = article.title or content.title
+    article.author = article.author or content.author
+    article.publisher = article.publisher or content.publisher
+    article.published_at = article.published_at or content.published_at
+    article.language = content.language or detect_language(content.text)
+    article.links = [{"url": link.url, "text": link.text} for link in content.links]
+    article.status = Article.Status.EXTRACTED
+    article.failure_reason = ""
+    article.status_changed_at = timezone.now()
+    article.save()
+    if propose:
+        tasks.propose_claims.delay_on_commit(article.id)
+
+
+def _duplicate_of(article: Article, content: PageContent) -> Article | None:
+    same = Q(content_hash=content_hash(content.text))
+    if content.canonical_url:
+        same |= Q(canonical_url=content.canonical_url) | Q(url=content.canonical_url)
+    return Article.objects.filter(same).exclude(id=article.id).order_by("id").first()
+
+
+def _store_snapshot(article: Article, page: FetchedPage) -> None:
+    Snapshot.objects.get_or_create(
+        article=article,
+        sha256=page.sha256,
+        defaults={
+            "url": page.url,
+            "content_type": page.content_type,
+            "body_gzip": gzip.compress(page.body),
+            "size": len(page.body),
+            "fetched_at": page.fetched_at,
+        },
+    )
+
+
+def _article_fail(article: Article, reason: str) -> None:
+    article.status = Article.Status.FAILED
+    article.failure_reason = reason
+    article.status_changed_at = timezone.now()
+    article.save(update_fields=["status", "failure_reason", "status_changed_at", "duplicate_of"])
+
+
+def article_give_up(article: Article) -> None:
+    _article_fail(article, f"Gave up after {article.attempts} attempts.")
+
+
+def article_retry(*, article: Article, user: User | None) -> Article:
+    """Queue a failed article again, with a fresh count of attempts."""
+    require_perm(user, "claims.change_article")
+    with transaction.atomic():
+        retried = Article.objects.filter(id=article.id, status=Article.Status.FAILED).update(
+            status=Article.Status.QUEUED,
+            attempts=0,
+            failure_reason="",
+            duplicate_of=None,
+            status_changed_at=timezone.now(),
+        )
+        if not retried:
+            raise ValidationError("Only failed articles can be retried.")
+        tasks.ingest_article.delay_on_commit(article.id)
+    article.refresh_from_db()
+    return article
+
+
+def source_store(
+    *,
+    url: str,
+    text: str = "",
+    title: str = "",
+    publisher: str = "",
+    published_at: datetime | None = None,
+    page: FetchedPage | None = None,
+) -> Article:
+    """Return the stored article for an evidence source, fetching and extracting it if new.
+
+    Sources go through the same safe fetch and extraction as articles under check (or,
+    with `text` from an API, the same cleaning) and are deduplicated alike; no claims are
+    proposed from them. `page` is the page when it was already fetched (in parallel with
+    others). Raises FetchError or ExtractionError when the page cannot be had.
+    """
+    check_url(url)  # even for text from an API: the URL is shown to reviewers as a link
+    stored = _stored_source(url)
+    if stored:
+        return stored
+    if text:
+        content = PageContent(text=normalise_text(text), title=title)
+    else:
+        page = page or fetch(url)
+        content = extract_page(page)
+    check_text_size(content.text)
+    article = Article(url=url, title=title[:500], publisher=publisher, published_at=published_at)
+    try:
+        with transaction.atomic():
+            article.save()
+            _article_store(article, content, page, propose=False)
+    except IntegrityError:  # another job stored the same source at the same moment
+        stored = _stored_source(url)
+        if stored is None:
+            raise
+        return stored
+    if article.status == Article.Status.FAILED and article.duplicate_of:
+        return article.duplicate_of
+    return article
+
+
+def _stored_source(url: str) -> Article | None:
+    stored = Article.objects.filter(Q(url=url) | Q(canonical_url=url)).order_by("id").first()
+    if stored and stored.duplicate_of_id:
+        stored = stored.duplicate_of
+    if stored is None or stored.status == Article.Status.EXTRACTED:
+        return stored
+    raise FetchError(f"The source is stored but not readable ({stored.status}).")

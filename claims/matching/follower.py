@@ -1,0 +1,127 @@
+"""Each worker's in-memory match index, built from the stored vectors and kept up to date
+by reading only the rows added since it last looked.
+
+`MatchEntry` rows are only ever added or deleted, and a new text or model means a new row
+with a higher id, so following the table is reading `id > watermark`. On PostgreSQL ids
+are handed out before commit, so a row with a lower id can become visible after a higher
+one: ids skipped over are remembered as gaps and looked for again until they appear, or
+until GAP_PATIENCE has passed (a rolled-back or deleted row never appears).
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Q
+
+from claims.matching import engine
+from claims.matching.models import MatchEntry, entry_key
+
+GAP_PATIENCE_SECONDS = 300.0
+MAX_GAPS = 10_000
+LOAD_CHUNK = 2000
+
+
+class IndexFollower:
+    """A MatchIndex of every match target, and where in the entries table it has read to."""
+
+    def __init__(self) -> None:
+        self.index = engine.MatchIndex()
+        self.watermark = 0
+        self.gaps: dict[int, float] = {}
+        self.loaded = 0
+        self._lock = threading.Lock()
+
+    def refresh(self) -> int:
+        """Add the entries stored since the last refresh; return how many were added."""
+        with self._lock:
+            seen = self._new_ids()
+            if not seen:
+                return 0
+            self._note_gaps(seen)
+            added = self._load(seen)
+            self.loaded += added
+            return added
+
+    def search(self, text: str, top: int, vector: np.ndarray | None = None) -> list[engine.Hit]:
+        with self._lock:
+            return self.index.search(text, top=top, vector=vector)
+
+    def _new_ids(self) -> list[int]:
+        now = time.monotonic()
+        self.gaps = {id_: at for id_, at in self.gaps.items() if now - at < GAP_PATIENCE_SECONDS}
+        wanted = Q(id__gt=self.watermark)
+        if self.gaps:
+            wanted |= Q(id__in=list(self.gaps))
+        return list(MatchEntry.objects.filter(wanted).order_by("id").values_list("id", flat=True))
+
+    def _note_gaps(self, seen: list[int]) -> None:
+        """Remember the ids skipped between the old watermark and the newest id seen."""
+        for id_ in seen:
+            self.gaps.pop(id_, None)
+        newest = seen[-1]
+        if newest > self.watermark:
+            missing = set(range(self.watermark + 1, newest)) - set(seen)
+            now = time.monotonic()
+            for id_ in sorted(missing)[-MAX_GAPS:]:
+                self.gaps[id_] = now
+            self.watermark = newest
+
+    def _load(self, ids: list[int]) -> int:
+        """Add the entries among `ids` that are targets encoded by the current model."""
+        added = 0
+        for start in range(0, len(ids), LOAD_CHUNK):
+            rows = MatchEntry.objects.filter(
+                id__in=ids[start : start + LOAD_CHUNK],
+                target=True,
+                model_name=engine.MODEL_NAME,
+            ).order_by("id")
+            latest: dict[str, _Row] = {}
+            for claim_id, external_id, text, vector, headline, headline_vector in rows.values_list(
+                "claim_id", "external_id", "text", "vector", "headline", "headline_vector"
+            ):
+                latest[entry_key(claim_id, external_id)] = _Row(
+                    text, vector, headline, headline_vector
+                )
+            for key in latest:
+                self.index.discard(key)  # a new text, headline or model replaces what it had
+            if latest:
+                found = list(latest.values())
+                self.index.add_many(
+                    [(key, row.text) for key, row in latest.items()],
+                    vectors=np.stack([_array(row.vector) for row in found]),
+                    headlines=[row.headline for row in found],
+                    headline_vectors=np.stack([_array(row.headline_vector) for row in found]),
+                )
+            added += len(latest)
+        return added
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One stored entry, as read from the table."""
+
+    text: str
+    vector: bytes | memoryview
+    headline: str
+    headline_vector: bytes | memoryview | None
+
+
+def _array(vector: bytes | memoryview | None) -> np.ndarray:
+    """Return a stored vector as float32; a missing one (no headline) as zeros."""
+    if vector is None:
+        return np.zeros(engine.DIMENSIONS, dtype=np.float32)
+    return np.frombuffer(bytes(vector), dtype=np.float32)
+
+
+_process_follower: IndexFollower | None = None
+
+
+def process_index() -> IndexFollower:
+    """Return this process's index, brought up to date with the entries table."""
+    global _process_follower
+    if _process_follower is None:
+        _process_follower = IndexFollower()
+    _process_follower.refresh()
+    return _process_follower

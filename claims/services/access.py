@@ -1,8 +1,0 @@
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
-
-
-def require_perm(user: User | None, permission: str) -> None:
-    """Refuse users without the permission; None means the system itself acts."""
-    if user is not None and not user.has_perm(permission):
-        raise PermissionDenied(f"You need the “{permission}” permission for this.")

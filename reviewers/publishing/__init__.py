@@ -1,0 +1,1 @@
+"""Publishing: frozen versions, ClaimReview, the public API and pages, the feed, webhooks."""

@@ -1,0 +1,100 @@
+"""Each worker's match index is built from the stored vectors and follows new rows: it reads
+only what was added since it last looked, never encodes what is stored, and does not miss
+a row that becomes visible late."""
+
+from typing import Any
+
+import pytest
+
+from claims.matching import engine
+from claims.matching.claimreviews import Found
+from claims.matching.follower import IndexFollower
+from claims.matching.imports import external_review_import
+from claims.matching.services import external_reviews_index, stale_entries_refresh
+from claims.models import ExternalReview, MatchEntry
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = [
+    "The Harbour Street bridge in Riverton cost 400 million dollars.",
+    "The flu vaccine given at Riverton schools contains mercury.",
+    "Riverton's mayor has banned dogs from every public park.",
+]
+
+
+def review(text: str, number: int) -> ExternalReview:
+    found = Found(
+        {"url": f"https://checkers.example/{number}", "claimReviewed": text, "author": "Desk"}, {}
+    )
+    stored, _ = external_review_import(found=found, source="test", user=None)
+    external_reviews_index(review_ids=[stored.id])
+    return stored
+
+
+def keys(follower: IndexFollower, text: str) -> list[str]:
+    return [hit.key for hit in follower.search(text, top=3)]
+
+
+def test_follows_new_rows_without_a_rebuild(django_assert_num_queries: Any) -> None:
+    first = review(TEXTS[0], 1)
+    follower = IndexFollower()
+    assert follower.refresh() == 1 and len(follower.index) == 1
+
+    second = review(TEXTS[1], 2)
+    assert follower.refresh() == 1  # only the new row is read
+    assert len(follower.index) == 2
+    assert follower.watermark == MatchEntry.objects.get(external=second).id
+    assert keys(follower, TEXTS[1])[0] == f"review:{second.id}"
+    assert f"review:{first.id}" in keys(follower, TEXTS[0])
+
+    with django_assert_num_queries(1):
+        assert follower.refresh() == 0
+
+
+def test_only_targets_of_the_current_model_are_loaded() -> None:
+    target = review(TEXTS[0], 1)
+    other = review(TEXTS[1], 2)
+    MatchEntry.objects.filter(external=other).update(target=False)
+    old = review(TEXTS[2], 3)
+    MatchEntry.objects.filter(external=old).update(model_name="an-earlier-encoder")
+
+    follower = IndexFollower()
+
+    assert follower.refresh() == 1
+    assert f"review:{target.id}" in follower.index
+
+
+def test_vectors_of_an_earlier_model_are_encoded_again_and_followed() -> None:
+    stored = review(TEXTS[0], 1)
+    MatchEntry.objects.filter(external=stored).update(model_name="an-earlier-encoder")
+    follower = IndexFollower()
+    assert follower.refresh() == 0
+
+    assert stale_entries_refresh() == 1
+
+    entry = MatchEntry.objects.get(external=stored)
+    assert entry.model_name == engine.MODEL_NAME
+    assert follower.refresh() == 1
+    assert keys(follower, TEXTS[0]) == [f"review:{stored.id}"]
+
+
+def test_a_row_that_becomes_visible_late_is_not_missed() -> None:
+    review(TEXTS[0], 1)
+    follower = IndexFollower()
+    follower.refresh()
+    late, early = review(TEXTS[1], 2), review(TEXTS[2], 3)
+    # On PostgreSQL a transaction can commit a lower id after another one committed a
+    # higher id: hide the lower row while the index reads past it.
+    hidden = MatchEntry.objects.get(external=late)
+    values = {field.attname: getattr(hidden, field.attname) for field in MatchEntry._meta.fields}
+    hidden_id = hidden.id
+    hidden.delete()
+
+    assert follower.refresh() == 1
+    assert follower.watermark == MatchEntry.objects.get(external=early).id
+    assert hidden_id in follower.gaps
+
+    MatchEntry.objects.create(**values)  # now committed
+    assert follower.refresh() == 1
+    assert hidden_id not in follower.gaps
+    assert keys(follower, TEXTS[1])[0] == f"review:{late.id}"
