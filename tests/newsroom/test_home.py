@@ -93,9 +93,7 @@ def test_each_link_opens_a_list_that_shows_the_counted_rows(
     assert listed.context["cl"].result_count == 1
 
 
-def test_the_header_login_and_view_site_speak_of_the_product(
-    client: Client, editor: User
-) -> None:
+def test_the_header_login_and_view_site_speak_of_the_product(client: Client, editor: User) -> None:
     login = client.get("/admin/login/")
     assert "factcheck · newsroom" in login.content.decode()
     assert "Django administration" not in login.content.decode()
