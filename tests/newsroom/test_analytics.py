@@ -47,11 +47,14 @@ def checked_in_march(
     """Two claims taken from acceptance to publication at known hours in March:
     hours per stage (assigned, drafted, approved, published) of 2, 24, 4, 1 and 10, 8, 2, 3."""
     cases = [
-        ("Mayor Jane Doe", "Riverton Courier", "False", datetime(2026, 3, 2, 9, tzinfo=UTC), [2, 24, 4, 1]),
-        ("Mayor Jane Doe", "Harbour Post", "Mixed", datetime(2026, 3, 3, 9, tzinfo=UTC), [10, 8, 2, 3]),
-    ]  # fmt: skip
+        ("Mayor Jane Doe", "Riverton Courier", "False", datetime(2026, 3, 2, 9, tzinfo=UTC)),
+        ("Mayor Jane Doe", "Harbour Post", "Mixed", datetime(2026, 3, 3, 9, tzinfo=UTC)),
+    ]
+    stage_hours = [[2, 24, 4, 1], [10, 8, 2, 3]]
     claims = []
-    for number, (claimant, publisher, rating, accepted, hours) in enumerate(cases):
+    for number, ((claimant, publisher, rating, accepted), hours) in enumerate(
+        zip(cases, stage_hours, strict=True)
+    ):
         article = make_article(
             f"Claim {number} said.", url=f"https://n.example/{number}", publisher=publisher
         )
