@@ -17,6 +17,7 @@ function drawFigure(canvas) {
         data: series.values,
         backgroundColor: COLOURS[index % COLOURS.length],
         borderColor: COLOURS[index % COLOURS.length],
+        maxBarThickness: 40,
       })),
     },
     options: {
