@@ -11,10 +11,11 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from typing import Any
 
 from django import forms
-from django.db.models import Count, F, Min, Q, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, FloatField, Func, Min, Q, QuerySet
+from django.db.models.functions import Floor
 from django.utils import timezone
 
 from claims.models import Claim, ProviderJob
@@ -25,6 +26,7 @@ ANALYTICS_PERMISSION = "reviewers.publish_review"  # chief editors (and admins)
 DEFAULT_WEEKS = 12
 MAX_DAYS = 731  # two years: a longer period is an export's job
 TOP = 10
+WEEK_SECONDS = 7 * 24 * 3600
 State = Review.State
 # The stages of a check, each ended by the first event that moved its review there;
 # "drafted" is the verdict first sent for approval.
@@ -124,56 +126,68 @@ def _first_versions_in(period: Period) -> QuerySet[PublishedCheck]:
 
 def weekly_flow(period: Period) -> Table:
     """Claims accepted for checking and checks first published, per week (weeks start on
-    Monday)."""
-    claims_in = _per_week(_accepted_in(period), "accepted_at")
-    checks_out = _per_week(_first_versions_in(period), "published_at")
+    Monday, in UTC)."""
+    origin = period.start - timedelta(days=period.start.weekday())
+    claims_in = _per_week(_accepted_in(period), "accepted_at", origin)
+    checks_out = _per_week(_first_versions_in(period), "published_at", origin)
     weeks = sorted(claims_in.keys() | checks_out.keys())
     rows: list[list[str | int | float | None]] = [
-        [week.isoformat(), claims_in.get(week, 0), checks_out.get(week, 0)] for week in weeks
-    ]
+        [(origin + timedelta(weeks=week)).date().isoformat(), claims_in.get(week, 0),
+         checks_out.get(week, 0)]
+        for week in weeks
+    ]  # fmt: skip
     columns = ["Week of", "Claims in", "Checks out"]
     return Table("weekly", "Claims in and checks out per week", columns, rows, "line", [1, 2])
 
 
-def _per_week(rows: QuerySet[Claim] | QuerySet[PublishedCheck], field: str) -> dict[date, int]:
-    weeks = rows.annotate(week=TruncWeek(field)).values("week").annotate(n=Count("id"))
-    return {_day(row["week"]): row["n"] for row in weeks.order_by()}
+class EpochSeconds(Func):
+    """A timestamp as seconds since 1970, computed by the database: the figures group and
+    subtract numbers there, rather than parse a timestamp per row here (on SQLite, Django
+    parses every timestamp it reads, and truncates dates in a Python function)."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        days = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"  # Julian day of 1970
+        return self.as_sql(compiler, connection, template=days, **extra)
 
 
-def _day(moment: date | datetime) -> date:
-    return moment.date() if isinstance(moment, datetime) else moment
+def _per_week(
+    rows: QuerySet[Claim] | QuerySet[PublishedCheck], field: str, origin: datetime
+) -> dict[int, int]:
+    """Return how many rows fall in each week counted from `origin`."""
+    since = (EpochSeconds(field) - origin.timestamp()) / WEEK_SECONDS
+    weeks = rows.annotate(week=Floor(since)).values("week").annotate(n=Count("id"))
+    return {int(row["week"]): row["n"] for row in weeks.order_by()}
 
 
 def stage_times(period: Period) -> Table:
     """Median and 90th percentile of the hours each stage took, for the claims accepted in
     the period; a stage counts the reviews that reached its end."""
     firsts = {
-        name: Min("created_at", filter=Q(to_state=state)) for name, state in STAGES
-    }  # one grouped pass over the period's events, a row per review
+        name: Min(EpochSeconds("created_at"), filter=Q(to_state=state)) for name, state in STAGES
+    }
     reviews = (
         ReviewEvent.objects.filter(
             review__claim__accepted_at__gte=period.start,
             review__claim__accepted_at__lt=period.end,
         )
         .values("review_id")
-        .annotate(accepted=Min(F("review__claim__accepted_at")), **firsts)
+        .annotate(accepted=Min(EpochSeconds("review__claim__accepted_at")), **firsts)
         .order_by()
-    )
+    )  # one grouped pass over the period's events, a row of numbers per review
     hours: dict[str, list[float]] = {name: [] for name, _ in STAGES}
     names = ["accepted", *hours]
     for review in reviews:
         for before, after in pairwise(names):
             if review[before] is not None and review[after] is not None:
-                hours[after].append((review[after] - review[before]).total_seconds() / 3600)
+                hours[after].append((review[after] - review[before]) / 3600)
     rows: list[list[str | int | float | None]] = [
-        [
-            f"{before} → {after}",
-            len(hours[after]),
-            _rank(hours[after], 0.5),
-            _rank(hours[after], 0.9),
-        ]
+        [f"{before} → {after}", len(hours[after]), _rank(hours[after], 0.5),
+         _rank(hours[after], 0.9)]
         for before, after in pairwise(names)
-    ]
+    ]  # fmt: skip
     columns = ["Stage", "Reviews", "Median (hours)", "90th percentile (hours)"]
     return Table("stages", "Time per stage", columns, rows, "bar", [2, 3])
 

@@ -9,6 +9,7 @@ import csv
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -90,9 +91,15 @@ def export_response(export: Export, rows: QuerySet[Any], fmt: str) -> StreamingH
     """Stream the rows, in id order, as a download in the format (`csv` or `jsonl`)."""
     values = rows.order_by("id").values(*export.columns).iterator(chunk_size=CHUNK_ROWS)
     lines = csv_lines(export.columns, values) if fmt == "csv" else json_lines(values)
-    response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
+    response = StreamingHttpResponse(_joined(lines), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{export.name}.{fmt}"'
     return response
+
+
+def _joined(lines: Iterator[str]) -> Iterator[str]:
+    """Send the lines a chunk's worth at a time: a write per row cost more than the row."""
+    while chunk := "".join(islice(lines, CHUNK_ROWS)):
+        yield chunk
 
 
 class _Line:
