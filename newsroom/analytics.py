@@ -2,9 +2,10 @@
 week, time per stage, the verdict mix, reviewer load, provider success and the most-checked
 claimants and sources.
 
-Each selector is one grouped query over indexed columns, so a page reads a few thousand
-rows however many events the newsroom has stored (bench/analytics.py measures it). Each
-returns a `Table`: the page draws it as a chart and prints it as a table, the same numbers.
+Each selector is one grouped query that starts from the period's rows through an index, so
+a page costs what its period holds, not what the tables hold (bench/analytics.py measures
+it). Each returns a `Table`: the page draws it as a chart and prints it as a table, the
+same numbers.
 """
 
 import math

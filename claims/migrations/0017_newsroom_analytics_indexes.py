@@ -5,19 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0016_claim_events'),
+        ("claims", "0016_claim_events"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['accepted_at'], name='claim_accepted_at_idx'),
+            model_name="claim",
+            index=models.Index(fields=["accepted_at"], name="claim_accepted_at_idx"),
         ),
         migrations.AddIndex(
-            model_name='gatheringrun',
-            index=models.Index(fields=['started_at'], name='gatheringrun_started_idx'),
+            model_name="gatheringrun",
+            index=models.Index(fields=["started_at"], name="gatheringrun_started_idx"),
         ),
     ]

@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviewers', '0007_review_desk_roles'),
+        ("reviewers", "0007_review_desk_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='publishedcheck',
-            index=models.Index(fields=['published_at'], name='check_published_idx'),
+            model_name="publishedcheck",
+            index=models.Index(fields=["published_at"], name="check_published_idx"),
         ),
         migrations.AddIndex(
-            model_name='reviewevent',
-            index=models.Index(fields=['to_state', 'created_at'], name='reviewevent_state_created_idx'),
+            model_name="reviewevent",
+            index=models.Index(
+                fields=["to_state", "created_at"], name="reviewevent_state_created_idx"
+            ),
         ),
     ]
