@@ -23,6 +23,7 @@ from claims.extraction.services import claim_accept
 from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline
 from claims.matching.admin import ClaimMatchesAdmin
 from claims.models import Article, Claim, ClaimEvent
+from claims.verdicts import with_desk_state
 from factcheck.admin import NothingToSave, ReadOnlyAdmin
 from factcheck.auth import acting_user
 
@@ -42,6 +43,7 @@ class ClaimAdmin(NothingToSave[Claim], ClaimMatchesAdmin, ClaimEvidenceAdmin):
 
     list_display = [
         "text", "checkworthiness", "claimant", "language", "article_stance", "status", "gathering",
+        "desk",
     ]  # fmt: skip
     list_filter = ["status", "article_stance", "gathering", "matching"]
     list_select_related = ["article"]
@@ -60,9 +62,20 @@ class ClaimAdmin(NothingToSave[Claim], ClaimMatchesAdmin, ClaimEvidenceAdmin):
     class Media:
         css = {"all": ["claims/admin_pages.css"]}
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return with_desk_state(super().get_queryset(request))
+
     @admin.display(description="language", ordering="article__language")
     def language(self, claim: Claim) -> str:
         return claim.article.language
+
+    @admin.display(description="review", ordering="desk_state")
+    def desk(self, claim: Claim) -> str:
+        """The review desk's state: "new" for an accepted claim no step was taken on yet."""
+        state = getattr(claim, "desk_state", None)
+        if state is None:
+            return "new" if claim.status == Claim.Status.ACCEPTED else ""
+        return str(state).replace("_", " ")
 
     actions = ["accept", "dismiss", "gather", "match_again"]
 
