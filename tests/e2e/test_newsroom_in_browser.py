@@ -1,6 +1,7 @@
 """The newsroom's pages in a real browser (Debian's chromium, driven by Playwright), at a
 laptop's 1,366 px and a phone's 390 px: the home page, the analytics with its charts, the
-article and claim pages, the lists and the audit trails. At 1,366 px nothing is wider than
+article and claim pages, the editor's view of an article's claims, the review queue and
+desk, the lists and the audit trails. At 1,366 px nothing is wider than
 the window. Screenshots of every page at both widths in test-artifacts/."""
 
 from collections.abc import Callable, Iterator
@@ -40,6 +41,9 @@ def pages_of(review: Review) -> dict[str, str]:
         "home": "/admin/",
         "analytics": "/admin/analytics/",
         "article": f"/admin/claims/article/{claim.article_id}/change/",
+        "article-claims": f"/admin/claims/article/{claim.article_id}/claims/",
+        "review-queue": "/admin/reviewers/review/",
+        "review-desk": f"/admin/reviewers/review/desk/{claim.id}/",
         "claim": f"/admin/claims/claim/{claim.id}/change/",
         "articles": "/admin/claims/article/",
         "claims": "/admin/claims/claim/",
