@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.text import Truncator
 
 import claims.evidence.admin
 import claims.ingestion.admin
@@ -22,7 +23,8 @@ from claims.extraction.services import claim_accept
 from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline
 from claims.matching.admin import ClaimMatchesAdmin
 from claims.models import Article, Claim, ClaimEvent
-from factcheck.admin import ReadOnlyAdmin
+from claims.verdicts import with_desk_state
+from factcheck.admin import NothingToSave, ReadOnlyAdmin
 from factcheck.auth import acting_user
 
 
@@ -32,12 +34,19 @@ class ArticleAdmin(ArticleIngestionAdmin, ArticleClaimsAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimMatchesAdmin, ClaimEvidenceAdmin):
+class ClaimAdmin(NothingToSave[Claim], ClaimMatchesAdmin, ClaimEvidenceAdmin):
     """A claim with its evidence cards (evidence/cards.py), its matches (matching/admin.py)
-    and its history. Every field is read only: decisions go through the services."""
+    and its history. Every field is read only: decisions go through the services.
 
-    list_display = ["text", "checkworthiness", "claimant", "article_stance", "status", "gathering"]
+    The page reads as the claim: its text, who said it and where, then the evidence and
+    the history (change_form.html); every field, folded, last."""
+
+    list_display = [
+        "text", "checkworthiness", "claimant", "language", "article_stance", "status", "gathering",
+        "desk",
+    ]  # fmt: skip
     list_filter = ["status", "article_stance", "gathering", "matching"]
+    list_select_related = ["article"]
     search_fields = ["text", "claimant"]
     ordering = ["-checkworthiness"]
     readonly_fields = [
@@ -48,6 +57,26 @@ class ClaimAdmin(ClaimMatchesAdmin, ClaimEvidenceAdmin):
         "matching_note", "matching_attempts", "matching_changed_at", "duplicate_of",
         "checked_by_external",
     ]  # fmt: skip
+    fieldsets = [("Every field", {"classes": ["collapse"], "fields": tuple(readonly_fields)})]
+
+    class Media:
+        css = {"all": ["claims/admin_pages.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return with_desk_state(super().get_queryset(request))
+
+    @admin.display(description="language", ordering="article__language")
+    def language(self, claim: Claim) -> str:
+        return claim.article.language
+
+    @admin.display(description="review", ordering="desk_state")
+    def desk(self, claim: Claim) -> str:
+        """The review desk's state: "new" for an accepted claim no step was taken on yet."""
+        state = getattr(claim, "desk_state", None)
+        if state is None:
+            return "new" if claim.status == Claim.Status.ACCEPTED else ""
+        return str(state).replace("_", " ")
+
     actions = ["accept", "dismiss", "gather", "match_again"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -91,9 +120,35 @@ class ClaimAdmin(ClaimMatchesAdmin, ClaimEvidenceAdmin):
 class ClaimEventAdmin(ReadOnlyAdmin, admin.ModelAdmin[ClaimEvent]):
     """Every claim's history, to read: events are written by the services only, never edited."""
 
-    list_display = ["created_at", "claim", "actor", "action", "from_status", "to_status"]
+    list_display = ["when", "claim_text", "who", "action", "status_change", "summary"]
     list_filter = ["action"]
     list_select_related = ["claim", "actor"]
+    date_hierarchy = "created_at"
+
+    class Media:
+        css = {"all": ["factcheck/audit.css"]}
+
+    @admin.display(description="when", ordering="created_at")
+    def when(self, event: ClaimEvent) -> str:
+        return event.created_at.strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description="claim")
+    def claim_text(self, event: ClaimEvent) -> str:
+        return f"#{event.claim_id} {Truncator(event.claim.text).chars(120)}"
+
+    @admin.display(description="who", ordering="actor__username")
+    def who(self, event: ClaimEvent) -> str:
+        return event.actor.username if event.actor else "system"
+
+    @admin.display(description="status")
+    def status_change(self, event: ClaimEvent) -> str:
+        if not event.to_status:
+            return ""
+        return f"{event.get_from_status_display() or '—'} → {event.get_to_status_display()}"
+
+    @admin.display(description="detail")
+    def summary(self, event: ClaimEvent) -> str:
+        return Truncator(event_summary(event)).chars(200)
 
 
 def _for_each(

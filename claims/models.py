@@ -215,6 +215,8 @@ class Claim(models.Model):
                 ],
                 name="claim_review_queue_idx",
             ),
+            # The newsroom's analytics start from the claims accepted in a period.
+            models.Index(fields=["accepted_at"], name="claim_accepted_at_idx"),
         ]
 
     def __str__(self) -> str:

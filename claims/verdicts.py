@@ -88,3 +88,9 @@ def with_published_headline(claims: QuerySet[Claim]) -> QuerySet[Claim]:
     check's current headline as `published_headline`."""
     published = claims.filter(review__versions__is_current=True)
     return published.annotate(published_headline=F("review__versions__headline"))
+
+
+def with_desk_state(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """Return the claims each annotated with its review's state as `desk_state` (None for a
+    claim no step was taken on)."""
+    return claims.annotate(desk_state=F("review__state"))

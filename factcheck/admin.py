@@ -1,8 +1,12 @@
 """Admin helpers both apps use."""
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+
+M = TypeVar("M", bound=Model)
 
 
 class ReadOnlyAdmin:
@@ -17,3 +21,21 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class NothingToSave(admin.ModelAdmin[M]):
+    """For change pages whose fields are all read only, where changes are made by actions
+    and steps that call services: no Save buttons (a Close link instead)."""
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        buttons = ["show_save", "show_save_and_continue", "show_save_and_add_another"]
+        no_save = dict.fromkeys(buttons, False)
+        return super().change_view(
+            request, object_id, form_url, {**no_save, **(extra_context or {})}
+        )

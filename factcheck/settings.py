@@ -143,7 +143,7 @@ if urlsplit(SITE_URL).scheme not in ("http", "https"):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} is not an http(s) URL.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "factcheck",
     "claims",
     "reviewers",
+    "newsroom.apps.NewsroomConfig",
 ]
 
 MIDDLEWARE = [

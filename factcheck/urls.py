@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/auth/token/", TokenApi.as_view(), name="api-token"),
     path("api/v1/", include("claims.urls")),
     path("api/v1/", include("reviewers.urls")),
+    path("api/v1/", include("newsroom.urls")),
     path("", include("reviewers.publishing.urls")),
 ]
 

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.text import Truncator
 
 from claims.ingestion.fetching import FetchError, check_url
 from factcheck.admin import ReadOnlyAdmin
@@ -35,11 +36,35 @@ class ReviewAdmin(ReviewDeskAdmin):
 class ReviewEventAdmin(ReadOnlyAdmin, admin.ModelAdmin[ReviewEvent]):
     """The audit trail, to read: events are written by the services only, never edited."""
 
-    list_display = ["created_at", "review", "actor", "from_state", "to_state", "reason_code"]
+    list_display = ["when", "claim_text", "actor", "what", "why", "assignee"]
     list_filter = ["to_state", "reason_code"]
-    list_select_related = ["review__claim", "actor"]
+    list_select_related = ["review__claim", "actor", "assignee"]
+    date_hierarchy = "created_at"
+
+    class Media:
+        css = {"all": ["factcheck/audit.css"]}
+
+    @admin.display(description="when", ordering="created_at")
+    def when(self, event: ReviewEvent) -> str:
+        return event.created_at.strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description="claim")
+    def claim_text(self, event: ReviewEvent) -> str:
+        claim = event.review.claim
+        return f"#{claim.id} {Truncator(claim.text).chars(120)}"
+
+    @admin.display(description="step")
+    def what(self, event: ReviewEvent) -> str:
+        before = State(event.from_state).label if event.from_state else "—"
+        return f"{before} → {event.get_to_state_display()}"
+
+    @admin.display(description="why")
+    def why(self, event: ReviewEvent) -> str:
+        code = event.reason_code.replace("_", " ")
+        return " — ".join(part for part in (code, Truncator(event.reason).chars(200)) if part)
 
 
+State = Review.State
 M = TypeVar("M", Rating, Tag, WebhookSubscription)
 
 

@@ -187,6 +187,10 @@ class ReviewEvent(models.Model):
 
     class Meta:
         ordering = ["review", "created_at", "id"]
+        indexes = [
+            # The newsroom's reviewer load: the steps of one kind taken in a period.
+            models.Index(fields=["to_state", "created_at"], name="reviewevent_state_created_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_state or '∅'} → {self.to_state}"

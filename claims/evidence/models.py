@@ -46,6 +46,8 @@ class GatheringRun(models.Model):
                 name="gathering_finished_has_time",
             ),
         ]
+        # The newsroom's provider success rates read the runs started in a period.
+        indexes = [models.Index(fields=["started_at"], name="gatheringrun_started_idx")]
 
     def __str__(self) -> str:
         return f"Gathering #{self.pk} for claim {self.claim_id}: {self.state}"

@@ -5,14 +5,15 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update
 from claims.ingestion.services import article_retry, article_submit
-from claims.models import Article, Feed, FeedEntry, Snapshot
+from claims.models import Article, Claim, Feed, FeedEntry, Snapshot
+from factcheck.admin import NothingToSave
 from factcheck.auth import acting_user
 
 
@@ -32,6 +33,7 @@ class ArticleSubmitForm(forms.Form):
 
 class SnapshotInline(admin.TabularInline[Snapshot, Article]):
     model = Snapshot
+    classes = ["collapse"]  # bookkeeping: hashes and sizes, for when a page is disputed
     readonly_fields = ("fetched_at", "url", "content_type", "size", "sha256")
     fields = readonly_fields
     extra = 0
@@ -41,20 +43,50 @@ class SnapshotInline(admin.TabularInline[Snapshot, Article]):
         return False
 
 
-class ArticleIngestionAdmin(admin.ModelAdmin[Article]):
-    """An article's fields, its snapshots, retry, and the submit form as the add page."""
+ARTICLE_HEAD = ("title", "publisher", "published_at", "url", "status")
+ARTICLE_METADATA = (
+    "canonical_url", "author", "language", "status_changed_at", "failure_reason", "attempts",
+    "content_hash", "submitted_by", "created_at", "fetched_at", "candidates_proposed_at",
+    "candidates_note", "duplicate_of", "links",
+)  # fmt: skip
 
-    list_display = ["__str__", "publisher", "status", "failure_reason", "created_at"]
-    list_filter = ["status"]
+
+class ArticleIngestionAdmin(NothingToSave[Article]):
+    """An article's fields, its snapshots, retry, and the submit form as the add page.
+
+    The page reads as the article: where it came from and its text first, the ingestion's
+    bookkeeping folded away. Nothing on it is edited (retry is an action)."""
+
+    list_display = ["__str__", "publisher", "language", "state", "candidates", "created_at"]
+    list_filter = ["status", "language"]
     search_fields = ["title", "url", "publisher"]
     actions = ["retry"]
-    readonly_fields = [
-        "url", "canonical_url", "title", "author", "publisher", "published_at", "language",
-        "status", "status_changed_at", "failure_reason", "attempts", "content_hash",
-        "submitted_by", "created_at", "fetched_at", "candidates_proposed_at", "candidates_note",
-        "duplicate_of", "links", "text",
-    ]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": ARTICLE_HEAD}),
+        ("Text", {"fields": ("text",)}),
+        ("Metadata", {"classes": ["collapse"], "fields": ARTICLE_METADATA}),
+    ]
+    readonly_fields = [*ARTICLE_HEAD, "text", *ARTICLE_METADATA]
     inlines = [SnapshotInline]
+
+    class Media:
+        css = {"all": ["claims/admin_pages.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        waiting = Q(claims__status=Claim.Status.CANDIDATE)
+        return (
+            super().get_queryset(request).annotate(candidate_count=Count("claims", filter=waiting))
+        )
+
+    @admin.display(description="state", ordering="status")
+    def state(self, article: Article) -> str:
+        if article.status == Article.Status.FAILED:
+            return f"failed: {article.failure_reason}"
+        return article.get_status_display()
+
+    @admin.display(description="candidates", ordering="candidate_count")
+    def candidates(self, article: Article) -> int:
+        return getattr(article, "candidate_count", 0)
 
     @admin.action(description="Retry selected failed articles", permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

@@ -80,6 +80,8 @@ class PublishedCheck(models.Model):
                 condition=Q(is_current=True) & ~Q(change="retracted"),
                 name="check_public_idx",
             ),
+            # The newsroom's analytics: checks first published in a period, and their mix.
+            models.Index(fields=["published_at"], name="check_published_idx"),
         ]
 
     def __str__(self) -> str:
