@@ -73,6 +73,9 @@ class ProviderJob(models.Model):
     last_error = models.TextField(blank=True)
     cancel_reason = models.TextField(blank=True, help_text="Why it was cancelled before it ran.")
     evidence_found = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a job that failed for now is tried again."
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,6 +126,14 @@ class Evidence(models.Model):
         default=False, help_text="The source is the claimant or the subject of the claim."
     )
     stance_cue = models.CharField(max_length=200, blank=True)
+    stance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who set or confirmed the stance; empty while it is a suggestion.",
+    )
     pinned = models.BooleanField(default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
