@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import escape
@@ -21,13 +22,20 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from claims.evidence.gathering import ClaimCheckedBefore, ClaimNotAccepted, gathering_start
+from claims.evidence.gathering import (
+    ClaimCheckedBefore,
+    ClaimNotAccepted,
+    NotRetryable,
+    gathering_start,
+    provider_job_retry,
+)
 from claims.evidence.passages import WORD
+from claims.evidence.progress import gathering_progress
 from claims.evidence.review import evidence_add, evidence_pin, evidence_set_stance
 from claims.evidence.services import claim_terms
 from claims.ingestion.documents import upload_from
 from claims.ingestion.services import SourceDetails
-from claims.models import Article, Claim, Evidence, Snapshot
+from claims.models import Article, Claim, Evidence, ProviderJob, Snapshot
 from factcheck.auth import acting_user
 from factcheck.uploads import upload_refusal
 
@@ -137,6 +145,16 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
             path(
                 "snapshot/<int:snapshot_id>/", view(self.snapshot), name="claims_evidence_snapshot"
             ),
+            path(
+                "<int:claim_id>/gathering/",
+                view(self.gathering_view),
+                name="claims_gathering_progress",
+            ),
+            path(
+                "gathering/job/<int:job_id>/retry/",
+                view(require_POST(self.retry_provider)),
+                name="claims_provider_retry",
+            ),
             *super().get_urls(),
         ]
 
@@ -151,9 +169,8 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
     ) -> HttpResponse:
         if obj is not None:
             context["evidence_cards"] = evidence_cards(obj)
-            context["gathering_run"] = obj.gathering_runs.prefetch_related("jobs").first()
+            context.update(gathering_context(request, obj, _claim_url(obj.id)))
             context["stances"] = Evidence.Stance.choices
-            context["evidence_form"] = EvidenceAddForm()
             context["can_curate"] = request.user.has_perm("claims.change_evidence")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -187,6 +204,27 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
             messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(_next_or_claim(request, claim_id))
 
+    def gathering_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:
+        """Gathering's progress alone, for a page that follows it while it runs."""
+        claim = get_object_or_404(Claim, id=claim_id)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        next_url = _next_or_claim(request, claim_id)
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/_gathering.html",
+            gathering_context(request, claim, next_url),
+        )
+
+    def retry_provider(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = get_object_or_404(ProviderJob.objects.select_related("run"), id=job_id)
+        try:
+            provider_job_retry(job=job, user=acting_user(request.user))
+            messages.success(request, f"Asking {job.provider} again.")
+        except NotRetryable as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(_next_or_claim(request, job.run.claim_id))
+
     def curate(self, request: HttpRequest, evidence_id: int, step: str) -> HttpResponse:
         evidence = get_object_or_404(Evidence, id=evidence_id)
         user = acting_user(request.user)
@@ -214,11 +252,26 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
         return response
 
 
+def gathering_context(request: HttpRequest, claim: Claim, next_url: str) -> dict[str, Any]:
+    """What the gathering part of a page needs (the claim admin's, the review desk's)."""
+    return {
+        "progress": gathering_progress(claim),
+        "claim_id": claim.id,
+        "next_url": next_url,
+        "can_gather": request.user.has_perm("claims.add_gatheringrun"),
+        "evidence_form": EvidenceAddForm(),
+    }
+
+
 def _next_or_claim(request: HttpRequest, claim_id: int) -> str:
     """Where the form came from (the review desk posts here too), if it is ours."""
     wanted = request.GET.get("next", "")
     if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}):
         return wanted
+    return _claim_url(claim_id)
+
+
+def _claim_url(claim_id: int) -> str:
     return reverse("admin:claims_claim_change", args=[claim_id]) + "#evidence"
 
 

@@ -156,7 +156,9 @@ def test_editors_see_why_gathering_was_cancelled(make_claim: MakeClaim, editor: 
     ).content.decode()
     gather = browser.post(f"/admin/claims/claim/{later.id}/gather/", follow=True).content.decode()
 
-    assert "archive: cancelled (Not run: the claim was confirmed as the same claim" in claim_page
+    assert 'id="provider-archive" data-state="cancelled"' in claim_page
+    assert "<td>Not run: the claim was confirmed as the same claim" in claim_page
+    assert "Retry our archive" not in claim_page
     assert "No evidence is gathered for a claim confirmed as checked before" in claim_page
     assert "Gather evidence again</button>" not in claim_page
     assert f"confirmed as the same claim as claim #{earlier.id}" in run_page
