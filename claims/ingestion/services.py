@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -245,7 +246,8 @@ def source_store(
     proposed from them. `page` is the page when it was already fetched (in parallel with
     others). Raises FetchError or ExtractionError when the page cannot be had.
     """
-    check_url(url)  # even for text from an API: the URL is shown to reviewers as a link
+    if not (text and _our_page(url)):  # our own pages are linked, never fetched
+        check_url(url)  # even for text from an API: the URL is shown to reviewers as a link
     stored = _stored_source(url)
     if stored:
         return stored
@@ -268,6 +270,10 @@ def source_store(
     if article.status == Article.Status.FAILED and article.duplicate_of:
         return article.duplicate_of
     return article
+
+
+def _our_page(url: str) -> bool:
+    return url.startswith(settings.SITE_URL + "/")
 
 
 def _stored_source(url: str) -> Article | None:

@@ -44,7 +44,15 @@ Find = Callable[[Claim, list[str]], list[Lead]]
 
 
 def registry() -> dict[str, Find]:
-    from claims.evidence.sources import archive, claimreview, feeds, links, mediawiki, websearch
+    from claims.evidence.sources import (
+        archive,
+        claimreview,
+        feeds,
+        links,
+        mediawiki,
+        our_checks,
+        websearch,
+    )
 
     return {
         archive.NAME: archive.find,
@@ -53,6 +61,7 @@ def registry() -> dict[str, Find]:
         websearch.NAME: websearch.find,
         mediawiki.NAME: mediawiki.find,
         claimreview.NAME: claimreview.find,
+        our_checks.NAME: our_checks.find,
     }
 
 
@@ -64,6 +73,7 @@ def configured() -> dict[str, bool]:
         "web_search": bool(settings.SEARXNG_URL),
         "mediawiki": bool(settings.MEDIAWIKI_API_URL),
         "claimreview": bool(settings.CLAIMREVIEW_API_URL),
+        "our_checks": True,
     }
 
 

@@ -113,10 +113,10 @@ def test_the_api_curates_evidence_and_starts_gathering(
     rerun = api.post(f"/api/v1/claims/{accepted_claim.id}/gather/")
     assert rerun.status_code == 202
     assert rerun.json()["state"] == "running"  # the run of the acceptance is still going
-    assert {job["provider"] for job in rerun.json()["jobs"]} == {"archive", "links"}
+    assert {job["provider"] for job in rerun.json()["jobs"]} == {"archive", "links", "our_checks"}
     detail = api.get(f"/api/v1/claims/{accepted_claim.id}/").json()
     assert [item["pinned"] for item in detail["evidence"]] == [True, True, False]
-    assert detail["gathering_runs"][0]["providers_total"] == 2
+    assert detail["gathering_runs"][0]["providers_total"] == 3
     assert {"interested_party", "published_after_claim", "stance_cue"} <= set(detail["evidence"][0])
 
 
@@ -154,7 +154,7 @@ def test_the_admin_shows_evidence_cards_escaped_with_the_claims_words_marked(
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     assert "&lt;b&gt;Hostile&lt;/b&gt;" in html
     assert "<mark>Harbour</mark> <mark>Street</mark> <mark>bridge</mark>" in html
-    assert "Gathering run #" in html and "0 of 2 providers done" in html
+    assert "Gathering run #" in html and "0 of 3 providers done" in html
     assert "Set or confirm stance" in html and "Add and pin" in html
 
 

@@ -23,6 +23,12 @@ MakeClaim = Callable[..., Claim]
 ACCOUNTS = "The accounts say the Harbour Street bridge cost 212 million dollars, not 400 million."
 
 
+@pytest.fixture(autouse=True)
+def _two_providers(settings: Any) -> None:
+    """The archive and the article's links: two providers are enough to see cancelling."""
+    settings.EVIDENCE_PROVIDERS = ["archive", "links"]
+
+
 def jobs_of(claim: Claim) -> list[tuple[str, str]]:
     return sorted(ProviderJob.objects.filter(run__claim=claim).values_list("provider", "status"))
 
