@@ -99,7 +99,9 @@ def unconfigured_note() -> str:
         return ""
     wanted = list(PROVIDER_SETTINGS.values())
     return (
-        "Only our archive and the article's own links are searched. An admin adds "
+        "Only our archive, our own published checks and the article's own links are searched. "
+        "An admin adds "
         + ", ".join(wanted[:-1])
-        + f" and {wanted[-1]} (see docs/operations.md)."
+        + f" and {wanted[-1]}: in the environment, or for the first three under "
+        "Provider settings in the admin."
     )

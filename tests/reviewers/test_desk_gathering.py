@@ -132,7 +132,8 @@ def test_the_desk_tells_admins_which_settings_add_providers(
     accepted_claim: Claim, reviewer: User, settings: Any
 ) -> None:
     html = desk(logged_in(reviewer), accepted_claim)
-    assert "Only our archive and the article&#x27;s own links are searched." in html
+    assert "Only our archive, our own published checks and the article&#x27;s own links" in html
+    assert "under Provider settings in the admin" in html
     assert "web search with SEARXNG_URL" in html
     assert "an encyclopedia with MEDIAWIKI_API_URL" in html
     assert "other fact-checkers with CLAIMREVIEW_API_URL" in html
