@@ -8,6 +8,7 @@ into a huge one (a "bomb") is refused instead of filling the memory of a web wor
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -35,6 +36,16 @@ KINDS_BY_SUFFIX = {".pdf": PDF, ".docx": DOCX, ".html": HTML, ".htm": HTML, ".tx
 # An encrypted Office file, and the old binary .doc, are OLE compound files, not zips.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+PDF_ERRORS = (
+    PyPdfError,
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+    zlib.error,
+)
 # The Word XML of a million characters of text is a few times larger, never 50 times.
 MAX_DOCX_XML_BYTES = 50 * MAX_TEXT_CHARS
 
@@ -102,7 +113,7 @@ def _pdf_text(data: bytes) -> str:
             length += len(pages[-1])
             if length > MAX_TEXT_CHARS:  # stop reading, rather than extract it all first
                 raise ExtractionError(f"The PDF holds more than {MAX_TEXT_CHARS:,} characters.")
-    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as error:
+    except PDF_ERRORS as error:
         # pypdf raises its own errors for most broken files, plain ones for some others.
         raise ExtractionError(f"The PDF cannot be read ({type(error).__name__}).") from None
     if not "".join(pages).strip():

@@ -246,6 +246,16 @@ def test_a_200_mb_upload_is_refused_before_it_is_read(
     assert nothing_stored(accepted_claim)
 
 
+def test_any_other_form_refuses_a_200_mb_body_before_reading_it(
+    site_admin: User, client: Client
+) -> None:
+    client.force_login(site_admin)  # the CSRF check reads a form's body before any view
+    response, body = huge_upload(client, reverse("admin:claims_article_add"))
+    assert response.status_code == 400
+    assert body.read_bytes == 0
+    assert not Article.objects.exists()
+
+
 def test_the_api_takes_a_quote_as_json_and_a_file_as_multipart(
     accepted_claim: Claim, reviewer: User, client_for: Any
 ) -> None:
