@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.evidence.gathering import gathering_start
+from claims.evidence.gathering import gathering_start, provider_job_retry
 from claims.evidence.review import evidence_add, evidence_pin, evidence_set_stance
 from claims.ingestion.documents import upload_from
 from claims.ingestion.services import SourceDetails
@@ -74,6 +74,15 @@ class ClaimGatherApi(APIView):
     def post(self, request: Request, claim_id: int) -> Response:
         run = gathering_start(claim=_claim(claim_id), user=acting_user(request.user))
         return Response(GatheringRunOutput(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ProviderJobRetryApi(APIView):
+    """Ask one provider of the claim's latest gathering run again, now."""
+
+    @extend_schema(request=None, responses={202: ProviderJobOutput, **WRITE_ERRORS})
+    def post(self, request: Request, job_id: int) -> Response:
+        job = provider_job_retry(job=by_id(ProviderJob, job_id), user=acting_user(request.user))
+        return Response(ProviderJobOutput(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class EvidenceAddInput(serializers.Serializer[None]):

@@ -128,6 +128,20 @@ def test_only_the_latest_run_is_retried_and_only_by_who_may_gather(
         provider_job_retry(job=search, user=editor)
 
 
+def test_the_api_retries_one_provider_and_refuses_a_running_one(
+    accepted_claim: Claim, editor: User, client_for: Any
+) -> None:
+    job = accepted_claim.gathering_runs.get().jobs.get(provider="archive")
+    ProviderJob.objects.filter(id=job.id).update(status="failed", last_error="HTTP 503.")
+    url = reverse("api-provider-job-retry", args=[job.id])
+    retried = client_for(editor).post(url)
+    assert retried.status_code == 202
+    assert (retried.json()["status"], retried.json()["attempts"]) == ("queued", 0)
+    ProviderJob.objects.filter(id=job.id).update(status="running", lease_until=timezone.now())
+    refused = client_for(editor).post(url)
+    assert refused.status_code == 409 and "cannot be retried now" in refused.json()["detail"]
+
+
 def test_the_desk_tells_admins_which_settings_add_providers(
     accepted_claim: Claim, reviewer: User, settings: Any
 ) -> None:
