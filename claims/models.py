@@ -302,6 +302,7 @@ class ClaimEvent(models.Model):
 from claims.evidence.models import Evidence as Evidence  # noqa: E402
 from claims.evidence.models import GatheringRun as GatheringRun  # noqa: E402
 from claims.evidence.models import ProviderJob as ProviderJob  # noqa: E402
+from claims.evidence.models import ProviderSetting as ProviderSetting  # noqa: E402
 from claims.ingestion.models import Article as Article  # noqa: E402
 from claims.ingestion.models import Feed as Feed  # noqa: E402
 from claims.ingestion.models import FeedEntry as FeedEntry  # noqa: E402

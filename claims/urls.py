@@ -49,6 +49,11 @@ urlpatterns = [
         name="api-claim-gather",
     ),
     path(
+        "gathering/jobs/<int:job_id>/retry/",
+        evidence_api.ProviderJobRetryApi.as_view(),
+        name="api-provider-job-retry",
+    ),
+    path(
         "claims/<int:claim_id>/evidence/",
         evidence_api.EvidenceAddApi.as_view(),
         name="api-evidence-add",

@@ -306,6 +306,16 @@ CLAIMREVIEW_API_URL = env_str("CLAIMREVIEW_API_URL")
 CLAIMREVIEW_API_KEY = env_str("CLAIMREVIEW_API_KEY")
 EVIDENCE_PROVIDERS = env_list("EVIDENCE_PROVIDERS")
 
+# Evidence a reviewer uploads (claims/ingestion/documents.py). A request whose declared
+# length is over the cap is refused before its body is read (factcheck/uploads.py).
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10_000_000)
+UPLOAD_MAX_PAGES = env_int("UPLOAD_MAX_PAGES", 300)
+FILE_UPLOAD_HANDLERS = [
+    "factcheck.uploads.UploadCapHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Checked before? (claims/matching/services.py). Scores are the matcher's calibrated
 # probability that two texts state the same claim: from MATCH_POSSIBLE_THRESHOLD a match is
 # suggested to editors, from MATCH_SAME_CLAIM_THRESHOLD it is flagged as likely the same

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from claims.evidence.cards import evidence_cards
+from claims.evidence.cards import evidence_cards, gathering_context
 from claims.extraction.highlighting import highlighted, positions, score_class
 from claims.models import Claim
 from factcheck.auth import acting_user
@@ -168,6 +168,8 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             "send_back_reasons": Review.SendBackReason.choices,
             "dismiss_reasons": Review.DismissReason.choices,
             "version": review.version if review else "",
+            # Gathering as it goes and the form to add evidence (claims/evidence/cards.py).
+            **gathering_context(request, claim, _desk_url(claim.id) + "#evidence"),
         }
         return TemplateResponse(request, "admin/reviewers/review/desk.html", context, status=status)
 

@@ -2,10 +2,16 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from claims.models import Evidence, GatheringRun, ProviderJob
+from claims.evidence.providers import provider_setting_save
+from claims.evidence.sources import ProviderError, provider_test
+from claims.ingestion.fetching import FetchError
+from claims.models import Evidence, GatheringRun, ProviderJob, ProviderSetting
+from factcheck.auth import acting_user
 
 
 @admin.register(Evidence)
@@ -51,3 +57,59 @@ class GatheringRunAdmin(admin.ModelAdmin[GatheringRun]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ProviderSettingForm(forms.ModelForm[ProviderSetting]):
+    """The key is write-only: never shown, replaced only by a new one or cleared."""
+
+    url = forms.URLField(
+        label="URL",
+        assume_scheme="https",
+        max_length=2000,
+        required=False,
+        help_text="The endpoint; empty: the environment's.",
+    )
+    new_key = forms.CharField(
+        label="API key",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the saved key; it is never shown.",
+    )
+    clear_key = forms.BooleanField(label="Remove the saved key", required=False)
+
+    class Meta:
+        model = ProviderSetting
+        fields = ["provider", "enabled", "url", "timeout_seconds"]
+
+
+@admin.register(ProviderSetting)
+class ProviderSettingAdmin(admin.ModelAdmin[ProviderSetting]):
+    """Providers an admin configures; empty fields fall back to the environment."""
+
+    form = ProviderSettingForm
+    list_display = ["provider", "enabled", "url", "has_key", "timeout_seconds", "changed_at"]
+    actions = ["test_connection"]
+
+    @admin.display(boolean=True, description="key set")
+    def has_key(self, setting: ProviderSetting) -> bool:
+        return bool(setting.api_key)
+
+    def save_model(
+        self, request: HttpRequest, obj: ProviderSetting, form: Any, change: bool
+    ) -> None:
+        provider_setting_save(
+            setting=obj,
+            new_key=form.cleaned_data["new_key"],
+            clear_key=form.cleaned_data["clear_key"],
+            user=acting_user(request.user),
+        )
+
+    @admin.action(description="Test the connection of the selected providers")
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[ProviderSetting]) -> None:
+        for setting in queryset:
+            try:
+                answer = provider_test(setting.provider)
+            except (FetchError, ProviderError) as error:
+                messages.error(request, f"{setting}: {error}")
+            else:
+                messages.success(request, f"{setting}: {answer}")

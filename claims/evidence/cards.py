@@ -9,20 +9,35 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from claims.evidence.gathering import ClaimCheckedBefore, ClaimNotAccepted, gathering_start
+from claims.evidence.gathering import (
+    ClaimCheckedBefore,
+    ClaimNotAccepted,
+    NotRetryable,
+    gathering_start,
+    provider_job_retry,
+)
 from claims.evidence.passages import WORD
-from claims.evidence.review import evidence_add_by_url, evidence_pin, evidence_set_stance
+from claims.evidence.progress import gathering_progress
+from claims.evidence.review import evidence_add, evidence_pin, evidence_set_stance
 from claims.evidence.services import claim_terms
-from claims.models import Claim, Evidence, Snapshot
+from claims.ingestion.documents import upload_from
+from claims.ingestion.services import SourceDetails
+from claims.models import Article, Claim, Evidence, ProviderJob, Snapshot
 from factcheck.auth import acting_user
+from factcheck.uploads import upload_refusal
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,8 @@ def highlighted_passage(passage: str, terms: list[str]) -> SafeString:
 
 def evidence_cards(claim: Claim) -> list[Card]:
     terms = claim_terms(claim)
-    evidence = claim.evidence.select_related("source", "added_by").order_by("-pinned", "rank")
+    evidence = claim.evidence.select_related("source", "added_by", "stance_by")
+    evidence = evidence.order_by("-pinned", "rank")
     snapshots: dict[int, Snapshot] = {}
     sources = {item.source_id for item in evidence}
     for snapshot in Snapshot.objects.filter(article_id__in=sources).defer("body_gzip"):
@@ -57,7 +73,52 @@ def evidence_cards(claim: Claim) -> list[Card]:
 
 
 class EvidenceAddForm(forms.Form):
-    url = forms.URLField(label="Add evidence by URL", assume_scheme="https", max_length=2000)
+    """One source a reviewer holds: a page's URL, or a text or file and where it comes from."""
+
+    url = forms.URLField(label="Page URL", assume_scheme="https", max_length=2000, required=False)
+    text = forms.CharField(
+        label="Or paste a text or quotation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        strip=False,
+    )
+    file = forms.FileField(label="Or upload a file (PDF, DOCX, HTML, plain text)", required=False)
+    source_name = forms.CharField(
+        label="Source (who said or wrote it)", max_length=300, required=False
+    )
+    source_kind = forms.ChoiceField(
+        label="Kind", choices=[("", "—"), *Article.Kind.choices], required=False
+    )
+    source_date = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source_url = forms.URLField(
+        label="Where it can be seen (optional)", assume_scheme="https", required=False
+    )
+    supplied_by = forms.CharField(label="Supplied by (optional)", max_length=300, required=False)
+
+    def add(self, claim: Claim, user: User) -> Evidence:
+        """Add the evidence through the service; raise ValidationError saying what is wrong."""
+        if not self.is_valid():
+            raise ValidationError(
+                [f"{name}: {' '.join(map(str, errors))}" for name, errors in self.errors.items()]
+            )
+        given = self.cleaned_data
+        file = given["file"]
+        return evidence_add(
+            claim=claim,
+            user=user,
+            url=given["url"],
+            text=given["text"],
+            upload=upload_from(file) if file else None,
+            details=SourceDetails(
+                name=given["source_name"],
+                kind=given["source_kind"],
+                date=given["source_date"],
+                url=given["source_url"],
+                supplied_by=given["supplied_by"],
+            ),
+        )
 
 
 class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
@@ -84,6 +145,16 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
             path(
                 "snapshot/<int:snapshot_id>/", view(self.snapshot), name="claims_evidence_snapshot"
             ),
+            path(
+                "<int:claim_id>/gathering/",
+                view(self.gathering_view),
+                name="claims_gathering_progress",
+            ),
+            path(
+                "gathering/job/<int:job_id>/retry/",
+                view(require_POST(self.retry_provider)),
+                name="claims_provider_retry",
+            ),
             *super().get_urls(),
         ]
 
@@ -98,9 +169,8 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
     ) -> HttpResponse:
         if obj is not None:
             context["evidence_cards"] = evidence_cards(obj)
-            context["gathering_run"] = obj.gathering_runs.prefetch_related("jobs").first()
+            context.update(gathering_context(request, obj, _claim_url(obj.id)))
             context["stances"] = Evidence.Stance.choices
-            context["evidence_form"] = EvidenceAddForm()
             context["can_curate"] = request.user.has_perm("claims.change_evidence")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -113,19 +183,47 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
             messages.error(request, str(error))
         return _back_to(claim_id)
 
+    @method_decorator(csrf_exempt)
     def add_evidence(self, request: HttpRequest, claim_id: int) -> HttpResponse:
+        """Refuse an oversized upload before its body is read; the CSRF check (which reads
+        the body) comes after, in `_add_evidence`."""
+        refusal = upload_refusal(request)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(_next_or_claim(request, claim_id), status=303)
+        return self._add_evidence(request, claim_id)
+
+    @method_decorator(csrf_protect)
+    def _add_evidence(self, request: HttpRequest, claim_id: int) -> HttpResponse:
         claim = get_object_or_404(Claim, id=claim_id)
-        form = EvidenceAddForm(request.POST)
+        form = EvidenceAddForm(request.POST, request.FILES)
         try:
-            if not form.is_valid():
-                raise ValidationError(list(form.errors["url"]))
-            evidence_add_by_url(
-                claim=claim, url=form.cleaned_data["url"], user=acting_user(request.user)
-            )
-            messages.success(request, "Added and pinned the page as evidence.")
+            evidence = form.add(claim, acting_user(request.user))
+            messages.success(request, f"Added and pinned “{evidence.source}” as evidence.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return _back_to(claim_id)
+        return HttpResponseRedirect(_next_or_claim(request, claim_id))
+
+    def gathering_view(self, request: HttpRequest, claim_id: int) -> HttpResponse:
+        """Gathering's progress alone, for a page that follows it while it runs."""
+        claim = get_object_or_404(Claim, id=claim_id)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        next_url = _next_or_claim(request, claim_id)
+        return TemplateResponse(
+            request,
+            "admin/claims/claim/_gathering.html",
+            gathering_context(request, claim, next_url),
+        )
+
+    def retry_provider(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = get_object_or_404(ProviderJob.objects.select_related("run"), id=job_id)
+        try:
+            provider_job_retry(job=job, user=acting_user(request.user))
+            messages.success(request, f"Asking {job.provider} again.")
+        except NotRetryable as error:
+            messages.error(request, str(error))
+        return HttpResponseRedirect(_next_or_claim(request, job.run.claim_id))
 
     def curate(self, request: HttpRequest, evidence_id: int, step: str) -> HttpResponse:
         evidence = get_object_or_404(Evidence, id=evidence_id)
@@ -143,14 +241,38 @@ class ClaimEvidenceAdmin(admin.ModelAdmin[Claim]):
         return _back_to(evidence.claim_id)
 
     def snapshot(self, request: HttpRequest, snapshot_id: int) -> HttpResponse:
-        """The page as it was fetched, shown as inert text: it is the outside world's HTML."""
+        """The page as it was fetched (or a file's text), shown as inert text: it is the
+        outside world's HTML."""
         if not request.user.has_perm("claims.view_snapshot"):
             raise PermissionDenied
-        snapshot = get_object_or_404(Snapshot, id=snapshot_id)
-        response = HttpResponse(snapshot.body, content_type="text/plain; charset=utf-8")
+        snapshot = get_object_or_404(Snapshot.objects.select_related("article"), id=snapshot_id)
+        response = HttpResponse(snapshot.inert_text(), content_type="text/plain; charset=utf-8")
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+def gathering_context(request: HttpRequest, claim: Claim, next_url: str) -> dict[str, Any]:
+    """What the gathering part of a page needs (the claim admin's, the review desk's)."""
+    return {
+        "progress": gathering_progress(claim),
+        "claim_id": claim.id,
+        "next_url": next_url,
+        "can_gather": request.user.has_perm("claims.add_gatheringrun"),
+        "evidence_form": EvidenceAddForm(),
+    }
+
+
+def _next_or_claim(request: HttpRequest, claim_id: int) -> str:
+    """Where the form came from (the review desk posts here too), if it is ours."""
+    wanted = request.GET.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}):
+        return wanted
+    return _claim_url(claim_id)
+
+
+def _claim_url(claim_id: int) -> str:
+    return reverse("admin:claims_claim_change", args=[claim_id]) + "#evidence"
 
 
 def _back_to(claim_id: int) -> HttpResponse:

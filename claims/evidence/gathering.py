@@ -74,6 +74,52 @@ def gathering_start(*, claim: Claim, user: User | None = None) -> GatheringRun:
     return run
 
 
+class NotRetryable(Exception):
+    """Only a provider's job in the claim's latest run, not running now, can be retried."""
+
+    http_status = 409
+
+
+RETRYABLE = (ProviderJob.Status.QUEUED, ProviderJob.Status.DONE, ProviderJob.Status.FAILED)
+
+
+@transaction.atomic
+def provider_job_retry(*, job: ProviderJob, user: User | None) -> ProviderJob:
+    """Ask one provider again now, with a fresh count of attempts: a failed one, a done one
+    (its sources may have changed), or one waiting to retry (it need not wait). The run it
+    belongs to is running again until the job finishes."""
+    require_perm(user, "claims.add_gatheringrun")
+    run = GatheringRun.objects.select_for_update().select_related("claim").get(id=job.run_id)
+    if run.claim.gathering_runs.order_by("-started_at", "-id").first() != run:
+        raise NotRetryable("A newer gathering run has replaced this one; retry in that run.")
+    if run.claim.checked_before:
+        raise NotRetryable("The claim was confirmed as checked before; nothing is gathered.")
+    retried = ProviderJob.objects.filter(id=job.id, status__in=RETRYABLE).update(
+        status=ProviderJob.Status.QUEUED,
+        attempts=0,
+        last_error="",
+        retry_at=None,
+        lease_until=None,
+        changed_at=timezone.now(),
+    )
+    if not retried:
+        raise NotRetryable(f"{job.provider} is {job.status}; it cannot be retried now.")
+    if run.state != GatheringRun.State.RUNNING:
+        _run_reopen(run)
+    tasks.gather_from_provider.delay_on_commit(job.id)
+    job.refresh_from_db()
+    return job
+
+
+def _run_reopen(run: GatheringRun) -> None:
+    run.state, run.finished_at, run.errors = GatheringRun.State.RUNNING, None, ""
+    run.providers_done = run.jobs.filter(status__in=ProviderJob.TERMINAL).count()
+    run.save(update_fields=["state", "finished_at", "errors", "providers_done"])
+    Claim.objects.filter(id=run.claim_id).update(
+        gathering=Claim.Gathering.PENDING, gathering_error="", gathering_changed_at=timezone.now()
+    )
+
+
 def gathering_cancel(*, claim_ids: Iterable[int]) -> int:
     """Cancel the jobs not yet running of those claims that are confirmed as checked before,
     saying why; a job already running may finish. Return how many were cancelled.
@@ -98,6 +144,7 @@ def provider_job_run(*, job_id: int) -> int:
         status=ProviderJob.Status.RUNNING,
         attempts=F("attempts") + 1,
         lease_until=now + LEASE,
+        retry_at=None,
         changed_at=now,
     )
     if not claimed:
@@ -170,13 +217,15 @@ def _job_failed(job: ProviderJob, reason: str, *, transient: bool) -> None:
         _job_finish(job, ProviderJob.Status.FAILED, last_error=reason)
         return
     delay = JOB_BACKOFF_SECONDS * 2 ** (job.attempts - 1)
+    now = timezone.now()
     held = ProviderJob.objects.filter(
         id=job.id, status=ProviderJob.Status.RUNNING, attempts=job.attempts
     ).update(
         status=ProviderJob.Status.QUEUED,
         lease_until=None,
         last_error=f"{reason} Trying again in {delay} s.",
-        changed_at=timezone.now(),
+        retry_at=now + timedelta(seconds=delay),
+        changed_at=now,
     )
     if held:
         transaction.on_commit(

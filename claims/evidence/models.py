@@ -4,6 +4,7 @@ Imported from claims/models.py, so Django sees them as models of the claims app.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -75,6 +76,9 @@ class ProviderJob(models.Model):
     last_error = models.TextField(blank=True)
     cancel_reason = models.TextField(blank=True, help_text="Why it was cancelled before it ran.")
     evidence_found = models.PositiveIntegerField(default=0)
+    retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a job that failed for now is tried again."
+    )
     changed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,6 +129,14 @@ class Evidence(models.Model):
         default=False, help_text="The source is the claimant or the subject of the claim."
     )
     stance_cue = models.CharField(max_length=200, blank=True)
+    stance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who set or confirmed the stance; empty while it is a suggestion.",
+    )
     pinned = models.BooleanField(default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,3 +160,48 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} #{self.rank} for claim {self.claim_id}"
+
+
+class ProviderSetting(models.Model):
+    """An admin's settings for one evidence provider; what is left empty falls back to the
+    environment (SEARXNG_URL, MEDIAWIKI_API_URL, CLAIMREVIEW_API_URL and _KEY,
+    FETCH_TIMEOUT_SECONDS). The key is never shown again once saved."""
+
+    class Provider(models.TextChoices):
+        ARCHIVE = "archive", "Our archive"
+        LINKS = "links", "The article's links"
+        FEEDS = "feeds", "Trusted feeds"
+        WEB_SEARCH = "web_search", "Web search (SearxNG)"
+        MEDIAWIKI = "mediawiki", "Encyclopedia (MediaWiki)"
+        CLAIMREVIEW = "claimreview", "Other fact-checkers (ClaimReview search)"
+        OUR_CHECKS = "our_checks", "Our own published checks"
+
+    provider = models.CharField(max_length=32, choices=Provider.choices, unique=True)
+    enabled = models.BooleanField(default=True)
+    url = models.URLField(
+        max_length=2000, blank=True, help_text="The endpoint; empty: the environment's."
+    )
+    api_key = models.CharField(max_length=500, blank=True)
+    timeout_seconds = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Seconds to wait for an answer (1 to 120); empty: the default.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(timeout_seconds__isnull=True)
+                | Q(timeout_seconds__gte=1, timeout_seconds__lte=120),
+                name="provider_setting_timeout_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_provider_display()

@@ -7,10 +7,11 @@ from django.db import IntegrityError, transaction
 from claims.events import changed, claim_event_record
 from claims.evidence.passages import best_passage
 from claims.evidence.services import claim_terms, evidence_build, evidence_rerank
+from claims.ingestion.documents import Upload
 from claims.ingestion.fetching import FetchError, check_url
 from claims.ingestion.pages import ExtractionError
-from claims.ingestion.services import source_store
-from claims.models import Claim, ClaimEvent, Evidence
+from claims.ingestion.services import SourceDetails, source_store, source_supply
+from claims.models import Article, Claim, ClaimEvent, Evidence
 from factcheck.auth import require_perm
 
 BY_HAND = "by_hand"
@@ -38,18 +39,18 @@ def evidence_pin(*, evidence: Evidence, pinned: bool, user: User | None) -> Evid
 
 @transaction.atomic
 def evidence_set_stance(*, evidence: Evidence, stance: str, user: User | None) -> Evidence:
-    """Set the stance a reviewer sees in the evidence, replacing the suggested one.
-
-    Setting the suggested stance again is a decision too: the stance becomes the person's."""
+    """Set the stance of a piece of evidence, or confirm the suggested one by setting it
+    again: either way the stance becomes a person's, and only then is it published."""
     require_perm(user, "claims.change_evidence")
     if stance not in Evidence.Stance.values:
         raise ValidationError({"stance": f"Unknown stance {stance!r}."})
     evidence = Evidence.objects.select_for_update().get(id=evidence.id)
     cue = f"set by {user.get_username()}" if user else "set by hand"
-    if (evidence.stance, evidence.stance_cue) == (stance, cue):
+    if (evidence.stance, evidence.stance_by_id) == (stance, getattr(user, "pk", None)):
         return evidence
     was, evidence.stance, evidence.stance_cue = evidence.stance, stance, cue
-    evidence.save(update_fields=["stance", "stance_cue"])
+    evidence.stance_by = user
+    evidence.save(update_fields=["stance", "stance_cue", "stance_by"])
     claim_event_record(
         claim=evidence.claim,
         actor=user,
@@ -59,18 +60,46 @@ def evidence_set_stance(*, evidence: Evidence, stance: str, user: User | None) -
     return evidence
 
 
-def evidence_add_by_url(*, claim: Claim, url: str, user: User | None) -> Evidence:
-    """Fetch a page a reviewer found and add its best passage as pinned evidence.
-
-    The page goes through the same safe fetch and extraction as every source.
+def evidence_add(
+    *,
+    claim: Claim,
+    user: User | None,
+    url: str = "",
+    text: str = "",
+    upload: Upload | None = None,
+    details: SourceDetails | None = None,
+) -> Evidence:
+    """Add a source a reviewer holds as pinned evidence, with its best passage: a page by
+    its URL (fetched like every source), or a pasted text or an uploaded file with the
+    details of where it comes from (`details`). Each becomes a source article with a
+    snapshot. Raises ValidationError (by field) and then writes nothing of the text or file.
     """
     require_perm(user, "claims.add_evidence")
-    url = url.strip()
+    given = [
+        name
+        for name, value in (("url", url.strip()), ("text", text.strip()), ("file", upload))
+        if value
+    ]
+    if len(given) != 1:
+        raise ValidationError("Give one source: a URL, a pasted text or a file.")
+    if given == ["url"]:
+        return _evidence_save(claim, _fetched_source(url.strip()), user, field="url")
+    if details is None:
+        raise ValidationError("Say where the text or the file comes from.")
+    with transaction.atomic():
+        source = source_supply(details=details, text=text, upload=upload, user=user)
+        return _evidence_save(claim, source, user, field=given[0])
+
+
+def _fetched_source(url: str) -> Article:
     try:
         check_url(url)
-        source = source_store(url=url)
+        return source_store(url=url)
     except (FetchError, ExtractionError) as error:
         raise ValidationError({"url": str(error)}) from None
+
+
+def _evidence_save(claim: Claim, source: Article, user: User | None, *, field: str) -> Evidence:
     passage, share = best_passage(source.text, claim_terms(claim))
     if not passage:
         passage = source.text[:1000]
@@ -83,6 +112,6 @@ def evidence_add_by_url(*, claim: Claim, url: str, user: User | None) -> Evidenc
             evidence.save()
             evidence_rerank(claim.id)
     except IntegrityError:
-        raise ValidationError({"url": "This source is already evidence for the claim."}) from None
+        raise ValidationError({field: "This source is already evidence for the claim."}) from None
     evidence.refresh_from_db()
     return evidence

@@ -80,17 +80,20 @@ def fetch(
     *,
     accept: Collection[str] = PAGE_TYPES,
     headers: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> FetchedPage:
     """Fetch a public http(s) resource, following redirects that stay public.
 
     `headers` may carry conditional-GET validators; a 304 answer comes back as a page
-    with `not_modified` set and an empty body.
+    with `not_modified` set and an empty body. `timeout` replaces FETCH_TIMEOUT_SECONDS
+    (connect and read; twice that overall).
     """
-    deadline = time.monotonic() + settings.FETCH_TIMEOUT_SECONDS * 2
+    timeout = timeout or settings.FETCH_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout * 2
     request_headers = {"Accept": ", ".join(accept), **(headers or {})}
     for _ in range(settings.FETCH_MAX_REDIRECTS + 1):
         check_url(url)
-        with _session_for(url) as session, _cut_at(deadline):
+        with _session_for(url, timeout) as session, _cut_at(deadline):
             response = _get(session, url, request_headers, deadline)
             with response:
                 if response.status_code in REDIRECT_CODES and "location" in response.headers:
@@ -169,13 +172,14 @@ def _is_allowed_host(hostname: str) -> bool:
     return hostname.lower() in settings.FETCH_ALLOWED_HOSTS
 
 
-def _session_for(url: str) -> HTTPSession:
+def _session_for(url: str, timeout: float | None = None) -> HTTPSession:
     hostname = urlsplit(url).hostname or ""
+    timeout = timeout or settings.FETCH_TIMEOUT_SECONDS
     config = Config(
         ip_filter_enable=not _is_allowed_host(hostname),
         ip_filter_allow_loopback_ips=False,
         never_redirect=True,
-        default_timeout=(settings.FETCH_TIMEOUT_SECONDS, settings.FETCH_TIMEOUT_SECONDS),
+        default_timeout=(timeout, timeout),
         user_agent_override=settings.FETCH_USER_AGENT,
     )
     session = HTTPSession(config)

@@ -21,6 +21,16 @@ class Article(models.Model):
         EXTRACTED = "extracted"
         FAILED = "failed"
 
+    class Kind(models.TextChoices):
+        """What a source a reviewer supplied is; fetched pages leave it empty."""
+
+        DOCUMENT = "document"
+        INTERVIEW = "interview"
+        DATASET = "dataset"
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        SOCIAL_POST = "social_post", "Social post"
+        WEB_PAGE = "web_page", "Web page"
+
     url = models.URLField(max_length=2000, blank=True, help_text="The URL as submitted.")
     canonical_url = models.URLField(max_length=2000, blank=True)
     title = models.CharField(max_length=500, blank=True)
@@ -34,6 +44,10 @@ class Article(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     failure_reason = models.TextField(blank=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices, blank=True)
+    supplied_by = models.CharField(
+        max_length=300, blank=True, help_text="Who gave a reviewer the source (a quote, a file)."
+    )
     attempts = models.PositiveIntegerField(default=0)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -91,7 +105,10 @@ class Snapshot(models.Model):
     article = models.ForeignKey(
         "claims.Article", on_delete=models.CASCADE, related_name="snapshots"
     )
-    url = models.URLField(max_length=2000, help_text="The final URL, after redirects.")
+    url = models.URLField(
+        max_length=2000, blank=True, help_text="The final URL, after redirects (none for uploads)."
+    )
+    filename = models.CharField(max_length=255, blank=True, help_text="The uploaded file's name.")
     content_type = models.CharField(max_length=100)
     sha256 = models.CharField(max_length=64, help_text="SHA-256 of the uncompressed body.")
     body_gzip = models.BinaryField()
@@ -110,6 +127,14 @@ class Snapshot(models.Model):
     @property
     def body(self) -> bytes:
         return gzip.decompress(bytes(self.body_gzip))
+
+    def inert_text(self) -> str:
+        """What may be shown of it, as plain text: a fetched page's body as it came (its
+        HTML as source), an uploaded file's text as read from it, never the file itself
+        (a PDF or a DOCX can carry scripts and macros)."""
+        if self.filename:
+            return self.article.text
+        return self.body.decode("utf-8", errors="replace")
 
 
 class Feed(models.Model):

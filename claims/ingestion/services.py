@@ -1,17 +1,21 @@
 """Articles in: submission, ingestion (fetch, extract, store), retry."""
 
 import gzip
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from claims import tasks
 from claims.extraction.segmentation import detect_language
+from claims.ingestion.documents import Upload, read_upload, upload_kind
 from claims.ingestion.fetching import FetchedPage, FetchError, check_url, fetch
 from claims.ingestion.pages import (
     ExtractionError,
@@ -23,6 +27,7 @@ from claims.ingestion.pages import (
     read_pasted,
 )
 from claims.models import Article, Snapshot
+from factcheck.api import midnight
 from factcheck.auth import require_perm
 
 MAX_ATTEMPTS = 3
@@ -241,7 +246,8 @@ def source_store(
     proposed from them. `page` is the page when it was already fetched (in parallel with
     others). Raises FetchError or ExtractionError when the page cannot be had.
     """
-    check_url(url)  # even for text from an API: the URL is shown to reviewers as a link
+    if not (text and _our_page(url)):  # our own pages are linked, never fetched
+        check_url(url)  # even for text from an API: the URL is shown to reviewers as a link
     stored = _stored_source(url)
     if stored:
         return stored
@@ -266,6 +272,10 @@ def source_store(
     return article
 
 
+def _our_page(url: str) -> bool:
+    return url.startswith(settings.SITE_URL + "/")
+
+
 def _stored_source(url: str) -> Article | None:
     stored = Article.objects.filter(Q(url=url) | Q(canonical_url=url)).order_by("id").first()
     if stored and stored.duplicate_of_id:
@@ -273,3 +283,102 @@ def _stored_source(url: str) -> Article | None:
     if stored is None or stored.status == Article.Status.EXTRACTED:
         return stored
     raise FetchError(f"The source is stored but not readable ({stored.status}).")
+
+
+@dataclass(frozen=True)
+class SourceDetails:
+    """Where a source a reviewer supplies comes from: whose words or document it is."""
+
+    name: str
+    kind: str
+    date: date | None
+    url: str = ""
+    supplied_by: str = ""
+    title: str = ""
+
+
+@transaction.atomic
+def source_supply(
+    *, details: SourceDetails, text: str = "", upload: Upload | None = None, user: User | None
+) -> Article:
+    """Store a pasted text (a quote, a statement) or an uploaded file as a source article,
+    with a snapshot of exactly what was given; return the stored one if the same text is
+    stored already. Raises ValidationError, keyed by the field at fault; writes nothing then.
+
+    The URL, if given, is where the source can be seen; it is recorded, not fetched.
+    """
+    _check_details(details)
+    content, snapshot = _supplied_content(text, upload)
+    same = Article.objects.filter(content_hash=content_hash(content.text)).order_by("id").first()
+    if same is not None:
+        return same.duplicate_of or same
+    kind = Article.Kind(details.kind)
+    article = Article(
+        url=details.url.strip(),
+        title=(details.title.strip() or content.title or f"{kind.label}: {details.name}")[:500],
+        publisher=details.name.strip()[:300],
+        author=content.author,
+        published_at=midnight(details.date) if details.date else None,
+        kind=kind,
+        supplied_by=details.supplied_by.strip()[:300],
+        submitted_by=user,
+        text=content.text,
+        content_hash=content_hash(content.text),
+        language=content.language or detect_language(content.text),
+        links=[{"url": link.url, "text": link.text} for link in content.links],
+        status=Article.Status.EXTRACTED,
+        fetched_at=timezone.now(),
+    )
+    article.save()
+    snapshot.article, snapshot.url = article, article.url
+    snapshot.save()
+    return article
+
+
+def _check_details(details: SourceDetails) -> None:
+    errors = {}
+    if not details.name.strip():
+        errors["source_name"] = "Name the source: whose words or document it is."
+    if details.kind not in Article.Kind.values:
+        errors["source_kind"] = "Choose what the source is: " + ", ".join(Article.Kind.values) + "."
+    if details.date is None:
+        errors["source_date"] = "Give the date of the source (when it was said or published)."
+    url = details.url.strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["source_url"] = "The source's URL is not an http(s) URL."
+        stored = Article.objects.filter(url=url).values_list("id", flat=True).first()
+        if stored is not None:
+            errors["source_url"] = (
+                f"This URL is stored already (source #{stored}): add it by URL instead, "
+                "or leave the URL out."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _supplied_content(text: str, upload: Upload | None) -> tuple[PageContent, Snapshot]:
+    """Read the text or the file; return its content and its unsaved snapshot."""
+    if bool(text.strip()) == (upload is not None):
+        raise ValidationError("Paste a text or upload a file (one of them).")
+    try:
+        if upload is not None:
+            content, body = read_upload(upload), upload.data
+            name, content_type = upload.name[:255], upload_kind(upload)
+        else:
+            content, body = read_pasted(text), normalise_text(text).encode()
+            name, content_type = "", "text/plain"
+    except ExtractionError as error:
+        raise ValidationError({"file" if upload else "text": str(error)}) from None
+    snapshot = Snapshot(
+        url="",
+        filename=name,
+        content_type=content_type,
+        sha256=hashlib.sha256(body).hexdigest(),
+        body_gzip=gzip.compress(body),
+        size=len(body),
+        fetched_at=timezone.now(),
+    )
+    return content, snapshot

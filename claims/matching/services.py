@@ -117,6 +117,21 @@ def claim_match(*, claim_id: int) -> int:
     return len(chosen)
 
 
+def similar_claims(claim: Claim) -> dict[int, float]:
+    """Return the accepted claims, outside the claim's group, that the index finds may
+    state the same claim, with the matcher's probability (for "we checked this before")."""
+    prepared = match_text(claim.text)
+    if prepared.skip:
+        return {}
+    vector = _vector(claim.id, prepared.text)
+    hits = process_index().search(prepared.text, top=SEARCH_DEPTH, vector=vector)
+    return {
+        chosen.claim_id: chosen.score
+        for chosen in _eligible(claim, hits)
+        if chosen.claim_id is not None
+    }
+
+
 def _language_note(language: str) -> str:
     """Say so when the claim is not in English, the only language the encoder reads."""
     if not language or language.lower().startswith("en"):

@@ -19,7 +19,9 @@ def check_url(review: Review) -> str:
 
 def frozen_evidence(review: Review) -> list[dict[str, Any]]:
     """Return the evidence the verdict cites as it is published: each source, its passage
-    and stance, and the id of the archived copy (the latest snapshot) where one was kept."""
+    and stance, and the id of the archived copy (the latest snapshot) where one was kept.
+
+    Only a stance a person set or confirmed is published; a suggested one is left out ("")."""
     latest_snapshots = Snapshot.objects.order_by("-fetched_at").only("id", "article_id")
     rows = review.cited_evidence.select_related("source")
     rows = rows.prefetch_related(Prefetch("source__snapshots", queryset=latest_snapshots))
@@ -28,7 +30,7 @@ def frozen_evidence(review: Review) -> list[dict[str, Any]]:
             "title": row.source.title,
             "url": row.source.canonical_url or row.source.url,
             "passage": row.passage,
-            "stance": row.get_stance_display(),
+            "stance": row.get_stance_display() if row.stance_by_id else "",
             "retrieved_at": row.retrieved_at.isoformat(),
             "snapshot": next((s.id for s in row.source.snapshots.all()), None),
         }

@@ -50,7 +50,10 @@ def archived_copy(request: HttpRequest, check_id: int, number: int) -> HttpRespo
     if not 0 <= number < len(evidence) or not evidence[number].get("snapshot"):
         raise Http404("No archived copy of this evidence.")
     snapshot = get_object_or_404(Snapshot, id=evidence[number]["snapshot"])
-    response = HttpResponse(snapshot.body, content_type=snapshot.content_type)
+    if snapshot.filename:  # an uploaded file: only the text read from it is served
+        response = HttpResponse(snapshot.inert_text(), content_type="text/plain; charset=utf-8")
+    else:
+        response = HttpResponse(snapshot.body, content_type=snapshot.content_type)
     response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response

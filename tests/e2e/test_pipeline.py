@@ -87,7 +87,7 @@ def test_article_goes_from_url_to_published_check(
     wait_until(evidence_gathered, what="evidence", worker=celery_worker)
     claim = as_reviewer.get(f"/api/v1/claims/{viral['id']}/").json()
     run = claim["gathering_runs"][0]
-    assert (run["state"], run["providers_done"], run["providers_total"]) == ("done", 2, 2)
+    assert (run["state"], run["providers_done"], run["providers_total"]) == ("done", 3, 3)
     evidence = {item["provider"]: item for item in claim["evidence"]}
     assert evidence["archive"]["source"] == report.json()["id"]
     assert "212 million" in evidence["archive"]["passage"]

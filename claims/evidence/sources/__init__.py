@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from claims.ingestion.fetching import fetch
-from claims.models import Claim
+from claims.models import Claim, ProviderSetting
 
 JSON_TYPES = ("application/json",)
 
@@ -44,7 +44,15 @@ Find = Callable[[Claim, list[str]], list[Lead]]
 
 
 def registry() -> dict[str, Find]:
-    from claims.evidence.sources import archive, claimreview, feeds, links, mediawiki, websearch
+    from claims.evidence.sources import (
+        archive,
+        claimreview,
+        feeds,
+        links,
+        mediawiki,
+        our_checks,
+        websearch,
+    )
 
     return {
         archive.NAME: archive.find,
@@ -53,18 +61,59 @@ def registry() -> dict[str, Find]:
         websearch.NAME: websearch.find,
         mediawiki.NAME: mediawiki.find,
         claimreview.NAME: claimreview.find,
+        our_checks.NAME: our_checks.find,
     }
+
+
+# The environment's defaults of the providers that call an endpoint.
+ENV_URLS = {
+    "web_search": "SEARXNG_URL",
+    "mediawiki": "MEDIAWIKI_API_URL",
+    "claimreview": "CLAIMREVIEW_API_URL",
+}
+ENV_KEYS = {"claimreview": "CLAIMREVIEW_API_KEY"}
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """A provider's settings in effect: the admin's where set, else the environment's."""
+
+    enabled: bool
+    url: str = ""
+    key: str = ""
+    timeout: float | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.enabled and bool(self.url)
+
+
+def provider_config(name: str) -> ProviderConfig:
+    return _configs([name])[name]
+
+
+def _configs(names: list[str]) -> dict[str, ProviderConfig]:
+    rows = {row.provider: row for row in ProviderSetting.objects.filter(provider__in=names)}
+    configs = {}
+    for name in names:
+        row = rows.get(name)
+        configs[name] = ProviderConfig(
+            enabled=row.enabled if row else True,
+            url=(row.url if row else "") or getattr(settings, ENV_URLS.get(name, ""), ""),
+            key=(row.api_key if row else "") or getattr(settings, ENV_KEYS.get(name, ""), ""),
+            timeout=row.timeout_seconds if row else None,
+        )
+    return configs
 
 
 def configured() -> dict[str, bool]:
-    return {
-        "archive": True,
-        "links": True,
+    """Return, for each provider, whether it is enabled and has what it needs."""
+    configs = _configs(list(ProviderSetting.Provider.values))
+    needs = {
         "feeds": bool(settings.EVIDENCE_FEEDS),
-        "web_search": bool(settings.SEARXNG_URL),
-        "mediawiki": bool(settings.MEDIAWIKI_API_URL),
-        "claimreview": bool(settings.CLAIMREVIEW_API_URL),
+        **{name: bool(configs[name].url) for name in ENV_URLS},
     }
+    return {name: config.enabled and needs.get(name, True) for name, config in configs.items()}
 
 
 def enabled_providers() -> list[str]:
@@ -73,10 +122,25 @@ def enabled_providers() -> list[str]:
     return [name for name, on in configured().items() if on and (not chosen or name in chosen)]
 
 
-def get_json(base_url: str, params: dict[str, str]) -> Any:
+def provider_test(name: str) -> str:
+    """Ask a provider's endpoint one query with its settings in effect; return what it
+    answered, in words. Raises FetchError or ProviderError when it cannot be used."""
+    config = provider_config(name)
+    if name not in ENV_URLS:
+        return "Needs no connection."
+    if not config.url:
+        raise ProviderError("No URL is set (here or in the environment).")
+    leads = registry()[name](Claim(text=PROBE_QUERY), PROBE_QUERY.split())
+    return f"Connected: {len(leads)} result{'s' if len(leads) != 1 else ''} for “{PROBE_QUERY}”."
+
+
+PROBE_QUERY = "bridge cost"
+
+
+def get_json(base_url: str, params: dict[str, str], *, timeout: float | None = None) -> Any:
     """GET a JSON API through the safe fetch and return the decoded body."""
     separator = "&" if "?" in base_url else "?"
-    page = fetch(base_url + separator + urlencode(params), accept=JSON_TYPES)
+    page = fetch(base_url + separator + urlencode(params), accept=JSON_TYPES, timeout=timeout)
     try:
         return json.loads(page.body)
     except ValueError as error:

@@ -1,9 +1,7 @@
 """Other fact-checkers' verdicts, from a ClaimReview search API in the format of Google's
 Fact Check Tools `claims:search` (`GET …/v1alpha1/claims:search?query=…`)."""
 
-from django.conf import settings
-
-from claims.evidence.sources import Lead, ProviderError, get_json
+from claims.evidence.sources import Lead, ProviderError, get_json, provider_config
 from claims.ingestion.pages import parse_published
 from claims.models import Claim, Evidence
 
@@ -62,10 +60,11 @@ def rating_stance(rating: str) -> str:
 
 def find(claim: Claim, terms: list[str]) -> list[Lead]:
     """Return the reviews other fact-checkers published of claims like this one."""
+    config = provider_config(NAME)
     params = {"query": " ".join(terms), "pageSize": str(MAX_REVIEWS)}
-    if settings.CLAIMREVIEW_API_KEY:
-        params["key"] = settings.CLAIMREVIEW_API_KEY
-    answer = get_json(settings.CLAIMREVIEW_API_URL, params)
+    if config.key:
+        params["key"] = config.key
+    answer = get_json(config.url, params, timeout=config.timeout)
     if not isinstance(answer, dict):
         raise ProviderError("The ClaimReview API's answer is not an object.")
     leads = []

@@ -6,9 +6,7 @@ with their text and URL, so the pages themselves need not be fetched and parsed.
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
-
-from claims.evidence.sources import Lead, ProviderError, get_json
+from claims.evidence.sources import Lead, ProviderError, get_json, provider_config
 from claims.models import Claim
 
 NAME = "mediawiki"
@@ -17,8 +15,9 @@ MAX_PAGES = 5
 
 def find(claim: Claim, terms: list[str]) -> list[Lead]:
     """Return the wiki's best pages for the claim's terms, with their plain-text extracts."""
+    config = provider_config(NAME)
     answer = get_json(
-        settings.MEDIAWIKI_API_URL,
+        config.url,
         {
             "action": "query",
             "format": "json",
@@ -31,12 +30,13 @@ def find(claim: Claim, terms: list[str]) -> list[Lead]:
             "explaintext": "1",
             "exlimit": str(MAX_PAGES),
         },
+        timeout=config.timeout,
     )
     if not isinstance(answer, dict) or "error" in answer:
         raise ProviderError(f"The MediaWiki API refused the query: {answer.get('error')}.")
     pages = answer.get("query", {}).get("pages", [])
     pages = sorted(pages, key=lambda page: page.get("index", 0))
-    publisher = urlsplit(settings.MEDIAWIKI_API_URL).hostname or ""
+    publisher = urlsplit(config.url).hostname or ""
     return [
         Lead(
             url=page["fullurl"],

@@ -1,8 +1,6 @@
 """Web search through a SearxNG-compatible JSON API (`GET /search?q=…&format=json`)."""
 
-from django.conf import settings
-
-from claims.evidence.sources import Lead, ProviderError, get_json
+from claims.evidence.sources import Lead, ProviderError, get_json, provider_config
 from claims.ingestion.pages import parse_published
 from claims.models import Claim
 
@@ -12,8 +10,9 @@ MAX_RESULTS = 10
 
 def find(claim: Claim, terms: list[str]) -> list[Lead]:
     """Return the search engine's results for the claim's terms, in its order."""
-    base = settings.SEARXNG_URL.rstrip("/") + "/search"
-    answer = get_json(base, {"q": " ".join(terms), "format": "json"})
+    config = provider_config(NAME)
+    base = config.url.rstrip("/") + "/search"
+    answer = get_json(base, {"q": " ".join(terms), "format": "json"}, timeout=config.timeout)
     results = answer.get("results") if isinstance(answer, dict) else None
     if not isinstance(results, list):
         raise ProviderError("The search API's answer has no list of results.")

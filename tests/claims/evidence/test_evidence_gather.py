@@ -43,10 +43,11 @@ def test_accepting_starts_a_run_with_a_job_per_enabled_provider(
 ) -> None:
     run = accepted_claim.gathering_runs.get()
     assert run.state == GatheringRun.State.RUNNING
-    assert (run.providers_done, run.providers_total) == (0, 2)
+    assert (run.providers_done, run.providers_total) == (0, 3)
     assert sorted(run.jobs.values_list("provider", "status")) == [
         ("archive", "queued"),
         ("links", "queued"),
+        ("our_checks", "queued"),
     ]
     assert accepted_claim.gathering == Claim.Gathering.PENDING
 
@@ -60,7 +61,7 @@ def test_each_job_is_enqueued_after_commit(
     )
     with django_capture_on_commit_callbacks(execute=False) as enqueued:
         gathering_start(claim=claim, user=editor)
-    assert len(enqueued) == 2
+    assert len(enqueued) == 3
 
 
 def test_finds_and_ranks_passages_from_the_archive(
@@ -76,7 +77,7 @@ def test_finds_and_ranks_passages_from_the_archive(
     assert evidence[0].snapshot_hash == accounts.content_hash
     assert evidence[0].provider == "archive"
     run = accepted_claim.gathering_runs.get()
-    assert (run.state, run.providers_done, run.errors) == ("done", 2, "")
+    assert (run.state, run.providers_done, run.errors) == ("done", 3, "")
     assert run.finished_at is not None
     accepted_claim.refresh_from_db()
     assert accepted_claim.gathering == Claim.Gathering.DONE

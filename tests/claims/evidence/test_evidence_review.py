@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.evidence.review import evidence_add_by_url, evidence_pin, evidence_set_stance
+from claims.evidence.review import evidence_add, evidence_pin, evidence_set_stance
 from claims.models import Claim, Evidence
 from tests.conftest import LocalSite
 
@@ -74,7 +74,7 @@ def test_a_page_added_by_url_is_fetched_safely_and_pinned(
     accepted_claim: Claim, reviewer: User, local_site: LocalSite
 ) -> None:
     url = local_site.add("/auditor", PAGE)
-    evidence = evidence_add_by_url(claim=accepted_claim, url=url, user=reviewer)
+    evidence = evidence_add(claim=accepted_claim, url=url, user=reviewer)
     assert (evidence.provider, evidence.pinned, evidence.rank) == ("by_hand", True, 1)
     assert evidence.added_by == reviewer
     assert "212 million dollars" in evidence.passage
@@ -82,9 +82,9 @@ def test_a_page_added_by_url_is_fetched_safely_and_pinned(
     assert evidence.source.publisher == "Riverton Auditor"
     assert evidence.snapshot_hash == evidence.source.snapshots.get().sha256
     with pytest.raises(ValidationError, match="already evidence"):
-        evidence_add_by_url(claim=accepted_claim, url=url, user=reviewer)
+        evidence_add(claim=accepted_claim, url=url, user=reviewer)
     with pytest.raises(ValidationError):
-        evidence_add_by_url(claim=accepted_claim, url="http://169.254.169.254/", user=reviewer)
+        evidence_add(claim=accepted_claim, url="http://169.254.169.254/", user=reviewer)
 
 
 def test_the_api_curates_evidence_and_starts_gathering(
@@ -113,10 +113,10 @@ def test_the_api_curates_evidence_and_starts_gathering(
     rerun = api.post(f"/api/v1/claims/{accepted_claim.id}/gather/")
     assert rerun.status_code == 202
     assert rerun.json()["state"] == "running"  # the run of the acceptance is still going
-    assert {job["provider"] for job in rerun.json()["jobs"]} == {"archive", "links"}
+    assert {job["provider"] for job in rerun.json()["jobs"]} == {"archive", "links", "our_checks"}
     detail = api.get(f"/api/v1/claims/{accepted_claim.id}/").json()
     assert [item["pinned"] for item in detail["evidence"]] == [True, True, False]
-    assert detail["gathering_runs"][0]["providers_total"] == 2
+    assert detail["gathering_runs"][0]["providers_total"] == 3
     assert {"interested_party", "published_after_claim", "stance_cue"} <= set(detail["evidence"][0])
 
 
@@ -154,8 +154,8 @@ def test_the_admin_shows_evidence_cards_escaped_with_the_claims_words_marked(
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     assert "&lt;b&gt;Hostile&lt;/b&gt;" in html
     assert "<mark>Harbour</mark> <mark>Street</mark> <mark>bridge</mark>" in html
-    assert "Gathering run #" in html and "0 of 2 providers done" in html
-    assert "Set stance" in html and "Fetch and add" in html
+    assert "Gathering run #" in html and "0 of 3 providers done" in html
+    assert "Set or confirm stance" in html and "Add and pin" in html
 
 
 def test_the_admin_pins_sets_stance_and_gathers_again(
@@ -179,7 +179,7 @@ def test_the_snapshot_is_served_as_inert_text(
     accepted_claim: Claim, reviewer: User, local_site: LocalSite
 ) -> None:
     url = local_site.add("/auditor", PAGE.replace("<h1>", "<script>steal()</script><h1>"))
-    evidence = evidence_add_by_url(claim=accepted_claim, url=url, user=reviewer)
+    evidence = evidence_add(claim=accepted_claim, url=url, user=reviewer)
     client = Client()
     client.force_login(reviewer)
     card_page = client.get(reverse("admin:claims_claim_change", args=[accepted_claim.id]))

@@ -23,6 +23,12 @@ MakeClaim = Callable[..., Claim]
 ACCOUNTS = "The accounts say the Harbour Street bridge cost 212 million dollars, not 400 million."
 
 
+@pytest.fixture(autouse=True)
+def _two_providers(settings: Any) -> None:
+    """The archive and the article's links: two providers are enough to see cancelling."""
+    settings.EVIDENCE_PROVIDERS = ["archive", "links"]
+
+
 def jobs_of(claim: Claim) -> list[tuple[str, str]]:
     return sorted(ProviderJob.objects.filter(run__claim=claim).values_list("provider", "status"))
 
@@ -156,7 +162,9 @@ def test_editors_see_why_gathering_was_cancelled(make_claim: MakeClaim, editor: 
     ).content.decode()
     gather = browser.post(f"/admin/claims/claim/{later.id}/gather/", follow=True).content.decode()
 
-    assert "archive: cancelled (Not run: the claim was confirmed as the same claim" in claim_page
+    assert 'id="provider-archive" data-state="cancelled"' in claim_page
+    assert "<td>Not run: the claim was confirmed as the same claim" in claim_page
+    assert "Retry our archive" not in claim_page
     assert "No evidence is gathered for a claim confirmed as checked before" in claim_page
     assert "Gather evidence again</button>" not in claim_page
     assert f"confirmed as the same claim as claim #{earlier.id}" in run_page

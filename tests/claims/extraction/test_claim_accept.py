@@ -27,8 +27,8 @@ def test_accepting_starts_gathering(
     assert candidate.gathering == Claim.Gathering.PENDING
     run = candidate.gathering_runs.get()
     assert run.started_by == editor
-    assert run.providers_total == run.jobs.count() == 2  # archive, links
-    assert len(enqueued) == 3  # a task per provider, and matching ("checked before?")
+    assert run.providers_total == run.jobs.count() == 3  # archive, links, our checks
+    assert len(enqueued) == 4  # a task per provider, and matching ("checked before?")
     assert candidate.matching == Claim.Matching.PENDING
 
 

@@ -125,6 +125,7 @@ def test_page_shows_verdict_and_evidence_with_archived_copy(
         rank=1,
         relevance=0.9,
         stance=Evidence.Stance.REFUTES,
+        stance_by=chief_editor,  # a person's stance: the page shows it
         snapshot_hash=source.content_hash,
         retrieved_at=timezone.now(),
     )
