@@ -20,7 +20,7 @@ def stances_set_by_people(apps: StateApps, schema_editor: BaseDatabaseSchemaEdit
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0016_claim_events"),
+        ("claims", "0017_newsroom_analytics_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

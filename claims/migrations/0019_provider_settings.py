@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0017_evidence_from_any_source"),
+        ("claims", "0018_evidence_from_any_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
