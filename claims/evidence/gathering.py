@@ -24,6 +24,7 @@ from claims.evidence.sources import ProviderError, enabled_providers
 from claims.ingestion.fetching import FetchError
 from claims.models import Claim, Evidence, GatheringRun, ProviderJob
 from factcheck.auth import require_perm
+from factcheck.limits import STUCK_AFTER
 
 
 class ClaimNotAccepted(Exception):
@@ -38,8 +39,9 @@ class ClaimCheckedBefore(Exception):
     http_status = 409
 
 
-# A job holds its lease this long; past it, the job is presumed lost and taken again.
-LEASE = timedelta(minutes=5)
+# A job holds its lease this long (longer than its task may run); past it, the job is
+# presumed lost (a killed worker) and taken again.
+LEASE = STUCK_AFTER
 MAX_JOB_ATTEMPTS = 3
 JOB_BACKOFF_SECONDS = 15
 
@@ -179,9 +181,7 @@ def _job_failed(job: ProviderJob, reason: str, *, transient: bool) -> None:
         changed_at=timezone.now(),
     )
     if held:
-        transaction.on_commit(
-            lambda: tasks.gather_from_provider.apply_async((job.id,), countdown=delay)
-        )
+        tasks.gather_from_provider.apply_async_on_commit((job.id,), countdown=delay)
 
 
 def _run_progress(run_id: int) -> None:

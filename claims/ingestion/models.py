@@ -41,6 +41,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
+    proposes_claims = models.BooleanField(
+        default=True, help_text="False for an evidence source: no claims are proposed from it."
+    )
     candidates_proposed_at = models.DateTimeField(null=True, blank=True)
     candidates_note = models.TextField(
         blank=True, help_text="What extraction could not do: text cut short, a language unscored."

@@ -26,7 +26,9 @@ from claims.models import Article, Snapshot
 from factcheck.auth import require_perm
 
 MAX_ATTEMPTS = 3
-RETRY_BACKOFF_SECONDS = 30
+# 15 s, then 30 s: both shorter than the sweep's wait for a queued article (STUCK_AFTER),
+# which would otherwise send it before its turn.
+RETRY_BACKOFF_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,7 @@ def _fetch_failed(article: Article, error: FetchError) -> None:
             failure_reason=f"{error} Trying again in {delay} s.",
             status_changed_at=timezone.now(),
         )
-        transaction.on_commit(
-            lambda: tasks.ingest_article.apply_async((article.id,), countdown=delay)
-        )
+        tasks.ingest_article.apply_async_on_commit((article.id,), countdown=delay)
 
 
 @transaction.atomic
@@ -170,6 +170,7 @@ def _article_store(
     article.status = Article.Status.EXTRACTED
     article.failure_reason = ""
     article.status_changed_at = timezone.now()
+    article.proposes_claims = propose
     article.save()
     if propose:
         tasks.propose_claims.delay_on_commit(article.id)
