@@ -76,7 +76,7 @@ def refresh_match_headline(claim_id: int) -> None:
     claim_headline_index(claim_id=claim_id)
 
 
-@shared_task(acks_late=True, **LONG, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)  # 500 vectors at most: seconds
 def refresh_stale_match_entries() -> None:
     from claims.matching.services import stale_entries_refresh
 

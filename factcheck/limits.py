@@ -19,7 +19,7 @@ from django.db import DatabaseError
 QUICK_HARD_LIMIT = 2 * settings.FETCH_TIMEOUT_SECONDS + 25
 QUICK = {"soft_time_limit": QUICK_HARD_LIMIT - 5, "time_limit": QUICK_HARD_LIMIT}
 
-# Scoring every sentence of a long article, encoding stored vectors again: minutes at most.
+# Scoring every sentence of a long article (2,000 at most): minutes at most.
 LONG_HARD_LIMIT = 300
 LONG = {"soft_time_limit": LONG_HARD_LIMIT - 30, "time_limit": LONG_HARD_LIMIT}
 

@@ -13,7 +13,6 @@ from urllib.parse import unquote, urlsplit
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
-from kombu import Queue
 
 # Let Django's generic classes be subscripted at run time, as the type stubs expect.
 django_stubs_ext.monkeypatch()
@@ -271,7 +270,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Queues by latency class, so a backlog of bulk work never stands in front of what an editor
 # waits for. A worker started without -Q consumes all three (the zero-config set-up, the
 # demo); docker compose runs a worker for each. Tasks not routed here go to "default".
-CELERY_TASK_QUEUES = [Queue("interactive"), Queue("default"), Queue("bulk")]
+CELERY_TASK_QUEUES: dict[str, dict[str, str]] = {"interactive": {}, "default": {}, "bulk": {}}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "claims.tasks.gather_from_provider": {"queue": "interactive"},

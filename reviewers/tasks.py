@@ -15,7 +15,7 @@ def deliver_webhook(delivery_id: int) -> None:
         deliver_webhook.apply_async((delivery_id,), countdown=retry_in)
 
 
-@shared_task
+@shared_task(**QUICK)
 def requeue_webhook_deliveries() -> None:
     from reviewers.publishing.webhooks import deliveries_requeue
 

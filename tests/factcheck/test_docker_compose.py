@@ -56,7 +56,7 @@ def test_every_queue_has_a_worker() -> None:
         words = command(service).split() if "command" in service else []
         if words[:4] == ["celery", "-A", "factcheck", "worker"]:
             consumed |= set(words[words.index("-Q") + 1].split(","))
-    queues = {queue.name for queue in celery_app.conf.task_queues}
+    queues = set(celery_app.amqp.queues)
     assert queues == {"interactive", "default", "bulk"}
     assert consumed == queues
     routed = {route["queue"] for route in celery_app.conf.task_routes.values()}

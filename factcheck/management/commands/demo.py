@@ -165,7 +165,7 @@ def start_workers() -> list[subprocess.Popen[bytes]]:
 def worker_command(queues: str, options: list[str]) -> list[str]:
     name = f"{queues.split(',')[0]}@%h"  # node names must differ on one host
     command = [sys.executable, "-m", "celery", "--quiet", "-A", "factcheck", "worker"]
-    return command + ["-Q", queues, "-n", name, "--loglevel", "WARNING", *options]
+    return [*command, "-Q", queues, "-n", name, "--loglevel", "WARNING", *options]
 
 
 def wait_for(condition: Callable[[], bool]) -> None:
