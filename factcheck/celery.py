@@ -27,16 +27,18 @@ class Task(DjangoTask):  # type: ignore[misc]
     """
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
-        transaction.on_commit(functools.partial(self._send_or_leave, self.delay, args, kwargs))
+        transaction.on_commit(functools.partial(self.delay_or_leave, *args, **kwargs))
 
     def apply_async_on_commit(self, *args: Any, **kwargs: Any) -> None:
-        transaction.on_commit(
-            functools.partial(self._send_or_leave, self.apply_async, args, kwargs)
-        )
+        transaction.on_commit(functools.partial(self.apply_async_or_leave, *args, **kwargs))
 
-    def _send_or_leave(
-        self, send: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
+    def delay_or_leave(self, *args: Any, **kwargs: Any) -> None:
+        self._send_or_leave(self.delay, *args, **kwargs)
+
+    def apply_async_or_leave(self, *args: Any, **kwargs: Any) -> None:
+        self._send_or_leave(self.apply_async, *args, **kwargs)
+
+    def _send_or_leave(self, send: Callable[..., object], *args: Any, **kwargs: Any) -> None:
         try:
             send(*args, **kwargs)
         except (KombuError, OSError) as error:  # kombu wraps the broker's own errors
