@@ -8,16 +8,16 @@ under unique constraints), so a redelivered message changes nothing; each runs u
 limit, and retries database errors long enough to outlast an outage (factcheck/limits.py).
 """
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from factcheck.limits import LONG, QUICK, RETRY
 
 
-@shared_task(acks_late=True, **QUICK, **RETRY)
-def ingest_article(article_id: int) -> None:
+@shared_task(bind=True, acks_late=True, **QUICK, **RETRY)
+def ingest_article(self: Task, article_id: int) -> None:
     from claims.ingestion.services import article_ingest
 
-    article_ingest(article_id=article_id)
+    article_ingest(article_id=article_id, task_id=self.request.id or "")
 
 
 @shared_task(acks_late=True, **LONG, **RETRY)
@@ -27,11 +27,11 @@ def propose_claims(article_id: int) -> None:
     claims_propose(article_id=article_id)
 
 
-@shared_task(acks_late=True, **QUICK, **RETRY)
-def gather_from_provider(job_id: int) -> None:
+@shared_task(bind=True, acks_late=True, **QUICK, **RETRY)
+def gather_from_provider(self: Task, job_id: int) -> None:
     from claims.evidence.gathering import provider_job_run
 
-    provider_job_run(job_id=job_id)
+    provider_job_run(job_id=job_id, task_id=self.request.id or "")
 
 
 @shared_task(**QUICK)

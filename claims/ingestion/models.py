@@ -35,6 +35,9 @@ class Article(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     failure_reason = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    ingest_task_id = models.CharField(
+        max_length=64, blank=True, help_text="The message that fetches it (a Celery task id)."
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -103,15 +103,23 @@ def _existing_article(url: str, pasted: PageContent | None) -> Article | None:
     return Article.objects.filter(same).order_by("id").first()
 
 
-def article_ingest(*, article_id: int) -> None:
+def article_ingest(*, article_id: int, task_id: str = "") -> None:
     """Fetch (for URLs) and extract a queued article, then queue claim extraction.
 
     Transient failures (timeouts, 5xx) are tried again later with growing delays, up to
-    MAX_ATTEMPTS; anything else fails the article at once with its reason.
+    MAX_ATTEMPTS; anything else fails the article at once with its reason. `task_id` is the
+    message's: delivered again after its worker died, it takes the article back at once.
     """
     # Claim the work: only one worker moves a queued article to fetching.
-    claimed = Article.objects.filter(id=article_id, status=Article.Status.QUEUED).update(
-        status=Article.Status.FETCHING, attempts=F("attempts") + 1, status_changed_at=timezone.now()
+    claimed = (
+        Article.objects.filter(Q(status=Article.Status.QUEUED) | _held_by(task_id))
+        .filter(id=article_id)
+        .update(
+            status=Article.Status.FETCHING,
+            attempts=F("attempts") + 1,
+            ingest_task_id=task_id,
+            status_changed_at=timezone.now(),
+        )
     )
     if not claimed:
         return
@@ -130,6 +138,14 @@ def article_ingest(*, article_id: int) -> None:
         _article_fail(article, str(error))
         return
     _article_store(article, content, page)
+
+
+def _held_by(task_id: str) -> Q:
+    """An article this message was fetching when its run ended early (a killed worker, a
+    database error); its attempts are counted, so a page that kills its worker is given up."""
+    if not task_id:
+        return Q(pk__in=[])
+    return Q(status=Article.Status.FETCHING, ingest_task_id=task_id, attempts__lt=MAX_ATTEMPTS)
 
 
 def _fetch_failed(article: Article, error: FetchError) -> None:
