@@ -99,17 +99,23 @@ def hanging_page() -> Iterator[tuple[str, threading.Event, threading.Event]]:
     server.server_close()
 
 
-def pool_processes(worker: Worker) -> list[int]:
-    """The worker's pool processes: the children of its main process."""
-    children = []
+def pool_process_fetching_from(worker: Worker, port: int) -> int:
+    """The worker's pool process with a connection open to the local `port`."""
+    sockets = {
+        fields[9]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if (fields := line.split())[2].endswith(f":{port:04X}")
+    }
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) != worker.process.pid:
+                continue
+            links = {os.readlink(fd) for fd in (stat.parent / "fd").iterdir()}
         except (OSError, IndexError, ValueError):
             continue  # a process that ended meanwhile
-        if parent == worker.process.pid:
-            children.append(int(stat.parent.name))
-    return children
+        if {f"socket:[{inode}]" for inode in sockets} & links:
+            return int(stat.parent.name)
+    raise AssertionError("No pool process of the worker is fetching the page.")
 
 
 def test_a_job_whose_worker_process_died_is_taken_back_by_its_message(
@@ -126,8 +132,9 @@ def test_a_job_whose_worker_process_died_is_taken_back_by_its_message(
     candidate = Claim.objects.create(article=article, text=article.text)
     claim = claim_accept(claim=candidate, user=editor)
     wait_until(requested.is_set, what="the links job to fetch", worker=celery_worker)
-    for pid in pool_processes(celery_worker):  # killed mid-fetch, as by the OOM killer
-        os.kill(pid, signal.SIGKILL)
+    port = int(url.split(":")[2].split("/")[0])
+    # Killed mid-fetch, as by the OOM killer; the worker replaces the process.
+    os.kill(pool_process_fetching_from(celery_worker, port), signal.SIGKILL)
     release.set()
     # No sweep runs here: only the message itself, sent back to the queue, can finish it.
     run = claim.gathering_runs.get()
