@@ -26,7 +26,9 @@ from throwaway import ROOT, start_django
 
 HOSTS = [f"127.0.0.{number}" for number in range(1, 11)]
 DELAY = 0.3
-start_django(FETCH_ALLOWED_HOSTS=",".join(HOSTS), EVIDENCE_PROVIDERS="archive,links")
+start_django(
+    FETCH_ALLOWED_HOSTS=",".join(f"{host}:*" for host in HOSTS), EVIDENCE_PROVIDERS="archive,links"
+)
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

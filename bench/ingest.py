@@ -19,7 +19,7 @@ from typing import Any
 
 from throwaway import start_django
 
-start_django(FETCH_ALLOWED_HOSTS="127.0.0.1")
+start_django(FETCH_ALLOWED_HOSTS="127.0.0.1:*")
 
 import requests  # noqa: E402
 import trafilatura  # noqa: E402

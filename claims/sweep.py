@@ -1,7 +1,5 @@
 """The periodic sweep: whatever a lost message or a dead worker left behind is enqueued again."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 
 from claims import tasks
@@ -9,14 +7,12 @@ from claims.evidence.gathering import stuck_jobs_requeue
 from claims.ingestion.services import MAX_ATTEMPTS, article_give_up
 from claims.matching.services import stuck_matching_requeue
 from claims.models import Article
-
-# Work whose state has not moved for this long is assumed lost (a killed worker, a
-# flushed broker) and is enqueued again.
-STUCK_AFTER = timedelta(minutes=10)
+from factcheck.limits import STUCK_AFTER, UNPROPOSED_AFTER
 
 
 def stuck_work_requeue() -> int:
-    """Enqueue again the work that a lost message or a dead worker left behind."""
+    """Enqueue again the work that a lost message or a dead worker left behind: work that
+    has not moved for longer than its task may run (factcheck/limits.py)."""
     cutoff = timezone.now() - STUCK_AFTER
     requeued = 0
     stuck_articles = Article.objects.filter(
@@ -32,7 +28,10 @@ def stuck_work_requeue() -> int:
         tasks.ingest_article.delay_on_commit(article.id)
         requeued += 1
     unproposed = Article.objects.filter(
-        status=Article.Status.EXTRACTED, candidates_proposed_at=None, status_changed_at__lt=cutoff
+        status=Article.Status.EXTRACTED,
+        proposes_claims=True,  # never an evidence source
+        candidates_proposed_at=None,
+        status_changed_at__lt=timezone.now() - UNPROPOSED_AFTER,
     )
     for article_id in unproposed.values_list("id", flat=True):
         tasks.propose_claims.delay_on_commit(article_id)

@@ -4,80 +4,79 @@ Each task imports its service inside its body: the services enqueue these tasks,
 module-level import either way would make one import cycle of the whole app.
 
 Every task is idempotent (the services claim work with conditional updates and insert
-under unique constraints), so a redelivered message changes nothing.
+under unique constraints), so a redelivered message changes nothing; each runs under a time
+limit, and retries database errors long enough to outlast an outage (factcheck/limits.py).
 """
 
-from celery import shared_task
-from django.db import DatabaseError
+from celery import Task, shared_task
 
-# A database hiccup is worth another try; anything else is a bug to surface.
-RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "max_retries": 5}
+from factcheck.limits import LONG, QUICK, RETRY
 
 
-@shared_task(acks_late=True, **RETRY)
-def ingest_article(article_id: int) -> None:
+@shared_task(bind=True, acks_late=True, **QUICK, **RETRY)
+def ingest_article(self: Task, article_id: int) -> None:
     from claims.ingestion.services import article_ingest
 
-    article_ingest(article_id=article_id)
+    article_ingest(article_id=article_id, task_id=self.request.id or "")
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **LONG, **RETRY)
 def propose_claims(article_id: int) -> None:
     from claims.extraction.services import claims_propose
 
     claims_propose(article_id=article_id)
 
 
-@shared_task(acks_late=True, **RETRY)
-def gather_from_provider(job_id: int) -> None:
+@shared_task(bind=True, acks_late=True, **QUICK, **RETRY)
+def gather_from_provider(self: Task, job_id: int) -> None:
     from claims.evidence.gathering import provider_job_run
 
-    provider_job_run(job_id=job_id)
+    provider_job_run(job_id=job_id, task_id=self.request.id or "")
 
 
-@shared_task
+@shared_task(**QUICK)
 def requeue_stuck_work() -> None:
     from claims.sweep import stuck_work_requeue
 
     stuck_work_requeue()
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)
 def poll_feed(feed_id: int) -> None:
     from claims.ingestion.feeds import feed_poll
 
     feed_poll(feed_id=feed_id)
 
 
-@shared_task
+@shared_task(**QUICK)
 def poll_due_feeds() -> None:
     from claims.ingestion.feeds import feeds_poll_due
 
     feeds_poll_due()
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)
 def match_claim(claim_id: int) -> None:
     from claims.matching.services import claim_match
 
     claim_match(claim_id=claim_id)
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)
 def index_external_reviews(review_ids: list[int]) -> None:
     from claims.matching.services import external_reviews_index
 
     external_reviews_index(review_ids=review_ids)
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)
 def refresh_match_headline(claim_id: int) -> None:
     from claims.matching.services import claim_headline_index
 
     claim_headline_index(claim_id=claim_id)
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)  # 500 vectors at most: seconds
 def refresh_stale_match_entries() -> None:
     from claims.matching.services import stale_entries_refresh
 

@@ -77,6 +77,17 @@ def env_ports(name: str, default: str) -> list[int]:
     return [int(port) for port in ports]
 
 
+def env_fetch_hosts(name: str) -> list[str]:
+    """Hosts as `host`, `host:port` or `host:*` (a port, or every port, opened with the host)."""
+    hosts = env_list(name)
+    for host in hosts:
+        port = host.rpartition("]")[2] if host.startswith("[") else host
+        port = port.rpartition(":")[2] if port.count(":") == 1 else ""
+        if port and port != "*" and not (port.isdigit() and 0 < int(port) < 65536):
+            raise ImproperlyConfigured(f"{name}: {host!r} names no valid port (host:port).")
+    return [host.lower() for host in hosts]
+
+
 def env_database(name: str, default_sqlite_path: Path) -> dict[str, Any]:
     """Return a DATABASES entry from a postgres:// or sqlite:/// URL."""
     url = env_str(name)
@@ -257,13 +268,38 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Queues by latency class, so a backlog of bulk work never stands in front of what an editor
+# waits for. A worker started without -Q consumes all three (the zero-config set-up, the
+# demo); docker compose runs a worker for each. Tasks not routed here go to "default".
+CELERY_TASK_QUEUES: dict[str, dict[str, str]] = {"interactive": {}, "default": {}, "bulk": {}}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "claims.tasks.gather_from_provider": {"queue": "interactive"},
+    "reviewers.tasks.deliver_webhook": {"queue": "interactive"},
+    "claims.tasks.requeue_stuck_work": {"queue": "interactive"},
+    "reviewers.tasks.requeue_webhook_deliveries": {"queue": "interactive"},
+    "claims.tasks.match_claim": {"queue": "bulk"},
+    "claims.tasks.index_external_reviews": {"queue": "bulk"},
+    "claims.tasks.refresh_match_headline": {"queue": "bulk"},
+    "claims.tasks.refresh_stale_match_entries": {"queue": "bulk"},
+}
+# A worker takes one message at a time per process: a prefetched message waits behind the
+# task in hand (however urgent its queue), and is held unacknowledged if the worker dies.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every acks_late task is idempotent, so a task whose process died (killed, out of memory)
+# goes back to its queue instead of being acknowledged and forgotten.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker that loses the broker keeps trying to reconnect, for as long as it takes.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# The sweep (claims/sweep.py) sends again whatever the database shows as waiting; it runs
+# often so that work resumes within a minute of a lost message, worker, Redis or PostgreSQL.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 60.0},
+    "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 10.0},
     "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
     "requeue-webhook-deliveries": {
         "task": "reviewers.tasks.requeue_webhook_deliveries",
-        "schedule": 60.0,
+        "schedule": 30.0,
     },
 }
 
@@ -286,8 +322,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Outbound HTTP (claims/ingestion/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
-# intranets reach hosts that the address rules would otherwise refuse.
-FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS")
+# intranets reach hosts that the address rules would otherwise refuse; their ports stay
+# those of FETCH_ALLOWED_PORTS unless an entry names one (host:port, or host:* for tests).
+FETCH_ALLOWED_HOSTS = env_fetch_hosts("FETCH_ALLOWED_HOSTS")
 FETCH_ALLOWED_PORTS = env_ports("FETCH_ALLOWED_PORTS", "80,443")
 FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 5_000_000)
 FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 10)

@@ -5,10 +5,18 @@ and write it back: requests arriving together each read the same list, so twenty
 once count as a few, and the list grows with the rate allowed. Here each caller (by the
 throttle's cache key) has one counter that lives for one period from its first request,
 added or incremented in one cache operation (Redis INCR when REDIS_URL is set).
+
+A counter that cannot be reached (Redis down) lets the request through, and says so in the
+log: the public API stays up with its pages, unthrottled until the cache is back.
 """
 
+import logging
+
+from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class CountingThrottle(SimpleRateThrottle):
@@ -24,14 +32,22 @@ class CountingThrottle(SimpleRateThrottle):
         if key is None:
             return True
         self.key, self.now = key, self.timer()
-        if self.cache.add(self.key, 1, self.duration):
-            self.cache.set(f"{self.key}:since", self.now, self.duration)
+        try:
+            return self._count(self.duration) <= self.num_requests
+        except (RedisError, OSError) as error:
+            logger.warning("Throttle %r cannot count (%s): request let through.", self.scope, error)
             return True
+
+    def _count(self, duration: int) -> int:
+        """Count this request; return the caller's requests in the period so far."""
+        if self.cache.add(self.key, 1, duration):
+            self.cache.set(f"{self.key}:since", self.now, duration)
+            return 1
         try:
             count: int = self.cache.incr(self.key)  # keeps the key's expiry
         except ValueError:  # expired between the two calls: a new period begins
-            return True
-        return count <= self.num_requests
+            return 1
+        return count
 
     def get_cache_key(self, request: Request, view: object) -> str | None:
         """The caller's address (subclasses may narrow what is counted)."""

@@ -2,12 +2,11 @@
 imported inside their bodies (the service enqueues these tasks)."""
 
 from celery import shared_task
-from django.db import DatabaseError
 
-RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "max_retries": 5}
+from factcheck.limits import QUICK, RETRY
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)
 def deliver_webhook(delivery_id: int) -> None:
     from reviewers.publishing.webhooks import delivery_attempt
 
@@ -16,7 +15,7 @@ def deliver_webhook(delivery_id: int) -> None:
         deliver_webhook.apply_async((delivery_id,), countdown=retry_in)
 
 
-@shared_task
+@shared_task(**QUICK)
 def requeue_webhook_deliveries() -> None:
     from reviewers.publishing.webhooks import deliveries_requeue
 

@@ -158,7 +158,7 @@ def _local_server() -> Iterator[LocalSite]:
 @pytest.fixture
 def local_site(_local_server: LocalSite, settings: Any) -> Iterator[LocalSite]:
     """The local web server, allowed as a fetch target for this test only."""
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.FETCH_ALLOWED_HOSTS = [f"127.0.0.1:{_local_server.port}"]
     _local_server.pages.clear()
     _local_server.requests.clear()
     _local_server.request_headers.clear()
@@ -190,7 +190,8 @@ def celery_worker(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worker]:
     with django_db_blocker.unblock():
-        env = {**os.environ, "DATABASE_URL": _database_url(), "FETCH_ALLOWED_HOSTS": "127.0.0.1"}
+        # Every port of loopback: the local servers of the tests listen where they are put.
+        env = {**os.environ, "DATABASE_URL": _database_url(), "FETCH_ALLOWED_HOSTS": "127.0.0.1:*"}
     celery_app.control.purge()  # messages left in Redis by an earlier, interrupted run
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     command = [sys.executable, "-m", "celery", "--quiet", "-A", "factcheck", "worker"]
@@ -298,7 +299,6 @@ class Receiver:
 @pytest.fixture
 def receiver(settings: Any) -> Iterator[Receiver]:
     """A partner's endpoint on loopback, allowed as the tests allow the local web server."""
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
@@ -314,6 +314,7 @@ def receiver(settings: Any) -> Iterator[Receiver]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state.url = f"http://127.0.0.1:{server.server_port}/hooks/factcheck"
+    settings.FETCH_ALLOWED_HOSTS = [f"127.0.0.1:{server.server_port}"]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield state
     server.shutdown()

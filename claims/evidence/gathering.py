@@ -24,6 +24,7 @@ from claims.evidence.sources import ProviderError, enabled_providers
 from claims.ingestion.fetching import FetchError
 from claims.models import Claim, Evidence, GatheringRun, ProviderJob
 from factcheck.auth import require_perm
+from factcheck.limits import STUCK_AFTER
 
 
 class ClaimNotAccepted(Exception):
@@ -38,8 +39,9 @@ class ClaimCheckedBefore(Exception):
     http_status = 409
 
 
-# A job holds its lease this long; past it, the job is presumed lost and taken again.
-LEASE = timedelta(minutes=5)
+# A job holds its lease this long (longer than its task may run); past it, the job is
+# presumed lost (a killed worker) and taken again.
+LEASE = STUCK_AFTER
 MAX_JOB_ATTEMPTS = 3
 JOB_BACKOFF_SECONDS = 15
 
@@ -132,19 +134,24 @@ def gathering_cancel(*, claim_ids: Iterable[int]) -> int:
     return cancelled
 
 
-def provider_job_run(*, job_id: int) -> int:
-    """Run one provider's job if it is free to take; return how many pieces of evidence are new."""
+def provider_job_run(*, job_id: int, task_id: str = "") -> int:
+    """Run one provider's job if it is free to take; return how many pieces of evidence are new.
+
+    `task_id` is the message's: the same message delivered again (its worker died, or it is
+    retried after a database error) takes back the job it held, without waiting for the lease.
+    """
     checked_before = Claim.objects.checked_before().filter(gathering_runs__jobs=job_id).first()
     if checked_before is not None:  # confirmed after the job was queued, or while it ran
         with transaction.atomic():
             _jobs_cancel(ProviderJob.objects.filter(id=job_id), checked_before)
         return 0
     now = timezone.now()
-    claimed = ProviderJob.objects.filter(_free(now), id=job_id).update(
+    claimed = ProviderJob.objects.filter(_free(now) | _held_by(task_id), id=job_id).update(
         status=ProviderJob.Status.RUNNING,
         attempts=F("attempts") + 1,
         lease_until=now + LEASE,
         retry_at=None,
+        task_id=task_id,
         changed_at=now,
     )
     if not claimed:
@@ -166,6 +173,15 @@ def _free(now: datetime) -> Q:
     return Q(status=ProviderJob.Status.QUEUED) | Q(
         status=ProviderJob.Status.RUNNING, lease_until__lt=now
     )
+
+
+def _held_by(task_id: str) -> Q:
+    """A job this message held when its run ended early (a killed worker, a database error):
+    no other run can hold it, as a message is delivered again only once its run is over.
+    Its attempts are counted, so a job that kills its worker every time is given up."""
+    if not task_id:
+        return Q(pk__in=[])
+    return Q(status=ProviderJob.Status.RUNNING, task_id=task_id, attempts__lt=MAX_JOB_ATTEMPTS)
 
 
 def _jobs_cancel(jobs: QuerySet[ProviderJob], claim: Claim) -> int:
@@ -228,9 +244,7 @@ def _job_failed(job: ProviderJob, reason: str, *, transient: bool) -> None:
         changed_at=now,
     )
     if held:
-        transaction.on_commit(
-            lambda: tasks.gather_from_provider.apply_async((job.id,), countdown=delay)
-        )
+        tasks.gather_from_provider.apply_async_on_commit((job.id,), countdown=delay)
 
 
 def _run_progress(run_id: int) -> None:

@@ -73,6 +73,9 @@ class ProviderJob(models.Model):
     lease_until = models.DateTimeField(
         null=True, blank=True, help_text="A running job whose lease has passed is taken again."
     )
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The message that runs the job (a Celery task id)."
+    )
     last_error = models.TextField(blank=True)
     cancel_reason = models.TextField(blank=True, help_text="Why it was cancelled before it ran.")
     evidence_found = models.PositiveIntegerField(default=0)

@@ -152,7 +152,7 @@ def check_url(url: str) -> None:
     if len(parts.hostname) > 253 or any(len(label) > 63 for label in parts.hostname.split(".")):
         raise FetchError("Malformed URL: the host name is too long.")
     port = port or (443 if parts.scheme == "https" else 80)
-    if port not in settings.FETCH_ALLOWED_PORTS and not _is_allowed_host(parts.hostname):
+    if port not in settings.FETCH_ALLOWED_PORTS and not _is_allowed_port(parts.hostname, port):
         raise FetchError(f"Port {port} is not allowed.")
     if _is_non_public_literal(parts.hostname) and not _is_allowed_host(parts.hostname):
         # Said before any connection, e.g. when a webhook is subscribed; host names are
@@ -169,7 +169,25 @@ def _is_non_public_literal(hostname: str) -> bool:
 
 
 def _is_allowed_host(hostname: str) -> bool:
-    return hostname.lower() in settings.FETCH_ALLOWED_HOSTS
+    return hostname.lower() in {_allowed(entry)[0] for entry in settings.FETCH_ALLOWED_HOSTS}
+
+
+def _is_allowed_port(hostname: str, port: int) -> bool:
+    """True if FETCH_ALLOWED_HOSTS names this port with the host (`host:port`, or `host:*`
+    for every port); a host named alone keeps the FETCH_ALLOWED_PORTS list, so allowing an
+    intranet host does not open its database or broker ports."""
+    for host, allowed_port in map(_allowed, settings.FETCH_ALLOWED_HOSTS):
+        if host == hostname.lower() and allowed_port in (str(port), "*"):
+            return True
+    return False
+
+
+def _allowed(entry: str) -> tuple[str, str]:
+    """Split an entry of FETCH_ALLOWED_HOSTS into its host and its port ("" when unnamed)."""
+    host, colon, port = entry.lower().rpartition(":")
+    if not colon or "]" in port or (":" in host and not host.endswith("]")):
+        return entry.lower().strip("[]"), ""  # no port named (a bare IPv6 address included)
+    return host.strip("[]"), port
 
 
 def _session_for(url: str, timeout: float | None = None) -> HTTPSession:

@@ -49,12 +49,18 @@ class Article(models.Model):
         max_length=300, blank=True, help_text="Who gave a reviewer the source (a quote, a file)."
     )
     attempts = models.PositiveIntegerField(default=0)
+    ingest_task_id = models.CharField(
+        max_length=64, blank=True, help_text="The message that fetches it (a Celery task id)."
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
     status_changed_at = models.DateTimeField(auto_now_add=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
+    proposes_claims = models.BooleanField(
+        default=True, help_text="False for an evidence source: no claims are proposed from it."
+    )
     candidates_proposed_at = models.DateTimeField(null=True, blank=True)
     candidates_note = models.TextField(
         blank=True, help_text="What extraction could not do: text cut short, a language unscored."

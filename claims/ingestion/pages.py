@@ -16,6 +16,10 @@ from claims.ingestion.fetching import FetchedPage
 
 MAX_TEXT_CHARS = 1_000_000
 MAX_LINKS = 500
+# Extraction time grows with the page's elements (a 4.6 MB page of nested tags held a worker
+# for 110 s): a real article has thousands, so a page with more is refused before parsing.
+# The seconds are bounded too, by the ingest task's time limit (factcheck/limits.py).
+MAX_TAGS = 100_000
 
 HTML_LANG = re.compile(
     rb"<html[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})?)", re.I
@@ -72,6 +76,8 @@ def extract_page(page: FetchedPage) -> PageContent:
     """Return the main text and metadata of a page, leaving out navigation and ads."""
     if page.content_type == "text/plain":
         return read_pasted(_decoded(page))
+    if page.body.count(b"<") > MAX_TAGS:  # each element opens with one; a cheap upper bound
+        raise ExtractionError(f"The page has more than {MAX_TAGS:,} HTML tags.")
     document = trafilatura.bare_extraction(
         _decoded(page) if page.charset else page.body,
         url=page.url,

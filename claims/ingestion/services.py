@@ -31,7 +31,9 @@ from factcheck.api import midnight
 from factcheck.auth import require_perm
 
 MAX_ATTEMPTS = 3
-RETRY_BACKOFF_SECONDS = 30
+# 15 s, then 30 s: both shorter than the sweep's wait for a queued article (STUCK_AFTER),
+# which would otherwise send it before its turn.
+RETRY_BACKOFF_SECONDS = 15
 
 
 @dataclass(frozen=True)
@@ -106,15 +108,23 @@ def _existing_article(url: str, pasted: PageContent | None) -> Article | None:
     return Article.objects.filter(same).order_by("id").first()
 
 
-def article_ingest(*, article_id: int) -> None:
+def article_ingest(*, article_id: int, task_id: str = "") -> None:
     """Fetch (for URLs) and extract a queued article, then queue claim extraction.
 
     Transient failures (timeouts, 5xx) are tried again later with growing delays, up to
-    MAX_ATTEMPTS; anything else fails the article at once with its reason.
+    MAX_ATTEMPTS; anything else fails the article at once with its reason. `task_id` is the
+    message's: delivered again after its worker died, it takes the article back at once.
     """
     # Claim the work: only one worker moves a queued article to fetching.
-    claimed = Article.objects.filter(id=article_id, status=Article.Status.QUEUED).update(
-        status=Article.Status.FETCHING, attempts=F("attempts") + 1, status_changed_at=timezone.now()
+    claimed = (
+        Article.objects.filter(Q(status=Article.Status.QUEUED) | _held_by(task_id))
+        .filter(id=article_id)
+        .update(
+            status=Article.Status.FETCHING,
+            attempts=F("attempts") + 1,
+            ingest_task_id=task_id,
+            status_changed_at=timezone.now(),
+        )
     )
     if not claimed:
         return
@@ -135,6 +145,14 @@ def article_ingest(*, article_id: int) -> None:
     _article_store(article, content, page)
 
 
+def _held_by(task_id: str) -> Q:
+    """An article this message was fetching when its run ended early (a killed worker, a
+    database error); its attempts are counted, so a page that kills its worker is given up."""
+    if not task_id:
+        return Q(pk__in=[])
+    return Q(status=Article.Status.FETCHING, ingest_task_id=task_id, attempts__lt=MAX_ATTEMPTS)
+
+
 def _fetch_failed(article: Article, error: FetchError) -> None:
     if not error.transient or article.attempts >= MAX_ATTEMPTS:
         _article_fail(article, str(error))
@@ -146,9 +164,7 @@ def _fetch_failed(article: Article, error: FetchError) -> None:
             failure_reason=f"{error} Trying again in {delay} s.",
             status_changed_at=timezone.now(),
         )
-        transaction.on_commit(
-            lambda: tasks.ingest_article.apply_async((article.id,), countdown=delay)
-        )
+        tasks.ingest_article.apply_async_on_commit((article.id,), countdown=delay)
 
 
 @transaction.atomic
@@ -175,6 +191,7 @@ def _article_store(
     article.status = Article.Status.EXTRACTED
     article.failure_reason = ""
     article.status_changed_at = timezone.now()
+    article.proposes_claims = propose
     article.save()
     if propose:
         tasks.propose_claims.delay_on_commit(article.id)
@@ -328,6 +345,7 @@ def source_supply(
         links=[{"url": link.url, "text": link.text} for link in content.links],
         status=Article.Status.EXTRACTED,
         fetched_at=timezone.now(),
+        proposes_claims=False,  # a source: the sweep must never propose claims from it
     )
     article.save()
     snapshot.article, snapshot.url = article, article.url

@@ -13,15 +13,14 @@ import json
 import time
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from claims.ingestion.fetching import FetchError, check_url, post
+from factcheck.limits import STUCK_AFTER
 from reviewers.models import PublishedCheck, WebhookDelivery, WebhookSubscription
 from reviewers.tasks import deliver_webhook
 
@@ -34,7 +33,7 @@ EVENTS = {
 }
 MAX_ATTEMPTS = 8
 FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min, … about an hour in all
-LEASE = timedelta(minutes=2)  # how long a claimed attempt may take before the sweep retries it
+LEASE = STUCK_AFTER  # longer than an attempt may run: past it, the sweep retries it
 PAYLOAD_FIELDS = [
     "version", "change", "note", "claim_text", "claimant", "rating_label", "rating_value",
     "headline", "appearance_url", "language", "tags", "published_at", "modified_at",
@@ -88,7 +87,7 @@ def deliveries_create(*, check: PublishedCheck) -> list[WebhookDelivery]:
         if event in subscription.events
     ]
     for delivery in deliveries:
-        transaction.on_commit(partial(deliver_webhook.delay, delivery.id))
+        deliver_webhook.delay_on_commit(delivery.id)
     return deliveries
 
 

@@ -8,6 +8,8 @@ from typing import Any
 import yaml
 from django.conf import settings
 
+from factcheck.celery import app as celery_app
+
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -22,7 +24,10 @@ def command(service: dict[str, Any]) -> str:
 
 def test_every_service_is_there_with_a_health_check() -> None:
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis", "flower"}
+    assert set(services) == {
+        *("web", "worker", "worker-interactive", "worker-bulk", "beat"),
+        *("postgres", "redis", "flower"),
+    }
     for name, service in services.items():
         assert service["healthcheck"]["test"], name
 
@@ -34,13 +39,28 @@ def test_app_services_run_the_documented_commands_on_postgres_and_redis() -> Non
     assert "manage.py migrate" in command(services["web"])
     assert command(services["worker"]).startswith("celery -A factcheck worker")
     assert command(services["beat"]).startswith("celery -A factcheck beat")
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-interactive", "worker-bulk", "beat"):
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["REDIS_URL"].startswith("redis://")
         assert "SECRET_KEY" in environment
     for documented in ("celery -A factcheck worker", "celery -A factcheck beat", "gunicorn"):
         assert documented in readme
+
+
+def test_every_queue_has_a_worker() -> None:
+    """A queue nobody consumes holds its tasks for ever: each latency class has its worker."""
+    services = compose()["services"]
+    consumed = set()
+    for service in services.values():
+        words = command(service).split() if "command" in service else []
+        if words[:4] == ["celery", "-A", "factcheck", "worker"]:
+            consumed |= set(words[words.index("-Q") + 1].split(","))
+    queues = set(celery_app.amqp.queues)
+    assert queues == {"interactive", "default", "bulk"}
+    assert consumed == queues
+    routed = {route["queue"] for route in celery_app.conf.task_routes.values()}
+    assert routed | {celery_app.conf.task_default_queue} <= queues
 
 
 def test_the_image_is_built_from_the_pinned_dependencies() -> None:

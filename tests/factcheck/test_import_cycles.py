@@ -84,4 +84,6 @@ def test_tasks_import_their_services_inside_their_bodies() -> None:
     modules = our_modules()
     for tasks in ("claims.tasks", "reviewers.tasks"):
         imported = top_level_imports(modules[tasks], set(modules))
-        assert imported == set(), f"{tasks} imports {sorted(imported)} at its top level"
+        # Only the tasks' time limits and retries: plumbing that imports neither app (an
+        # import-linter contract), so no cycle can pass through it.
+        assert imported <= {"factcheck.limits"}, f"{tasks} imports {sorted(imported)} at its top"

@@ -84,6 +84,7 @@ def test_redis_url_selects_redis_and_hosts_come_from_the_environment() -> None:
         ({"SECRET_KEY": KEY, "FETCH_MAX_BYTES": "lots"}, "FETCH_MAX_BYTES='lots'"),
         ({"SECRET_KEY": KEY, "SITE_URL": "checks.example"}, "SITE_URL"),
         ({"SECRET_KEY": KEY, "FETCH_ALLOWED_PORTS": "80,http"}, "FETCH_ALLOWED_PORTS='80,http'"),
+        ({"SECRET_KEY": KEY, "FETCH_ALLOWED_HOSTS": "intranet:db"}, "'intranet:db'"),
         (
             {"SECRET_KEY": KEY, "MATCH_SAME_CLAIM_THRESHOLD": "1.5"},
             "MATCH_SAME_CLAIM_THRESHOLD=1.5",

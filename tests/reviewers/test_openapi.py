@@ -90,7 +90,7 @@ def test_public_api_keeps_to_its_schema(public_api_schema: Any) -> None:
 @pytest.fixture
 def newsroom(publish_check: Publish, admin_user: User, settings: Any) -> User:
     """Something of everything the newsroom's API lists; returns the admin."""
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1:9"]
     webhook_subscription_create(
         user=admin_user, url="http://127.0.0.1:9/hook", events=["check.published"]
     )

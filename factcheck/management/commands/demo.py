@@ -1,7 +1,7 @@
 """Set up the demo and serve it: users, a small corpus, one published check, web + worker.
 
 Runs every step of the product through the same services as the admin and the API,
-with the slow steps done by a real Celery worker process started here. Safe to run
+with the slow steps done by real Celery worker processes started here. Safe to run
 again: everything it creates is found again instead of duplicated.
 """
 
@@ -53,15 +53,17 @@ class Command(BaseCommand):
         users = self.create_users()
         # Stop the worker with us on `kill` too, not only on Ctrl-C.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        worker = start_worker()
+        workers = start_workers()
         try:
             check = self.publish_demo_check(users)
             self.print_tour(users, check, options["addrport"])
             if not options["no_serve"]:
                 call_command("runserver", options["addrport"], use_reloader=False)
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(timeout=30)
 
     def create_users(self) -> dict[str, tuple[User, str]]:
         """Create (or reset) admin, editor, reviewer and chief with fresh passwords."""
@@ -144,11 +146,26 @@ def load_corpus() -> list[dict[str, str]]:
         return [json.loads(line) for line in lines if line.strip()]
 
 
-def start_worker() -> subprocess.Popen[bytes]:
-    """Start a Celery worker (with the periodic sweep) next to this process."""
-    command = [sys.executable, "-m", "celery", "--quiet", "-A", "factcheck", "worker", "--beat"]
-    command += ["--loglevel", "WARNING", "--concurrency", "2"]
-    return subprocess.Popen(command, cwd=settings.BASE_DIR)
+# One worker per latency class, as in docker compose: what an editor waits for never waits
+# behind a backlog of matching. The first also runs the periodic sweep (--beat).
+WORKERS = [
+    ("interactive", ["--beat", "--concurrency", "1"]),
+    ("default,bulk", ["--concurrency", "2"]),
+]
+
+
+def start_workers() -> list[subprocess.Popen[bytes]]:
+    """Start the Celery workers next to this process, together consuming every queue."""
+    return [
+        subprocess.Popen(worker_command(queues, options), cwd=settings.BASE_DIR)
+        for queues, options in WORKERS
+    ]
+
+
+def worker_command(queues: str, options: list[str]) -> list[str]:
+    name = f"{queues.split(',')[0]}@%h"  # node names must differ on one host
+    command = [sys.executable, "-m", "celery", "--quiet", "-A", "factcheck", "worker"]
+    return [*command, "-Q", queues, "-n", name, "--loglevel", "WARNING", *options]
 
 
 def wait_for(condition: Callable[[], bool]) -> None:

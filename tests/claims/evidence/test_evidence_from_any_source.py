@@ -6,7 +6,7 @@ leaves no rows."""
 import gzip
 import io
 import zipfile
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
@@ -22,6 +23,7 @@ from claims.evidence.review import evidence_add
 from claims.ingestion.documents import Upload
 from claims.ingestion.services import SourceDetails
 from claims.models import Article, Claim, Evidence, Snapshot
+from claims.sweep import stuck_work_requeue
 
 AUDITOR = SourceDetails(
     name="Riverton town auditor",
@@ -103,6 +105,20 @@ def test_a_pasted_quotation_becomes_a_source_with_its_snapshot(
     assert evidence.snapshot_hash == snapshot.sha256
     assert (evidence.provider, evidence.pinned, evidence.added_by) == ("by_hand", True, reviewer)
     assert "212 million dollars" in evidence.passage
+
+
+def test_a_supplied_source_is_never_proposed_from_by_the_sweep(
+    accepted_claim: Claim, reviewer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    evidence = evidence_add(claim=accepted_claim, user=reviewer, text=QUOTE, details=AUDITOR)
+    assert evidence.source.proposes_claims is False
+    Article.objects.filter(id=evidence.source_id).update(
+        status_changed_at=timezone.now() - timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        stuck_work_requeue()
+    assert not Article.objects.filter(id=evidence.source_id, candidates_proposed_at__isnull=False)
+    assert sent == []
 
 
 def test_an_empty_paste_and_a_source_without_details_are_refused(

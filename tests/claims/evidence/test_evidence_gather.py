@@ -116,6 +116,33 @@ def test_a_job_under_lease_is_left_alone_and_a_lapsed_lease_is_taken_again(
     assert (job.status, job.attempts, job.lease_until) == ("done", 2, None)
 
 
+def test_a_message_delivered_again_after_its_worker_died_takes_its_job_back(
+    accepted_claim: Claim, make_article: Any
+) -> None:
+    make_article(ACCOUNTS)
+    job = ProviderJob.objects.get(run__claim=accepted_claim, provider="archive")
+    soon = timezone.now() + timedelta(minutes=1)
+    held = {"status": "running", "attempts": 1, "lease_until": soon, "task_id": "message-1"}
+    ProviderJob.objects.filter(id=job.id).update(**held)
+    assert provider_job_run(job_id=job.id, task_id="message-2") == 0  # another message waits
+    assert provider_job_run(job_id=job.id, task_id="message-1") == 1  # its own takes it back
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+
+
+def test_a_job_that_killed_its_worker_on_every_attempt_is_not_taken_back(
+    accepted_claim: Claim,
+) -> None:
+    job = ProviderJob.objects.get(run__claim=accepted_claim, provider="archive")
+    soon = timezone.now() + timedelta(minutes=1)
+    ProviderJob.objects.filter(id=job.id).update(
+        status="running", attempts=MAX_JOB_ATTEMPTS, lease_until=soon, task_id="message-1"
+    )
+    assert provider_job_run(job_id=job.id, task_id="message-1") == 0
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("running", MAX_JOB_ATTEMPTS)  # the sweep fails it
+
+
 def test_a_failing_provider_is_retried_then_fails_alone(
     make_article: Any,
     editor: User,

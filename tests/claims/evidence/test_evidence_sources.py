@@ -257,7 +257,7 @@ def test_an_unreadable_source_is_skipped_and_the_job_still_succeeds(
 def test_sources_are_fetched_in_parallel_but_at_most_two_at_a_time_per_host(
     settings: Any,
 ) -> None:
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1:*", "localhost:*"]
     active, most = [0], [0]
     lock = threading.Lock()
 

@@ -181,3 +181,29 @@ def test_a_wrong_or_missing_charset_is_detected(local_site: LocalSite, editor: U
         assert article.status == Article.Status.EXTRACTED, article.failure_reason
         assert "Prices at the café near the bridge" in article.text
         Article.objects.filter(id=article.id).delete()
+
+
+def test_a_message_delivered_again_after_its_worker_died_takes_its_article_back(
+    local_site: LocalSite, db: None
+) -> None:
+    url = local_site.add("/bridge", PAGE)
+    article = Article.objects.create(url=url, status=Article.Status.FETCHING, attempts=1)
+    Article.objects.filter(id=article.id).update(ingest_task_id="message-1")
+    article_ingest(article_id=article.id, task_id="message-2")  # another message leaves it
+    assert local_site.requests == []
+    article_ingest(article_id=article.id, task_id="message-1")
+    article.refresh_from_db()
+    assert (article.status, article.attempts) == (Article.Status.EXTRACTED, 2)
+
+
+def test_a_page_that_killed_its_worker_on_every_attempt_is_not_taken_back(
+    local_site: LocalSite, db: None
+) -> None:
+    url = local_site.add("/bridge", PAGE)
+    article = Article.objects.create(
+        url=url, status=Article.Status.FETCHING, attempts=MAX_ATTEMPTS, ingest_task_id="m-1"
+    )
+    article_ingest(article_id=article.id, task_id="m-1")
+    article.refresh_from_db()
+    assert (article.status, article.attempts) == (Article.Status.FETCHING, MAX_ATTEMPTS)
+    assert local_site.requests == []  # the sweep gives it up

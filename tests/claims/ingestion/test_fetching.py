@@ -43,6 +43,30 @@ def test_refuses_loopback_unless_allowed(local_site: LocalSite, settings: Any) -
     assert local_site.requests == []
 
 
+def test_an_allowed_host_keeps_the_port_allow_list(local_site: LocalSite, settings: Any) -> None:
+    # An intranet host allowed by name must not open its database or broker ports.
+    url = local_site.add("/private", "<p>internal</p>")
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.FETCH_ALLOWED_PORTS = [80, 443]
+    with pytest.raises(FetchError, match=f"Port {local_site.port} is not allowed"):
+        fetch(url)
+    settings.FETCH_ALLOWED_HOSTS = [f"127.0.0.1:{local_site.port + 1}"]
+    with pytest.raises(FetchError, match=f"Port {local_site.port} is not allowed"):
+        fetch(url)
+    assert local_site.requests == []
+
+
+@pytest.mark.parametrize("entry", ["127.0.0.1:{port}", "127.0.0.1:*"])
+def test_an_allowed_host_opens_the_port_named_with_it(
+    local_site: LocalSite, settings: Any, entry: str
+) -> None:
+    url = local_site.add("/private", "<p>internal</p>")
+    settings.FETCH_ALLOWED_HOSTS = [entry.format(port=local_site.port)]
+    settings.FETCH_ALLOWED_PORTS = [80, 443]
+    assert b"internal" in fetch(url).body
+    assert local_site.requests == ["/private"]
+
+
 @pytest.mark.parametrize(
     "target", ["http://localhost:{port}/secret", "http://169.254.169.254/latest/meta-data/"]
 )

@@ -108,7 +108,7 @@ def conditional(connection: socket.socket, stopped: threading.Event) -> None:
 @pytest.fixture
 def raw_site(listen: Callable[..., Listener], settings: Any) -> Callable[[Serve], Listener]:
     """Serve raw HTTP from loopback, allowed as a fetch target for this test only."""
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1:*"]
     return listen
 
 

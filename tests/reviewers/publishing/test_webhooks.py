@@ -57,7 +57,7 @@ def test_publishing_sends_a_signed_event_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         review = publish_check()
     # The delivery task is enqueued only once the version is committed.
-    enqueued = [c for c in callbacks if getattr(c, "func", None) == deliver_webhook.delay]
+    enqueued = [c for c in callbacks if getattr(c.func, "__self__", None) == deliver_webhook]
     assert len(enqueued) == 1
     delivery = WebhookDelivery.objects.get()
     assert (delivery.event, delivery.status) == ("check.published", "pending")

@@ -1,0 +1,58 @@
+"""The sweep sends again the work a lost message or a dead worker left behind, and only that:
+never an evidence source to propose claims from, never a task still within its time limit."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from claims.ingestion.services import source_store
+from claims.models import Article
+from claims.sweep import stuck_work_requeue
+from factcheck.limits import QUICK_HARD_LIMIT, STUCK_AFTER, UNPROPOSED_AFTER
+
+
+def test_an_article_never_proposed_is_proposed_by_the_sweep(
+    make_article: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    article = make_article("The bridge cost 400 million dollars, a post claims.")
+    Article.objects.filter(id=article.id).update(
+        status_changed_at=timezone.now() - UNPROPOSED_AFTER - timedelta(seconds=1)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 1
+    assert len(sent) == 1
+
+
+def test_evidence_sources_are_never_proposed_by_the_sweep(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    source = source_store(
+        url="https://encyclopedia.example/bridge", text="The bridge cost 212 million dollars."
+    )
+    assert source.status == Article.Status.EXTRACTED
+    assert source.proposes_claims is False
+    assert source.candidates_proposed_at is None
+    Article.objects.update(status_changed_at=timezone.now() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 0
+    assert sent == []
+
+
+def test_an_article_being_fetched_within_its_time_limit_is_left_alone(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    started = timezone.now() - timedelta(seconds=QUICK_HARD_LIMIT)
+    article = Article.objects.create(
+        url="https://news.example/slow", status=Article.Status.FETCHING, attempts=1
+    )
+    Article.objects.filter(id=article.id).update(status_changed_at=started)
+    assert timedelta(seconds=QUICK_HARD_LIMIT) < STUCK_AFTER
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 0
+    Article.objects.filter(id=article.id).update(status_changed_at=timezone.now() - STUCK_AFTER)
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 1
+    assert len(sent) == 1
+    article.refresh_from_db()
+    assert article.status == Article.Status.QUEUED
