@@ -111,15 +111,12 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
         return False
 
     def desk(self, request: HttpRequest, claim_id: int) -> HttpResponse:
-        claim = get_object_or_404(Claim.objects.accepted().select_related("article"), id=claim_id)
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return self._render_desk(request, claim)
+        return self._render_desk(request, self._desk_claim(request, claim_id))
 
     def take_step(self, request: HttpRequest, claim_id: int, step: str) -> HttpResponse:
         """Take one step through its service. On success, back to the desk with a message;
         on an error, the desk again with the error and the form as it was sent."""
-        claim = get_object_or_404(Claim.objects.select_related("article"), id=claim_id)
+        claim = self._desk_claim(request, claim_id)
         take = STEPS.get(step)
         if take is None:
             raise Http404(f"No step “{step}”.")
@@ -133,6 +130,14 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             return self._render_desk(request, claim, verdict_data=verdict, status=400)
         messages.success(request, done)
         return HttpResponseRedirect(_desk_url(claim.id))
+
+    def _desk_claim(self, request: HttpRequest, claim_id: int) -> Claim:
+        """The claim whose desk is asked for. Permission comes first: every answer, an
+        error page included, shows the desk (article, draft verdict, comments, history), and
+        a 404 would tell who may not look which claims exist."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Claim.objects.accepted().select_related("article"), id=claim_id)
 
     def _render_desk(
         self,
