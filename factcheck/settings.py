@@ -317,6 +317,13 @@ MATCH_SAME_CLAIM_THRESHOLD = env_probability("MATCH_SAME_CLAIM_THRESHOLD")
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")
 PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)
 
+# How many reverse proxies stand in front of the web process, each appending to
+# X-Forwarded-For (factcheck/throttling.py client_address). 0: the header is ignored and the
+# socket's address is the client's; a larger number than the real chain lets callers forge it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must not be negative.")
+
 # Requests a minute one address may make to the public API (checks, ClaimReview).
 PUBLIC_API_RATE = env_str("PUBLIC_API_RATE", "600/minute")
 
