@@ -7,6 +7,7 @@ with a message that names the variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -153,6 +154,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "factcheck",
     "claims",
     "reviewers",
@@ -167,6 +169,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out log-in; axes wants it last
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -189,6 +192,23 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL", VAR_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Log-in lockout (django-axes, factcheck/lockout.py), for the admin's log-in form and the
+# token endpoint alike: LOGIN_FAILURE_LIMIT wrong passwords for one user from one address,
+# or LOGIN_USER_FAILURE_LIMIT for one user from anywhere, lock out for LOGIN_LOCKOUT_MINUTES.
+# Admins see the locks under "Axes → Access attempts" and lift one by deleting it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "factcheck.lockout.PairAndUserLockout"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # the order lockout.py reads
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+LOGIN_USER_FAILURE_LIMIT = env_int("LOGIN_USER_FAILURE_LIMIT", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "factcheck.throttling.client_address"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -14,7 +14,7 @@ TOKEN_URL = "/api/v1/auth/token/"
 
 
 def request_from(remote: str, forwarded: str | None = None) -> Any:
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    headers: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     return RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
 
 
