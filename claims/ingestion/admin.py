@@ -87,7 +87,7 @@ class ArticleIngestionAdmin(admin.ModelAdmin[Article]):
                 if submission.created:
                     messages.success(request, f"Article #{article.id} is queued for extraction.")
                 else:
-                    messages.info(request, f"This article is already stored as #{article.id}.")
+                    messages.info(request, _already_stored(article, form.cleaned_data["url"]))
                 return HttpResponseRedirect(
                     reverse("admin:claims_article_change", args=[article.id])
                 )
@@ -161,3 +161,13 @@ class FeedAdmin(admin.ModelAdmin[Feed]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         for feed in queryset:
             feed_delete(feed=feed, user=acting_user(request.user))
+
+
+def _already_stored(article: Article, url: str) -> str:
+    """Say which stored article a submission found, and why when its URL is another."""
+    if url and article.url != url:
+        return (
+            f"This article is already stored as #{article.id}, fetched from {article.url}"
+            f" (the URL given is its canonical URL, or the same text)."
+        )
+    return f"This article is already stored as #{article.id}."

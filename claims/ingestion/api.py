@@ -56,6 +56,10 @@ class ArticleSubmittedOutput(serializers.Serializer[None]):
     existing = serializers.BooleanField(
         required=False, help_text="Present (true) when the URL or text was already stored."
     )
+    url = serializers.CharField(
+        help_text="The stored article's own URL. When it differs from the URL sent, that URL "
+        "is this article's canonical URL (on the same site), or the text was already stored."
+    )
 
 
 class ArticleStatusOutput(serializers.Serializer[None]):
@@ -75,7 +79,12 @@ class ArticleSubmitApi(APIView):
         submission = article_submit(**given.validated_data, submitted_by=acting_user(request.user))
         article = submission.article
         status_url = request.build_absolute_uri(reverse("api-article", args=[article.id]))
-        body = {"id": article.id, "status": article.status, "status_url": status_url}
+        body = {
+            "id": article.id,
+            "status": article.status,
+            "status_url": status_url,
+            "url": article.url,
+        }
         if not submission.created:
             body["existing"] = True
             return Response(body, status=status.HTTP_200_OK)
