@@ -173,6 +173,7 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             "send_back_reasons": Review.SendBackReason.choices,
             "dismiss_reasons": Review.DismissReason.choices,
             "version": review.version if review else "",
+            "pending_rating": _pending_rating(review),
         }
         return TemplateResponse(request, "admin/reviewers/review/desk.html", context, status=status)
 
@@ -182,6 +183,14 @@ def _review_for(claim: Claim, detailed: bool = False) -> Review | None:
     if detailed:
         reviews = reviews.prefetch_related("events__actor", "comments__author", "versions")
     return reviews.filter(claim=claim).first()
+
+
+def _pending_rating(review: Review | None) -> str:
+    """The rating a correction awaiting approval would give, by its label."""
+    if review is None or not review.pending_correction:
+        return ""
+    rating = Rating.objects.filter(pk=review.pending_correction["rating"]).first()
+    return rating.label if rating else ""
 
 
 def _verdict_form(review: Review | None) -> VerdictForm:

@@ -78,6 +78,7 @@ def test_corrected_page_carries_date_modified_and_the_history(
     )
     html = page(client, review)
     [document] = claim_reviews(html)
+    assert check is not None  # the same rating: published at once
     assert document["dateModified"] == check.modified_at.isoformat()
     assert "Corrections" in html and "The figure was 212 million." in html
 
