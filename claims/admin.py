@@ -22,7 +22,7 @@ from claims.extraction.services import claim_accept
 from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline
 from claims.matching.admin import ClaimMatchesAdmin
 from claims.models import Article, Claim, ClaimEvent
-from factcheck.admin import ReadOnlyAdmin
+from factcheck.admin import CappedSearch, ReadOnlyAdmin
 from factcheck.auth import acting_user
 
 
@@ -32,7 +32,7 @@ class ArticleAdmin(ArticleIngestionAdmin, ArticleClaimsAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ClaimMatchesAdmin, ClaimEvidenceAdmin):
+class ClaimAdmin(CappedSearch, ClaimMatchesAdmin, ClaimEvidenceAdmin):
     """A claim with its evidence cards (evidence/cards.py), its matches (matching/admin.py)
     and its history. Every field is read only: decisions go through the services."""
 

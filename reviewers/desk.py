@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from claims.evidence.cards import evidence_cards
 from claims.extraction.highlighting import highlighted, positions, score_class
 from claims.models import Claim
+from factcheck.api import MAX_SEARCH_CHARS
 from factcheck.auth import acting_user
 from reviewers import services
 from reviewers.desk_steps import STEPS, VerdictForm, available_steps
@@ -38,7 +39,7 @@ class QueueFilterForm(forms.Form):
     rating = forms.ModelChoiceField(
         Rating.objects.all(), to_field_name="label", required=False, empty_label="Any rating"
     )
-    claimant = forms.CharField(required=False)
+    claimant = forms.CharField(required=False, max_length=MAX_SEARCH_CHARS)
 
     def filters(self) -> QueueFilters:
         if not self.is_valid():

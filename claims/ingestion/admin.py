@@ -13,6 +13,7 @@ from django.urls import reverse
 from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update
 from claims.ingestion.services import article_retry, article_submit
 from claims.models import Article, Feed, FeedEntry, Snapshot
+from factcheck.admin import CappedSearch
 from factcheck.auth import acting_user
 
 
@@ -41,7 +42,7 @@ class SnapshotInline(admin.TabularInline[Snapshot, Article]):
         return False
 
 
-class ArticleIngestionAdmin(admin.ModelAdmin[Article]):
+class ArticleIngestionAdmin(CappedSearch, admin.ModelAdmin[Article]):
     """An article's fields, its snapshots, retry, and the submit form as the add page."""
 
     list_display = ["__str__", "publisher", "status", "failure_reason", "created_at"]

@@ -16,11 +16,13 @@ from claims.models import Article, Claim, FeedEntry
 from factcheck.api import (
     ERROR,
     MAX_ID,
+    MAX_WORDS,
     READ_ERRORS,
     WRITE_ERRORS,
     Pages,
     by_id,
     midnight,
+    search_field,
     search_words,
     validated,
 )
@@ -125,10 +127,8 @@ class ArticleFilters(serializers.Serializer[None]):
     feed = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="Came in through this feed."
     )
-    publisher = serializers.CharField(required=False, help_text="Part of the publisher's name.")
-    q = serializers.CharField(
-        required=False, help_text="Every word in the title, URL or publisher."
-    )
+    publisher = search_field("Part of the publisher's name.")
+    q = search_field(f"Every word (the first {MAX_WORDS}) in the title, URL or publisher.")
     created_after = serializers.DateField(required=False, help_text="Submitted on or after.")
     created_before = serializers.DateField(required=False, help_text="Submitted on or before.")
 
