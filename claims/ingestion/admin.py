@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update
+from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update, feed_url_check
 from claims.ingestion.services import article_retry, article_submit
 from claims.models import Article, Feed, FeedEntry, Snapshot
 from factcheck.admin import CappedSearch
@@ -126,6 +126,15 @@ class FeedForm(forms.ModelForm[Feed]):
     class Meta:
         model = Feed
         fields = ["url", "title", "active", "poll_every"]
+
+    def clean_url(self) -> str:
+        """Refuse, as a form error, a URL the subscription would refuse (only when adding:
+        the URL of a followed feed is read only)."""
+        url: str = self.cleaned_data["url"]
+        try:
+            return feed_url_check(url)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["url"]) from None
 
 
 @admin.register(Feed)
