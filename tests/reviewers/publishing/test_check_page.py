@@ -144,7 +144,7 @@ def test_page_shows_verdict_and_evidence_with_archived_copy(
     archived = client.get(archived_url)
     assert archived.status_code == 200
     assert archived.content == raw
-    assert archived["Content-Security-Policy"] == "sandbox"
+    assert archived["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert client.get(f"/checks/{review.id}/evidence/1/archived/").status_code == 404
 
 
