@@ -123,6 +123,21 @@ def sqlite_database(path: Path) -> dict[str, Any]:
     }
 
 
+def env_header(name: str) -> tuple[str, str] | None:
+    """Return a request header and the value that marks it ("X-Forwarded-Proto: https"),
+    as Django's SECURE_PROXY_SSL_HEADER names it, or None when the variable is not set."""
+    value = env_str(name)
+    if not value:
+        return None
+    header, colon, marker = value.partition(":")
+    if not colon or not header.strip() or not marker.strip():
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a header and a value, e.g. 'X-Forwarded-Proto: https'."
+        )
+    meta_name = "HTTP_" + header.strip().upper().replace("-", "_")
+    return meta_name, marker.strip()
+
+
 def env_redis_url(name: str) -> str:
     url = env_str(name)
     if url and urlsplit(url).scheme not in ("redis", "rediss"):
@@ -143,6 +158,19 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if urlsplit(SITE_URL).scheme not in ("http", "https"):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} is not an http(s) URL.")
 
+# Served over HTTPS (docs/operations.md, "In production"): each setting is on by default when
+# SITE_URL is https and can be set on its own. Behind a proxy that ends TLS, name the header
+# it sets in SECURE_PROXY_SSL_HEADER, or every request looks like http and is redirected.
+HTTPS = urlsplit(SITE_URL).scheme == "https"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Preloading is a promise to browsers that is slow to take back: only when asked.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -162,6 +190,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "factcheck.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
