@@ -1,0 +1,226 @@
+"""The permission matrix, checked the way an outside reviewer probes the site: every operation
+of the OpenAPI schema and every admin URL, tried by every role (anonymous, a staff user with
+no permissions, an editor, a reviewer, a chief editor, an admin). Each operation and admin URL
+must have a rule here: a new one without a rule fails, and so does one that lets in a role
+without the rule's permission (or refuses one that has it)."""
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver
+from rest_framework.test import APIClient
+
+from claims.models import Article, Claim, ClaimMatch, Feed
+from reviewers.models import Rating, Review, Tag, WebhookSubscription
+from tests.token_clients import token_client
+
+Publish = Callable[..., Review]
+PUBLIC = "public"  # anyone, no token
+SIGNED_IN = "signed in"  # any user with a token, whatever their permissions
+ROLES = ["anonymous", "staff", "editor", "reviewer", "chief_editor", "site_admin"]
+
+# Every operation of the API: the permissions it needs (all of them), PUBLIC or SIGNED_IN.
+API: dict[str, tuple[str, ...] | str] = {
+    "GET /api/v1/articles/": ("claims.view_article",),
+    "POST /api/v1/articles/": ("claims.add_article",),
+    "GET /api/v1/articles/{article_id}/": ("claims.view_article",),
+    "GET /api/v1/articles/{article_id}/candidates/": ("claims.view_claim",),
+    "POST /api/v1/articles/{article_id}/claims/": ("claims.add_claim",),
+    "POST /api/v1/articles/{article_id}/retry/": ("claims.change_article",),
+    "POST /api/v1/auth/token/": PUBLIC,
+    "DELETE /api/v1/auth/token/": SIGNED_IN,
+    "GET /api/v1/checks/": PUBLIC,
+    "GET /api/v1/checks/{check_id}/": PUBLIC,
+    "GET /api/v1/checks/{check_id}/claim-review/": PUBLIC,
+    "GET /api/v1/claims/": ("claims.view_claim",),
+    "GET /api/v1/claims/{claim_id}/": ("claims.view_claim",),
+    "POST /api/v1/claims/{claim_id}/accept/": ("claims.change_claim",),
+    "POST /api/v1/claims/{claim_id}/dismiss/": ("claims.change_claim",),
+    "POST /api/v1/claims/{claim_id}/edit/": ("claims.change_claim",),
+    "POST /api/v1/claims/{claim_id}/evidence/": ("claims.add_evidence",),
+    "POST /api/v1/claims/{claim_id}/gather/": ("claims.add_gatheringrun",),
+    "GET /api/v1/claims/{claim_id}/matches/": ("claims.view_claimmatch",),
+    "POST /api/v1/claims/{claim_id}/matches/{match_id}/confirm/": ("claims.change_claim",),
+    "POST /api/v1/claims/{claim_id}/matches/{match_id}/reject/": ("claims.change_claim",),
+    "POST /api/v1/claims/{claim_id}/matches/{match_id}/undo/": ("claims.change_claim",),
+    "POST /api/v1/claims/{claim_id}/split/": ("claims.change_claim",),
+    "POST /api/v1/claims/merge/": ("claims.change_claim",),
+    "POST /api/v1/evidence/{evidence_id}/pin/": ("claims.change_evidence",),
+    "POST /api/v1/evidence/{evidence_id}/stance/": ("claims.change_evidence",),
+    "GET /api/v1/feeds/": ("claims.view_feed",),
+    "POST /api/v1/feeds/": ("claims.add_feed",),
+    "GET /api/v1/feeds/{feed_id}/": ("claims.view_feed",),
+    "PATCH /api/v1/feeds/{feed_id}/": ("claims.change_feed",),
+    "DELETE /api/v1/feeds/{feed_id}/": ("claims.delete_feed",),
+    "POST /api/v1/feeds/{feed_id}/poll/": ("claims.change_feed",),
+    "GET /api/v1/ratings/": ("reviewers.view_rating",),
+    "POST /api/v1/ratings/": ("reviewers.add_rating",),
+    "GET /api/v1/ratings/{rating_id}/": ("reviewers.view_rating",),
+    "PATCH /api/v1/ratings/{rating_id}/": ("reviewers.change_rating",),
+    "DELETE /api/v1/ratings/{rating_id}/": ("reviewers.delete_rating",),
+    "POST /api/v1/reviews/": ("reviewers.change_review",),
+    "GET /api/v1/reviews/{review_id}/": ("reviewers.view_review",),
+    "POST /api/v1/reviews/{review_id}/approve/": ("reviewers.approve_review",),
+    "GET /api/v1/reviews/{review_id}/comments/": ("reviewers.view_reviewcomment",),
+    "POST /api/v1/reviews/{review_id}/comments/": ("reviewers.add_reviewcomment",),
+    "POST /api/v1/reviews/{review_id}/correct/": ("reviewers.publish_review",),
+    "POST /api/v1/reviews/{review_id}/correction/approve/": (
+        "reviewers.approve_review",
+        "reviewers.publish_review",
+    ),
+    "POST /api/v1/reviews/{review_id}/correction/reject/": ("reviewers.approve_review",),
+    "POST /api/v1/reviews/{review_id}/publish/": ("reviewers.publish_review",),
+    "POST /api/v1/reviews/{review_id}/retract/": ("reviewers.publish_review",),
+    "POST /api/v1/reviews/{review_id}/send-back/": ("reviewers.approve_review",),
+    "POST /api/v1/reviews/{review_id}/submit/": ("reviewers.change_review",),
+    "GET /api/v1/reviews/queue/": ("reviewers.view_review",),
+    "POST /api/v1/reviews/queue/{claim_id}/assign/": ("reviewers.change_review",),
+    "POST /api/v1/reviews/queue/{claim_id}/auto-assign/": ("reviewers.assign_review",),
+    "POST /api/v1/reviews/queue/{claim_id}/dismiss/": ("reviewers.dismiss_review",),
+    "GET /api/v1/tags/": ("reviewers.view_tag",),
+    "POST /api/v1/tags/": ("reviewers.add_tag",),
+    "GET /api/v1/tags/{tag_id}/": ("reviewers.view_tag",),
+    "PATCH /api/v1/tags/{tag_id}/": ("reviewers.change_tag",),
+    "DELETE /api/v1/tags/{tag_id}/": ("reviewers.delete_tag",),
+    "GET /api/v1/webhooks/": ("reviewers.view_webhooksubscription",),
+    "POST /api/v1/webhooks/": ("reviewers.add_webhooksubscription",),
+    "GET /api/v1/webhooks/{subscription_id}/": ("reviewers.view_webhooksubscription",),
+    "PATCH /api/v1/webhooks/{subscription_id}/": ("reviewers.change_webhooksubscription",),
+    "DELETE /api/v1/webhooks/{subscription_id}/": ("reviewers.delete_webhooksubscription",),
+    "GET /api/v1/webhooks/deliveries/": ("reviewers.view_webhookdelivery",),
+}
+
+
+PARTS = [{"text": "The bridge cost a lot."}, {"text": "It was late."}]
+# Bodies for the operations that read one before they reach the permission check: the
+# fields they need, so the check decides (they run inside a rolled-back transaction).
+BODIES: dict[str, dict[str, Any]] = {
+    "POST /api/v1/articles/{article_id}/claims/": {"span_start": 0, "span_end": 10},
+    "POST /api/v1/claims/merge/": {"claims": ["{claim_id}", "{other_claim_id}"]},
+    "POST /api/v1/claims/{claim_id}/edit/": {"text": "The bridge cost 400 million dollars."},
+    "POST /api/v1/claims/{claim_id}/evidence/": {"url": "http://10.0.0.1/"},
+    "POST /api/v1/claims/{claim_id}/split/": {"parts": PARTS},
+    "POST /api/v1/evidence/{evidence_id}/pin/": {"pinned": True},
+    "POST /api/v1/evidence/{evidence_id}/stance/": {"stance": "supports"},
+    "POST /api/v1/feeds/": {"url": "https://courier.example/other"},
+    "POST /api/v1/ratings/": {"label": "Odd", "value": 42},
+    "POST /api/v1/reviews/": {"claim": "{claim_id}"},
+    "POST /api/v1/reviews/queue/{claim_id}/dismiss/": {"reason": "duplicate"},
+    "POST /api/v1/reviews/{review_id}/comments/": {"body": "A question."},
+    "POST /api/v1/reviews/{review_id}/correct/": {"note": "Typo."},
+    "POST /api/v1/reviews/{review_id}/correction/reject/": {"note": "No."},
+    "POST /api/v1/reviews/{review_id}/retract/": {"reason": "Wrong claim."},
+    "POST /api/v1/reviews/{review_id}/send-back/": {"reason": "changes_requested", "note": "More."},
+    "POST /api/v1/tags/": {"name": "Budget two"},
+    "POST /api/v1/webhooks/": {"url": "https://93.184.216.34/h2", "events": ["check.published"]},
+}
+
+
+def _operations() -> list[str]:
+    """Every operation the served schema describes, as "METHOD /path"."""
+    schema = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    paths: dict[str, dict[str, Any]] = schema.json()["paths"]
+    methods = {"get", "post", "put", "patch", "delete"}
+    return [f"{m.upper()} {path}" for path, ops in paths.items() for m in ops if m in methods]
+
+
+@pytest.fixture
+def cast(
+    editor: User, reviewer: User, chief_editor: User, site_admin: User, db: None
+) -> dict[str, User | None]:
+    staff = User.objects.create_user("staff", password="pw-staff", is_staff=True)
+    return {
+        "anonymous": None,
+        "staff": staff,
+        "editor": editor,
+        "reviewer": reviewer,
+        "chief_editor": chief_editor,
+        "site_admin": site_admin,
+    }
+
+
+@pytest.fixture
+def world(publish_check: Publish) -> dict[str, int]:
+    """One of everything an operation or admin page can be about: path parameters' values."""
+    review = publish_check()
+    other = publish_check()
+    claim = review.claim
+    match = ClaimMatch.objects.create(claim=claim, matched_claim=other.claim, score=0.9, rank=1)
+    subscription = WebhookSubscription.objects.create(
+        url="https://93.184.216.34/hook", secret="s", events=["check.published"]
+    )
+    return {
+        "article_id": claim.article_id,
+        "claim_id": claim.id,
+        "check_id": review.id,
+        "review_id": review.id,
+        "match_id": match.id,
+        "evidence_id": claim.evidence.get().id,
+        "feed_id": Feed.objects.create(url="https://courier.example/rss").id,
+        "rating_id": Rating.objects.get(label="Unverifiable").id,
+        "tag_id": Tag.objects.create(slug="budget", name="Budget").id,
+        "subscription_id": subscription.id,
+        "other_claim_id": other.claim_id,
+    }
+
+
+def _filled(value: Any, world: dict[str, int]) -> Any:
+    """A body's value with "{name}" standing for an id of the world."""
+    if isinstance(value, list):
+        return [_filled(item, world) for item in value]
+    if isinstance(value, str) and value.startswith("{"):
+        return world[value.strip("{}")]
+    return value
+
+
+def _client(user: User | None) -> APIClient:
+    return APIClient() if user is None else token_client(user)
+
+
+def refused(status: int, body: bytes) -> bool:
+    """Refused for want of a permission (or of a login): not for a state or an owner rule,
+    such as four eyes or "only the assignee", which a 403 also answers."""
+    if status == 401:
+        return True
+    text = body.decode(errors="replace")
+    return status == 403 and bool(re.search(r"permission|Log in|credentials", text))
+
+
+def expected_allowed(user: User | None, rule: tuple[str, ...] | str) -> bool:
+    if rule == PUBLIC:
+        return True
+    if user is None:
+        return False
+    return rule == SIGNED_IN or all(user.has_perm(permission) for permission in rule)
+
+
+def test_every_api_operation_has_a_rule_and_every_rule_an_operation(db: None) -> None:
+    served = _operations()
+    assert sorted(set(served) - set(API)) == [], "operations without a rule in API"
+    assert sorted(set(API) - set(served)) == [], "rules for operations that no longer exist"
+
+
+@pytest.mark.parametrize("operation", sorted(API))
+def test_each_role_gets_exactly_what_the_matrix_gives(
+    operation: str, cast: dict[str, User | None], world: dict[str, int]
+) -> None:
+    method, path = operation.split(" ", 1)
+    url = re.sub(r"\{(\w+)\}", lambda found: str(world[found.group(1)]), path)
+    body = {field: _filled(value, world) for field, value in BODIES.get(operation, {}).items()}
+    decisions = {}
+    statuses = {}
+    for role, user in cast.items():
+        with transaction.atomic():  # each role meets the same world: undo what it changed
+            response = getattr(_client(user), method.lower())(url, body, format="json")
+            transaction.set_rollback(True)
+        assert response.status_code < 500, (role, response.content[:500])
+        decisions[role] = not refused(response.status_code, response.content)
+        statuses[role] = (response.status_code, response.content[:80])
+    expected = {role: expected_allowed(user, API[operation]) for role, user in cast.items()}
+    assert decisions == expected, statuses
