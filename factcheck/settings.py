@@ -387,6 +387,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # axes logs every log-in at INFO; its warnings (a lockout) are what operators need.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 if not DEBUG:

@@ -102,6 +102,8 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # before the lookup: the redirect names the review's claim
         review = get_object_or_404(Review, pk=object_id) if object_id.isdigit() else None
         if review is None:
             raise Http404("No review has this id.")

@@ -4,20 +4,27 @@ no permissions, an editor, a reviewer, a chief editor, an admin). Each operation
 must have a rule here: a new one without a rule fails, and so does one that lets in a role
 without the rule's permission (or refuses one that has it)."""
 
+import gzip
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages import get_messages
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.models import Article, Claim, ClaimMatch, Feed
-from reviewers.models import Rating, Review, Tag, WebhookSubscription
+from claims.models import Article, ClaimMatch, Evidence, Feed, Snapshot
+from reviewers.models import Rating, Review, Tag, WebhookDelivery, WebhookSubscription
+from tests.claims.matches import another_review
 from tests.token_clients import token_client
 
 Publish = Callable[..., Review]
@@ -155,6 +162,7 @@ def world(publish_check: Publish) -> dict[str, int]:
     subscription = WebhookSubscription.objects.create(
         url="https://93.184.216.34/hook", secret="s", events=["check.published"]
     )
+    _one_row_of_the_rest(review, subscription)
     return {
         "article_id": claim.article_id,
         "claim_id": claim.id,
@@ -167,7 +175,38 @@ def world(publish_check: Publish) -> dict[str, int]:
         "tag_id": Tag.objects.create(slug="budget", name="Budget").id,
         "subscription_id": subscription.id,
         "other_claim_id": other.claim_id,
+        "snapshot_id": _snapshot(claim.evidence.get()).id,
+        "article_content_type": ContentType.objects.get_for_model(Article).id,
     }
+
+
+def _one_row_of_the_rest(review: Review, subscription: WebhookSubscription) -> None:
+    """A row for the admin pages of one row that nothing above made."""
+    Token.objects.create(user=User.objects.get(username="editor"))
+    AccessAttempt.objects.create(
+        username="guesser", ip_address="203.0.113.9", user_agent="", http_accept="",
+        path_info="/admin/login/", failures_since_start=1,
+    )  # fmt: skip
+    AccessFailureLog.objects.create(
+        username="guesser", ip_address="203.0.113.9", user_agent="", http_accept="",
+        path_info="/admin/login/",
+    )  # fmt: skip
+    another_review("Other checkers", "https://checkers.example/reviews/1")
+    WebhookDelivery.objects.create(
+        subscription=subscription,
+        version=review.versions.get(),
+        event="check.published",
+        next_attempt_at=review.updated_at,
+    )
+
+
+def _snapshot(evidence: Evidence) -> Snapshot:
+    body = b"<p>The accounts.</p>"
+    return Snapshot.objects.create(
+        article=evidence.source, url=evidence.source.url, content_type="text/html",
+        sha256="0" * 64, body_gzip=gzip.compress(body), size=len(body),
+        fetched_at=evidence.retrieved_at,
+    )  # fmt: skip
 
 
 def _filled(value: Any, world: dict[str, int]) -> Any:
@@ -224,3 +263,171 @@ def test_each_role_gets_exactly_what_the_matrix_gives(
         statuses[role] = (response.status_code, response.content[:80])
     expected = {role: expected_allowed(user, API[operation]) for role, user in cast.items()}
     assert decisions == expected, statuses
+
+
+# The admin. A model's own pages open to its permissions (the list, a row and its history to
+# whoever may view or change it; add and delete to those permissions); these open to others.
+STAFF = "staff"  # any staff user, whatever their permissions
+ADMIN_SITE: dict[str, tuple[str, tuple[str, ...] | str]] = {
+    "index": ("GET", STAFF),
+    "login": ("GET", PUBLIC),
+    "logout": ("POST", PUBLIC),
+    "password_change": ("GET", STAFF),
+    "password_change_done": ("GET", STAFF),
+    "jsi18n": ("GET", STAFF),
+    "autocomplete": ("GET", STAFF),
+    "view_on_site": ("GET", STAFF),
+    "app_list": ("GET", STAFF),
+}
+ADMIN_CUSTOM: dict[str, tuple[str, tuple[str, ...] | str]] = {
+    "claims_article_claims": ("GET", ("claims.view_article",)),
+    "claims_article_decide": ("POST", ("claims.change_claim",)),
+    "claims_match_decide": ("POST", ("claims.change_claim",)),
+    "claims_gather": ("POST", ("claims.add_gatheringrun",)),
+    "claims_evidence_curate": ("POST", ("claims.change_evidence",)),
+    "claims_evidence_snapshot": ("GET", ("claims.view_evidence",)),
+    "reviewers_review_desk": ("GET", ("reviewers.view_review",)),
+    "reviewers_review_step": ("POST", ("reviewers.view_review",)),
+    "auth_user_password_change": ("GET", ("auth.change_user",)),
+    "claims_evidence_add": ("POST", ("claims.add_evidence",)),
+}
+# Pages no role opens, whatever its permissions: rows the services alone write (audit trails,
+# worker bookkeeping, frozen versions), or that start elsewhere (a review on the desk, a claim
+# from an article). The autocomplete, asked without its parameters, is refused to all.
+CLOSED = {
+    "claims.evidence add", "claims.gatheringrun add", "claims.claim add",
+    "claims.claimmatch add", "claims.claimmatch delete",
+    "claims.claimevent add", "claims.claimevent delete",
+    "reviewers.review add", "reviewers.review delete",
+    "reviewers.reviewevent add", "reviewers.reviewevent delete",
+    "reviewers.publishedcheck add", "reviewers.publishedcheck delete",
+    "reviewers.webhookdelivery add", "reviewers.webhookdelivery delete",
+    "axes.accessattempt add", "axes.accesslog add", "axes.accessfailurelog add",
+    "autocomplete",
+}  # fmt: skip
+# What the custom steps are sent: enough for their permission check to decide.
+DATA: dict[str, dict[str, Any]] = {
+    "claims_article_decide": {"claim": "{claim_id}"},
+    "claims_evidence_add": {"url": "http://10.0.0.1/"},
+    "reviewers_review_step": {"body": "A question."},
+}
+# The step each custom URL is asked for (an unknown step is a 404 for everybody).
+STEP = {
+    "claims_article_decide": "accept",
+    "claims_match_decide": "confirm",
+    "claims_evidence_curate": "pin",
+    "reviewers_review_step": "comment",
+}
+SUFFIXES = {
+    "changelist": "view",
+    "change": "view",
+    "history": "view",
+    "add": "add",
+    "delete": "delete",
+}
+
+
+@dataclass(frozen=True)
+class AdminPage:
+    key: str  # "app.model suffix" for a model's own pages, else the URL's name
+    name: str
+    url: str
+    method: str
+    rule: tuple[str, ...] | str
+
+
+def _admin_pages(world: dict[str, int]) -> Iterator[AdminPage]:
+    """Every URL of the admin, with the values of its parameters from the world."""
+    site_pages = [p for p in admin.site.get_urls() if isinstance(p, URLPattern) and p.name]
+    for pattern in site_pages:  # the models' pages are URLResolvers, read below
+        assert pattern.name in ADMIN_SITE, f"the admin URL {pattern.name} has no rule"
+        method, rule = ADMIN_SITE[pattern.name]
+        url = _site_url(pattern.name, world)
+        yield AdminPage(pattern.name, pattern.name, url, method, rule)
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        prefix = f"/admin/{opts.app_label}/{opts.model_name}/"
+        row = model._default_manager.order_by("pk").first()
+        for pattern in model_admin.get_urls():
+            if pattern.name is None:
+                continue  # the redirect of an old-style change URL
+            suffix = pattern.name.removeprefix(f"{opts.app_label}_{opts.model_name}_")
+            key = pattern.name
+            if suffix in SUFFIXES:
+                rule = (f"{opts.app_label}.{SUFFIXES[suffix]}_{opts.model_name}",)
+                method, key = "GET", f"{opts.label_lower} {suffix}"
+            else:
+                assert pattern.name in ADMIN_CUSTOM, f"the admin URL {pattern.name} has no rule"
+                method, rule = ADMIN_CUSTOM[pattern.name]
+            route = str(pattern.pattern)
+            row_id = row.pk if row else 999_999
+            values = {**world, "object_id": row_id, "id": row_id, "step": STEP.get(key, "")}
+            url = prefix + _route_filled(route, values)
+            yield AdminPage(key, pattern.name, url, method, rule)
+
+
+def _route_filled(route: str, values: dict[str, Any]) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda found: str(values[found.group(1)]), route)
+
+
+def _site_url(name: str, world: dict[str, int]) -> str:
+    return {
+        "index": "/admin/",
+        "login": "/admin/login/",
+        "logout": "/admin/logout/",
+        "password_change": "/admin/password_change/",
+        "password_change_done": "/admin/password_change/done/",
+        "jsi18n": "/admin/jsi18n/",
+        "autocomplete": "/admin/autocomplete/",
+        "view_on_site": f"/admin/r/{world['article_content_type']}/{world['article_id']}/",
+        "app_list": "/admin/claims/",
+    }[name]
+
+
+def admin_allowed(user: User | None, page: AdminPage) -> bool:
+    if page.key in CLOSED:
+        return False
+    if page.rule == PUBLIC:
+        return True
+    if user is None or not user.is_staff:
+        return False
+    if page.rule == STAFF:
+        return True
+    if page.name.endswith(("_changelist", "_change", "_history")):
+        model_perm = page.rule[0]
+        return user.has_perm(model_perm) or user.has_perm(model_perm.replace(".view_", ".change_"))
+    return all(user.has_perm(permission) for permission in page.rule)
+
+
+def admin_refused(response: Any) -> bool:
+    """Refused: a 403, the log-in page, or a step that went back saying which permission
+    it needs (the steps' pages report a service's refusal as a message)."""
+    if response.status_code == 403:
+        return True
+    if response.status_code != 302:
+        return False
+    said = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    return "/admin/login/" in response["Location"] or "permission" in said
+
+
+def test_every_admin_url_opens_to_its_rule_alone(
+    cast: dict[str, User | None], world: dict[str, int]
+) -> None:
+    wrong = []
+    clients = {role: Client() for role in cast}
+    for role, user in cast.items():
+        if user is not None:
+            clients[role].force_login(user)
+    # Logging out ends the clients' sessions: last.
+    for page in sorted(_admin_pages(world), key=lambda page: page.name == "logout"):
+        for role, user in cast.items():
+            client = clients[role]
+            with transaction.atomic():
+                data = {k: _filled(v, world) for k, v in DATA.get(page.key, {}).items()}
+                response = getattr(client, page.method.lower())(page.url, data)
+                transaction.set_rollback(True)
+            assert response.status_code < 500, (page, role)
+            allowed = not admin_refused(response)
+            if allowed != admin_allowed(user, page):
+                wrong.append((page.name, page.url, role, response.status_code))
+    assert wrong == [], "\n".join(map(str, wrong))
