@@ -24,7 +24,7 @@ from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline
 from claims.matching.admin import ClaimMatchesAdmin
 from claims.models import Article, Claim, ClaimEvent
 from claims.verdicts import with_desk_state
-from factcheck.admin import NothingToSave, ReadOnlyAdmin
+from factcheck.admin import CappedSearch, NothingToSave, ReadOnlyAdmin
 from factcheck.auth import acting_user
 
 
@@ -34,7 +34,7 @@ class ArticleAdmin(ArticleIngestionAdmin, ArticleClaimsAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(NothingToSave[Claim], ClaimMatchesAdmin, ClaimEvidenceAdmin):
+class ClaimAdmin(CappedSearch, NothingToSave[Claim], ClaimMatchesAdmin, ClaimEvidenceAdmin):
     """A claim with its evidence cards (evidence/cards.py), its matches (matching/admin.py)
     and its history. Every field is read only: decisions go through the services.
 

@@ -22,6 +22,7 @@ READ_ERRORS = {403: ERROR, 404: ERROR}
 WRITE_ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 MAX_WORDS = 10  # words of a search; each one is a condition on the query
+MAX_SEARCH_CHARS = 200  # of any text a list is filtered by (a search, part of a name)
 MAX_ID = 2**63 - 1  # the largest value of a BigAutoField
 M = TypeVar("M", bound=Model)
 
@@ -52,6 +53,12 @@ def validated(serializer: type[serializers.Serializer[None]], data: Any) -> dict
 def search_words(given: dict[str, Any]) -> list[str]:
     """Return the words of a list's `q` search, at most MAX_WORDS of them."""
     return str(given.get("q", "")).split()[:MAX_WORDS]
+
+
+def search_field(help_text: str) -> serializers.CharField:
+    """A text a list is filtered by: at most MAX_SEARCH_CHARS, or a 400 that says so (every
+    word and every character is work for the database)."""
+    return serializers.CharField(required=False, max_length=MAX_SEARCH_CHARS, help_text=help_text)
 
 
 def midnight(day: date) -> datetime:

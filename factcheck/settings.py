@@ -7,6 +7,7 @@ with a message that names the variable.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -133,6 +134,21 @@ def sqlite_database(path: Path) -> dict[str, Any]:
     }
 
 
+def env_header(name: str) -> tuple[str, str] | None:
+    """Return a request header and the value that marks it ("X-Forwarded-Proto: https"),
+    as Django's SECURE_PROXY_SSL_HEADER names it, or None when the variable is not set."""
+    value = env_str(name)
+    if not value:
+        return None
+    header, colon, marker = value.partition(":")
+    if not colon or not header.strip() or not marker.strip():
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a header and a value, e.g. 'X-Forwarded-Proto: https'."
+        )
+    meta_name = "HTTP_" + header.strip().upper().replace("-", "_")
+    return meta_name, marker.strip()
+
+
 def env_redis_url(name: str) -> str:
     url = env_str(name)
     if url and urlsplit(url).scheme not in ("redis", "rediss"):
@@ -153,6 +169,19 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if urlsplit(SITE_URL).scheme not in ("http", "https"):
     raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} is not an http(s) URL.")
 
+# Served over HTTPS (docs/operations.md, "In production"): each setting is on by default when
+# SITE_URL is https and can be set on its own. Behind a proxy that ends TLS, name the header
+# it sets in SECURE_PROXY_SSL_HEADER, or every request looks like http and is redirected.
+HTTPS = urlsplit(SITE_URL).scheme == "https"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Preloading is a promise to browsers that is slow to take back: only when asked.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_PROXY_SSL_HEADER = env_header("SECURE_PROXY_SSL_HEADER")
+
 INSTALLED_APPS = [
     "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
@@ -164,6 +193,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "factcheck",
     "claims",
     "reviewers",
@@ -172,6 +202,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "factcheck.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +210,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # answers a locked-out log-in; axes wants it last
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -202,6 +234,23 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", VAR_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Log-in lockout (django-axes, factcheck/lockout.py), for the admin's log-in form and the
+# token endpoint alike: LOGIN_FAILURE_LIMIT wrong passwords for one user from one address,
+# or LOGIN_USER_FAILURE_LIMIT for one user from anywhere, lock out for LOGIN_LOCKOUT_MINUTES.
+# Admins see the locks under "Axes → Access attempts" and lift one by deleting it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "factcheck.lockout.PairAndUserLockout"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # the order lockout.py reads
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+LOGIN_USER_FAILURE_LIMIT = env_int("LOGIN_USER_FAILURE_LIMIT", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "factcheck.throttling.client_address"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -223,6 +272,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "factcheck.parsers.JSONParser",  # DRF's, with a 400 for JSON nested too deep
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "factcheck.api.exception_handler",
@@ -365,6 +419,13 @@ MATCH_SAME_CLAIM_THRESHOLD = env_probability("MATCH_SAME_CLAIM_THRESHOLD")
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")
 PUBLISHER_URL = env_str("PUBLISHER_URL", SITE_URL)
 
+# How many reverse proxies stand in front of the web process, each appending to
+# X-Forwarded-For (factcheck/throttling.py client_address). 0: the header is ignored and the
+# socket's address is the client's; a larger number than the real chain lets callers forge it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} must not be negative.")
+
 # Requests a minute one address may make to the public API (checks, ClaimReview).
 PUBLIC_API_RATE = env_str("PUBLIC_API_RATE", "600/minute")
 
@@ -374,6 +435,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # axes logs every log-in at INFO; its warnings (a lockout) are what operators need.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 if not DEBUG:

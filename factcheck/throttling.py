@@ -8,15 +8,42 @@ added or incremented in one cache operation (Redis INCR when REDIS_URL is set).
 
 A counter that cannot be reached (Redis down) lets the request through, and says so in the
 log: the public API stays up with its pages, unthrottled until the cache is back.
+
+A caller is its address, as `client_address` reads it: the admin's log-in lockout (axes)
+counts by the same address.
 """
 
+import ipaddress
 import logging
 
+from django.conf import settings
+from django.http import HttpRequest
 from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 logger = logging.getLogger(__name__)
+
+
+def client_address(request: HttpRequest | Request) -> str:
+    """Return the address of the client that sent the request.
+
+    Anyone can send an X-Forwarded-For header, so it is read only when TRUSTED_PROXY_COUNT
+    proxies stand in front of the web process: each appends the address it received from,
+    so the client is the entry that many places from the right, the one the outermost
+    trusted proxy wrote. Without proxies, or when the header is shorter than the chain (the
+    request did not come through it) or not an address, the socket's address counts.
+    """
+    socket_address: str = request.META.get("REMOTE_ADDR", "")
+    proxies: int = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",")] if forwarded else []
+    if proxies == 0 or len(hops) < proxies:
+        return socket_address
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return socket_address
 
 
 class CountingThrottle(SimpleRateThrottle):
@@ -52,6 +79,10 @@ class CountingThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Request, view: object) -> str | None:
         """The caller's address (subclasses may narrow what is counted)."""
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def get_ident(self, request: Request) -> str:
+        """The caller's address, never taken from a header a proxy we trust did not write."""
+        return client_address(request)
 
     def wait(self) -> float | None:
         since = self.cache.get(f"{self.key}:since")

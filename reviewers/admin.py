@@ -129,10 +129,26 @@ class WebhookSubscriptionForm(forms.ModelForm[WebhookSubscription]):
         choices=WebhookSubscription.Event.choices, widget=forms.CheckboxSelectMultiple
     )
 
+    # Write-only, as in the API: the form never sends the stored secret back to the browser.
+    secret = forms.CharField(
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
+        max_length=200,
+        help_text="Shared with the partner to sign deliveries. Never shown again; leave it "
+        "empty to keep the current one.",
+    )
+
     class Meta:
         model = WebhookSubscription
         fields = ["url", "secret", "events", "active"]
-        widgets = {"secret": forms.PasswordInput(render_value=True)}
+
+    def clean_secret(self) -> str:
+        secret: str = self.cleaned_data["secret"]
+        if secret:
+            return secret
+        if self.instance.pk is None:
+            raise forms.ValidationError("A new subscription needs a secret.")
+        return self.instance.secret
 
     def clean_url(self) -> str:
         url: str = self.cleaned_data["url"]

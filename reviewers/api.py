@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.fields import empty
 from rest_framework.request import Request
@@ -52,8 +52,8 @@ class ReviewOutput(serializers.ModelSerializer[Review]):
         model = Review
         fields = [
             "id", "claim", "state", "version", "assignee", "author", "approved_by", "rating",
-            "headline", "justification", "cited_evidence", "created_at", "updated_at",
-            "events", "comments",
+            "headline", "justification", "cited_evidence", "pending_correction", "created_at",
+            "updated_at", "events", "comments",
         ]  # fmt: skip
 
 
@@ -207,16 +207,63 @@ class ReviewCorrectInput(serializers.Serializer[None]):
 
 
 class ReviewCorrectApi(APIView):
-    @extend_schema(request=ReviewCorrectInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
+    @extend_schema(
+        request=ReviewCorrectInput,
+        responses={
+            201: CheckDetailOutput,
+            202: OpenApiResponse(
+                ReviewOutput,
+                description="The correction changes the rating: the review awaits another "
+                "person's approval (`correction_pending`); nothing is published yet.",
+            ),
+            **WRITE_ERRORS,
+        },
+    )
     def post(self, request: Request, review_id: int) -> Response:
         given = dict(validated(ReviewCorrectInput, request.data))
+        review = _review(review_id)
         check = services.review_correct(
-            review=_review(review_id),
+            review=review,
             corrector=acting_user(request.user),
             expected_version=given.pop("version", None),
             **given,
         )
+        if check is None:
+            response = review_response(review)
+            response.status_code = status.HTTP_202_ACCEPTED
+            return response
         return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewCorrectionApproveApi(APIView):
+    @extend_schema(request=VersionInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
+    def post(self, request: Request, review_id: int) -> Response:
+        check = services.review_correction_approve(
+            review=_review(review_id),
+            approver=acting_user(request.user),
+            expected_version=_version(request),
+        )
+        return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewCorrectionRejectInput(serializers.Serializer[None]):
+    note = serializers.CharField(help_text="Why the correction is turned down (internal).")
+    version = version_field()
+
+
+class ReviewCorrectionRejectApi(APIView):
+    @extend_schema(
+        request=ReviewCorrectionRejectInput, responses={200: ReviewOutput, **WRITE_ERRORS}
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        given = validated(ReviewCorrectionRejectInput, request.data)
+        review = services.review_correction_reject(
+            review=_review(review_id),
+            actor=acting_user(request.user),
+            note=given["note"],
+            expected_version=given.get("version"),
+        )
+        return review_response(review)
 
 
 class ReviewRetractInput(serializers.Serializer[None]):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from claims.evidence.cards import evidence_cards, gathering_context
 from claims.extraction.highlighting import highlighted, positions, score_class
 from claims.models import Claim
+from factcheck.api import MAX_SEARCH_CHARS
 from factcheck.auth import acting_user
 from reviewers import services
 from reviewers.desk_steps import STEPS, VerdictForm, available_steps
@@ -38,7 +39,7 @@ class QueueFilterForm(forms.Form):
     rating = forms.ModelChoiceField(
         Rating.objects.all(), to_field_name="label", required=False, empty_label="Any rating"
     )
-    claimant = forms.CharField(required=False)
+    claimant = forms.CharField(required=False, max_length=MAX_SEARCH_CHARS)
 
     def filters(self) -> QueueFilters:
         if not self.is_valid():
@@ -101,6 +102,8 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied  # before the lookup: the redirect names the review's claim
         review = get_object_or_404(Review, pk=object_id) if object_id.isdigit() else None
         if review is None:
             raise Http404("No review has this id.")
@@ -111,15 +114,12 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
         return False
 
     def desk(self, request: HttpRequest, claim_id: int) -> HttpResponse:
-        claim = get_object_or_404(Claim.objects.accepted().select_related("article"), id=claim_id)
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return self._render_desk(request, claim)
+        return self._render_desk(request, self._desk_claim(request, claim_id))
 
     def take_step(self, request: HttpRequest, claim_id: int, step: str) -> HttpResponse:
         """Take one step through its service. On success, back to the desk with a message;
         on an error, the desk again with the error and the form as it was sent."""
-        claim = get_object_or_404(Claim.objects.select_related("article"), id=claim_id)
+        claim = self._desk_claim(request, claim_id)
         take = STEPS.get(step)
         if take is None:
             raise Http404(f"No step “{step}”.")
@@ -133,6 +133,14 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             return self._render_desk(request, claim, verdict_data=verdict, status=400)
         messages.success(request, done)
         return HttpResponseRedirect(_desk_url(claim.id))
+
+    def _desk_claim(self, request: HttpRequest, claim_id: int) -> Claim:
+        """The claim whose desk is asked for. Permission comes first: every answer, an
+        error page included, shows the desk (article, draft verdict, comments, history), and
+        a 404 would tell who may not look which claims exist."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(Claim.objects.accepted().select_related("article"), id=claim_id)
 
     def _render_desk(
         self,
@@ -170,6 +178,7 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             "version": review.version if review else "",
             # Gathering as it goes and the form to add evidence (claims/evidence/cards.py).
             **gathering_context(request, claim, _desk_url(claim.id) + "#evidence"),
+            "pending_rating": _pending_rating(review),
         }
         return TemplateResponse(request, "admin/reviewers/review/desk.html", context, status=status)
 
@@ -179,6 +188,14 @@ def _review_for(claim: Claim, detailed: bool = False) -> Review | None:
     if detailed:
         reviews = reviews.prefetch_related("events__actor", "comments__author", "versions")
     return reviews.filter(claim=claim).first()
+
+
+def _pending_rating(review: Review | None) -> str:
+    """The rating a correction awaiting approval would give, by its label."""
+    if review is None or not review.pending_correction:
+        return ""
+    rating = Rating.objects.filter(pk=review.pending_correction["rating"]).first()
+    return rating.label if rating else ""
 
 
 def _verdict_form(review: Review | None) -> VerdictForm:

@@ -53,9 +53,26 @@ def available_steps(user: User, review: Review | None) -> set[str]:
         steps |= {"publish"} if publishes else set()
     if state == State.PUBLISHED and publishes:
         steps |= {"correct", "retract"}
+    if state == State.CORRECTION_PENDING and review is not None:
+        steps |= _correction_steps(user, review)
     dismissable = (State.NEW, State.ASSIGNED, State.DRAFTING, State.AWAITING_APPROVAL)
     if state in (*dismissable, State.APPROVED) and user.has_perm("reviewers.dismiss_review"):
         steps.add("dismiss")
+    return steps
+
+
+def _correction_steps(user: User, review: Review) -> set[str]:
+    """A correction awaiting approval: anyone but its author may approve it (approve and
+    publish permissions); approvers may turn it down; publishers may still retract."""
+    steps: set[str] = set()
+    approves = user.has_perm("reviewers.approve_review")
+    publishes = user.has_perm("reviewers.publish_review")
+    if approves:
+        steps.add("reject-correction")
+        if publishes and review.pending_correction.get("by") != user.pk:
+            steps.add("approve-correction")
+    if publishes:
+        steps.add("retract")
     return steps
 
 
@@ -138,7 +155,26 @@ def _correct(data: QueryDict, claim: Claim, review: Review | None, user: User) -
         justification=data.get("justification") or None,
         expected_version=_version(data),
     )
+    if check is None:
+        return "The correction changes the rating: it awaits another person's approval."
     return f"Corrected: version {check.version} is published."
+
+
+def _approve_correction(data: QueryDict, claim: Claim, review: Review | None, user: User) -> str:
+    check = services.review_correction_approve(
+        review=_existing(review), approver=user, expected_version=_version(data)
+    )
+    return f"Correction approved: version {check.version} is published."
+
+
+def _reject_correction(data: QueryDict, claim: Claim, review: Review | None, user: User) -> str:
+    services.review_correction_reject(
+        review=_existing(review),
+        actor=user,
+        note=data.get("note", ""),
+        expected_version=_version(data),
+    )
+    return "Correction turned down: the published verdict stands."
 
 
 def _retract(data: QueryDict, claim: Claim, review: Review | None, user: User) -> str:
@@ -167,6 +203,8 @@ STEPS: dict[str, Step] = {
     "send-back": _send_back,
     "publish": _publish,
     "correct": _correct,
+    "approve-correction": _approve_correction,
+    "reject-correction": _reject_correction,
     "retract": _retract,
     "comment": _comment,
 }

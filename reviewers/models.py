@@ -53,6 +53,7 @@ class Review(models.Model):
         AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
         APPROVED = "approved"
         PUBLISHED = "published"
+        CORRECTION_PENDING = "correction_pending", "Correction awaiting approval"
         RETRACTED = "retracted"
         DISMISSED = "dismissed"
 
@@ -97,6 +98,13 @@ class Review(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="approved_reviews",
+    )
+    pending_correction = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="A correction that changes the rating, awaiting a second person's approval: "
+        "the changes, the public note and who proposed it (`by`). The published verdict "
+        "stays as it is until then.",
     )
     version = models.PositiveIntegerField(
         default=1, help_text="Counts every change; a form sends it back to detect stale edits."

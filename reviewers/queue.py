@@ -23,6 +23,7 @@ OPEN_STATES = [
     State.DRAFTING,
     State.AWAITING_APPROVAL,
     State.APPROVED,
+    State.CORRECTION_PENDING,
 ]
 # The load auto-assignment balances: reviews a reviewer has to write.
 WRITING_STATES = [State.ASSIGNED, State.DRAFTING]

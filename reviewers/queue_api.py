@@ -9,7 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.models import Claim
-from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS, Pages, by_id, validated
+from factcheck.api import (
+    ERROR,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Pages,
+    by_id,
+    search_field,
+    validated,
+)
 from factcheck.auth import acting_user
 from reviewers import services
 from reviewers.api import ReviewOutput, require_view, review_response, version_field
@@ -51,7 +59,7 @@ class QueueFiltersInput(serializers.Serializer[None]):
     rating = serializers.SlugRelatedField(
         slug_field="label", queryset=Rating.objects.all(), required=False
     )
-    claimant = serializers.CharField(required=False, help_text="Part of the claimant's name.")
+    claimant = search_field("Part of the claimant's name.")
 
 
 class QueuePagination(Pages):

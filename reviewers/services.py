@@ -5,6 +5,7 @@ checks the state it starts from, saves only the fields it changes, and writes an
 event, all in one transaction.
 """
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
@@ -222,24 +223,104 @@ def review_correct(
     justification: str | None = None,
     cited_evidence: Iterable[Evidence] | None = None,
     expected_version: int | None = None,
-) -> PublishedCheck:
-    """Correct a published check: freeze the next version, saying what changed (`note`)."""
+) -> PublishedCheck | None:
+    """Correct a published check, saying what changed (`note`).
+
+    A correction that keeps the rating freezes the next version at once (one person's act,
+    like fixing a typo). One that changes the rating is a new verdict: it waits, in
+    "correction awaiting approval", for a second person (review_correction_approve), and
+    the public keeps the published version until then; None is returned.
+    """
     _require_perm(corrector, "reviewers.publish_review")
     if not note.strip():
         raise ValidationError({"note": "Say what the correction changes."})
     review = _locked(review, expected_version)
     _require_state(review, State.PUBLISHED)
     given: dict[str, Any] = {"rating": rating, "headline": headline, "justification": justification}
-    changes = {field: value for field, value in given.items() if value is not None}
-    _apply(review, **{f: v.strip() if isinstance(v, str) else v for f, v in changes.items()})
-    review.full_clean(exclude=["claim"])
+    changes = {f: v.strip() if isinstance(v, str) else v for f, v in given.items() if v is not None}
     cited = _cited(review, cited_evidence)
+    if cited is not None and not cited:
+        raise ValidationError({"cited_evidence": "A published verdict cites evidence."})
+    if rating is not None and rating.pk != review.rating_id:
+        _propose_correction(review, corrector, note.strip(), changes, cited)
+        return None
+    return _correct(review, corrector, note.strip(), changes, cited)
+
+
+def review_correction_approve(
+    *, review: Review, approver: User, expected_version: int | None = None
+) -> PublishedCheck:
+    """Approve and publish someone else's correction that changes the rating."""
+    _require_perm(approver, "reviewers.approve_review")
+    _require_perm(approver, "reviewers.publish_review")
+    with transaction.atomic():
+        review = _locked(review, expected_version)
+        _require_state(review, State.CORRECTION_PENDING)
+        pending = review.pending_correction
+        if pending["by"] == approver.pk:
+            raise FourEyesViolation("Whoever proposed a correction cannot approve it.")
+        changes: dict[str, Any] = {
+            "headline": pending["headline"],
+            "justification": pending["justification"],
+            "rating": Rating.objects.get(pk=pending["rating"]),
+            "pending_correction": {},
+        }
+        cited_ids = pending["cited_evidence"]
+        cited = None if cited_ids is None else list(Evidence.objects.filter(pk__in=cited_ids))
+        return _correct(review, approver, pending["note"], changes, cited)
+
+
+def review_correction_reject(
+    *, review: Review, actor: User, note: str, expected_version: int | None = None
+) -> Review:
+    """Turn down a proposed correction: the published verdict stands as it is."""
+    _require_perm(actor, "reviewers.approve_review")
+    if not note.strip():
+        raise ValidationError({"note": "Say why the correction is turned down."})
+    with transaction.atomic():
+        review = _locked(review, expected_version)
+        _require_state(review, State.CORRECTION_PENDING)
+        return _move(review, actor, State.PUBLISHED, reason=note.strip(), pending_correction={})
+
+
+def _propose_correction(
+    review: Review,
+    corrector: User,
+    note: str,
+    changes: dict[str, Any],
+    cited: list[Evidence] | None,
+) -> None:
+    """Check the corrected verdict as it would be, and keep it aside for approval."""
+    proposed = copy.copy(review)
+    _apply(proposed, **changes)
+    proposed.full_clean(exclude=["claim"])
+    assert proposed.rating is not None
+    pending = {
+        "rating": proposed.rating.pk,
+        "headline": proposed.headline,
+        "justification": proposed.justification,
+        "cited_evidence": None if cited is None else [item.pk for item in cited],
+        "note": note,
+        "by": corrector.pk,
+    }
+    reason = f"Proposed a correction to {proposed.rating.label}: {note}"
+    _move(review, corrector, State.CORRECTION_PENDING, reason=reason, pending_correction=pending)
+
+
+def _correct(
+    review: Review,
+    actor: User,
+    note: str,
+    changes: dict[str, Any],
+    cited: list[Evidence] | None,
+) -> PublishedCheck:
+    """Apply a correction to the locked review and freeze the version the public sees."""
+    _apply(review, **changes)
+    review.full_clean(exclude=["claim"])
     if cited is not None:
-        if not cited:
-            raise ValidationError({"cited_evidence": "A published verdict cites evidence."})
         review.cited_evidence.set(cited)
-    review = _move(review, corrector, State.PUBLISHED, reason=note.strip(), **changes)
-    return _freeze_version(review, change=PublishedCheck.Change.CORRECTED, note=note.strip())
+    review = _move(review, actor, State.PUBLISHED, reason=note, **changes)
+    return _freeze_version(review, change=PublishedCheck.Change.CORRECTED, note=note)
 
 
 @transaction.atomic
@@ -251,8 +332,8 @@ def review_retract(
     if not reason.strip():
         raise ValidationError({"reason": "Say why the check is retracted."})
     review = _locked(review, expected_version)
-    _require_state(review, State.PUBLISHED)
-    review = _move(review, retractor, State.RETRACTED, reason=reason.strip())
+    _require_state(review, State.PUBLISHED, State.CORRECTION_PENDING)
+    review = _move(review, retractor, State.RETRACTED, reason=reason.strip(), pending_correction={})
     return _freeze_version(review, change=PublishedCheck.Change.RETRACTED, note=reason.strip())
 
 

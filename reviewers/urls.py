@@ -46,6 +46,16 @@ urlpatterns = [
         name="api-review-correct",
     ),
     path(
+        "reviews/<int:review_id>/correction/approve/",
+        api.ReviewCorrectionApproveApi.as_view(),
+        name="api-review-correction-approve",
+    ),
+    path(
+        "reviews/<int:review_id>/correction/reject/",
+        api.ReviewCorrectionRejectApi.as_view(),
+        name="api-review-correction-reject",
+    ),
+    path(
         "reviews/<int:review_id>/retract/",
         api.ReviewRetractApi.as_view(),
         name="api-review-retract",

@@ -25,10 +25,12 @@ from claims.models import Article, Claim, ClaimEvent, Evidence
 from factcheck.api import (
     ERROR,
     MAX_ID,
+    MAX_WORDS,
     READ_ERRORS,
     WRITE_ERRORS,
     Pages,
     by_id,
+    search_field,
     search_words,
     validated,
 )
@@ -102,12 +104,12 @@ class ClaimDetailApi(APIView):
 class ClaimFilters(serializers.Serializer[None]):
     status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
     article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
-    claimant = serializers.CharField(required=False, help_text="Part of the claimant's name.")
+    claimant = search_field("Part of the claimant's name.")
     min_score = serializers.FloatField(
         required=False, min_value=0, max_value=1, help_text="Check-worthiness at least this."
     )
     gathering = serializers.ChoiceField(choices=Claim.Gathering.choices, required=False)
-    q = serializers.CharField(required=False, help_text="Every word in the claim's text.")
+    q = search_field(f"Every word (the first {MAX_WORDS}) in the claim's text.")
 
 
 @extend_schema_view(

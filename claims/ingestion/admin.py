@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update
+from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update, feed_url_check
 from claims.ingestion.services import article_retry, article_submit
 from claims.models import Article, Claim, Feed, FeedEntry, Snapshot
-from factcheck.admin import NothingToSave
+from factcheck.admin import CappedSearch, NothingToSave
 from factcheck.auth import acting_user
 
 
@@ -47,11 +47,12 @@ ARTICLE_HEAD = ("title", "publisher", "published_at", "url", "status")
 ARTICLE_METADATA = (
     "canonical_url", "author", "language", "status_changed_at", "failure_reason", "attempts",
     "content_hash", "submitted_by", "created_at", "fetched_at", "candidates_proposed_at",
-    "candidates_note", "duplicate_of", "links",
+    "candidates_note", "duplicate_of", "links", "kind", "supplied_by", "proposes_claims",
+    "ingest_task_id",
 )  # fmt: skip
 
 
-class ArticleIngestionAdmin(NothingToSave[Article]):
+class ArticleIngestionAdmin(CappedSearch, NothingToSave[Article]):
     """An article's fields, its snapshots, retry, and the submit form as the add page.
 
     The page reads as the article: where it came from and its text first, the ingestion's
@@ -119,7 +120,7 @@ class ArticleIngestionAdmin(NothingToSave[Article]):
                 if submission.created:
                     messages.success(request, f"Article #{article.id} is queued for extraction.")
                 else:
-                    messages.info(request, f"This article is already stored as #{article.id}.")
+                    messages.info(request, _already_stored(article, form.cleaned_data["url"]))
                 return HttpResponseRedirect(
                     reverse("admin:claims_article_change", args=[article.id])
                 )
@@ -158,6 +159,15 @@ class FeedForm(forms.ModelForm[Feed]):
         model = Feed
         fields = ["url", "title", "active", "poll_every"]
 
+    def clean_url(self) -> str:
+        """Refuse, as a form error, a URL the subscription would refuse (only when adding:
+        the URL of a followed feed is read only)."""
+        url: str = self.cleaned_data["url"]
+        try:
+            return feed_url_check(url)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["url"]) from None
+
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin[Feed]):
@@ -193,3 +203,13 @@ class FeedAdmin(admin.ModelAdmin[Feed]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
         for feed in queryset:
             feed_delete(feed=feed, user=acting_user(request.user))
+
+
+def _already_stored(article: Article, url: str) -> str:
+    """Say which stored article a submission found, and why when its URL is another."""
+    if url and article.url != url:
+        return (
+            f"This article is already stored as #{article.id}, fetched from {article.url}"
+            f" (the URL given is its canonical URL, or the same text)."
+        )
+    return f"This article is already stored as #{article.id}."

@@ -16,11 +16,13 @@ from claims.models import Article, Claim, FeedEntry
 from factcheck.api import (
     ERROR,
     MAX_ID,
+    MAX_WORDS,
     READ_ERRORS,
     WRITE_ERRORS,
     Pages,
     by_id,
     midnight,
+    search_field,
     search_words,
     validated,
 )
@@ -56,6 +58,10 @@ class ArticleSubmittedOutput(serializers.Serializer[None]):
     existing = serializers.BooleanField(
         required=False, help_text="Present (true) when the URL or text was already stored."
     )
+    url = serializers.CharField(
+        help_text="The stored article's own URL. When it differs from the URL sent, that URL "
+        "is this article's canonical URL (on the same site), or the text was already stored."
+    )
 
 
 class ArticleStatusOutput(serializers.Serializer[None]):
@@ -75,7 +81,12 @@ class ArticleSubmitApi(APIView):
         submission = article_submit(**given.validated_data, submitted_by=acting_user(request.user))
         article = submission.article
         status_url = request.build_absolute_uri(reverse("api-article", args=[article.id]))
-        body = {"id": article.id, "status": article.status, "status_url": status_url}
+        body = {
+            "id": article.id,
+            "status": article.status,
+            "status_url": status_url,
+            "url": article.url,
+        }
         if not submission.created:
             body["existing"] = True
             return Response(body, status=status.HTTP_200_OK)
@@ -116,10 +127,8 @@ class ArticleFilters(serializers.Serializer[None]):
     feed = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="Came in through this feed."
     )
-    publisher = serializers.CharField(required=False, help_text="Part of the publisher's name.")
-    q = serializers.CharField(
-        required=False, help_text="Every word in the title, URL or publisher."
-    )
+    publisher = search_field("Part of the publisher's name.")
+    q = search_field(f"Every word (the first {MAX_WORDS}) in the title, URL or publisher.")
     created_after = serializers.DateField(required=False, help_text="Submitted on or after.")
     created_before = serializers.DateField(required=False, help_text="Submitted on or before.")
 

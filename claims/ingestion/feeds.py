@@ -27,13 +27,7 @@ def feed_subscribe(
 ) -> Feed:
     """Start following a feed; its first poll is queued at once (if active)."""
     require_perm(user, "claims.add_feed")
-    url = url.strip()
-    try:
-        check_url(url)
-    except FetchError as error:
-        raise ValidationError({"url": str(error)}) from None
-    if Feed.objects.filter(url=url).exists():
-        raise ValidationError({"url": "This feed is followed already."})
+    url = feed_url_check(url)
     feed = Feed(url=url, title=title.strip(), active=active)
     if poll_every is not None:
         feed.poll_every = poll_every
@@ -42,6 +36,19 @@ def feed_subscribe(
     if feed.active:
         tasks.poll_feed.delay_on_commit(feed.id)
     return feed
+
+
+def feed_url_check(url: str) -> str:
+    """Return the URL of a feed to follow, or raise ValidationError saying why not: one
+    fetching may not reach, or a feed followed already."""
+    url = url.strip()
+    try:
+        check_url(url)
+    except FetchError as error:
+        raise ValidationError({"url": str(error)}) from None
+    if Feed.objects.filter(url=url).exists():
+        raise ValidationError({"url": "This feed is followed already."})
+    return url
 
 
 def feed_update(

@@ -114,7 +114,11 @@ def fetch_many(
     from any one host, and return each page or the error that stopped it.
 
     `before_each(url)` runs just before each fetch (the caller's politeness across workers).
+    A malformed URL gets its error without a fetch: one bad link among many (an article's
+    cited links) must not stop the others.
     """
+    refused = {url: error for url in urls if (error := _refusal(url)) is not None}
+    urls = [url for url in urls if url not in refused]
     hosts = {urlsplit(url).hostname or "" for url in urls}
     limits = {host: threading.BoundedSemaphore(per_host) for host in hosts}
 
@@ -129,9 +133,17 @@ def fetch_many(
 
     distinct = list(dict.fromkeys(urls))
     if not distinct:
-        return {}
+        return dict(refused)
     with ThreadPoolExecutor(max_workers=min(workers, len(distinct))) as pool:
-        return dict(zip(distinct, pool.map(one, distinct), strict=True))
+        return {**refused, **dict(zip(distinct, pool.map(one, distinct), strict=True))}
+
+
+def _refusal(url: str) -> FetchError | None:
+    try:
+        check_url(url)
+    except FetchError as error:
+        return error
+    return None
 
 
 def check_url(url: str) -> None:

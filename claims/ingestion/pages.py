@@ -4,6 +4,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import trafilatura
 from django.utils.dateparse import parse_date, parse_datetime
@@ -101,9 +102,31 @@ def extract_page(page: FetchedPage) -> PageContent:
         publisher=(document.sitename or "")[:300],
         published_at=parse_published(document.date or ""),
         language=(document.language or _html_lang(page.body))[:16],
-        canonical_url=document.url if document.url and document.url != page.url else "",
+        canonical_url=trusted_canonical(document.url or "", page.url),
         links=links,
     )
+
+
+def trusted_canonical(declared: str, fetched_url: str) -> str:
+    """Return the canonical URL a page declares (link rel=canonical, og:url), if it may stand
+    for the page: on the site it was fetched from, and not the fetched URL itself.
+
+    Articles are deduplicated by canonical URL, so a page naming another site's URL would
+    take over that URL's identity: later submissions and evidence for it would get the
+    planted text with no fetch, and a published check would link the trusted URL to it.
+    """
+    if not declared or declared == fetched_url:
+        return ""
+    return declared if same_site(declared, fetched_url) else ""
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two http(s) URLs are on one host (a leading "www." aside)."""
+    hosts = [urlsplit(each) for each in (url, other)]
+    if any(parts.scheme not in ("http", "https") or not parts.hostname for parts in hosts):
+        return False
+    names = [(parts.hostname or "").removeprefix("www.") for parts in hosts]
+    return names[0] == names[1]
 
 
 def _decoded(page: FetchedPage) -> str:

@@ -28,7 +28,7 @@ from claims.matching.imports import external_reviews_import_url
 from claims.matching.selectors import matches_for
 from claims.matching.services import matching_request
 from claims.models import Claim, ClaimMatch, ExternalReview
-from factcheck.admin import ReadOnlyAdmin
+from factcheck.admin import CappedSearch, ReadOnlyAdmin
 from factcheck.auth import acting_user
 
 
@@ -129,7 +129,7 @@ class ReviewImportForm(forms.Form):
 
 
 @admin.register(ExternalReview)
-class ExternalReviewAdmin(admin.ModelAdmin[ExternalReview]):
+class ExternalReviewAdmin(CappedSearch, admin.ModelAdmin[ExternalReview]):
     """Other fact-checkers' reviews: what they published, as imported, never edited here."""
 
     list_display = [

@@ -51,7 +51,7 @@ def reviews_in_page(body: bytes, content_type: str) -> PageReviews:
     if content_type in ("application/ld+json", "application/json"):
         try:
             document = json.loads(body)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # too deep to decode: not valid here
             return PageReviews([], [f"The JSON is not valid: {error}."])
         return PageReviews(claim_reviews_in(document))
     reviews: list[Found] = []
@@ -59,7 +59,7 @@ def reviews_in_page(body: bytes, content_type: str) -> PageReviews:
     for number, script in enumerate(json_ld_scripts(body), start=1):
         try:
             document = json.loads(_unwrapped(script), strict=False)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             problems.append(f"JSON-LD script {number} is not valid JSON: {error}.")
             continue
         reviews += claim_reviews_in(document)

@@ -29,7 +29,7 @@ from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from factcheck.api import ERROR, MAX_ID, midnight
+from factcheck.api import ERROR, MAX_ID, MAX_WORDS, midnight, search_field, search_words
 from factcheck.throttling import CountingThrottle
 from reviewers.models import PublishedCheck
 from reviewers.publishing.keyset import Cursor, keyset_page
@@ -59,13 +59,13 @@ class JSONLDRenderer(JSONRenderer):
 
 
 class CheckFilters(serializers.Serializer[None]):
-    rating = serializers.CharField(required=False, help_text="A rating label, e.g. False.")
-    claimant = serializers.CharField(required=False, help_text="Part of the claimant's name.")
+    rating = search_field("A rating label, e.g. False.")
+    claimant = search_field("Part of the claimant's name.")
     published_after = serializers.DateField(required=False, help_text="On or after this day.")
     published_before = serializers.DateField(required=False, help_text="On or before this day.")
-    language = serializers.CharField(required=False, help_text="The article's language code.")
+    language = search_field("The article's language code.")
     tag = serializers.SlugField(required=False)
-    q = serializers.CharField(required=False, help_text="Words in the claim or the verdict.")
+    q = search_field(f"Words in the claim or the verdict (the first {MAX_WORDS}).")
     cursor = serializers.CharField(required=False, help_text="From `next` or `previous`.")
     page_size = serializers.IntegerField(
         required=False, min_value=1, max_value=100, default=PAGE_SIZE
@@ -274,7 +274,7 @@ def _filtered(filters: dict[str, Any]) -> Any:
     if "tag" in filters:
         # Tags are a JSON list of slugs; matching the quoted slug works on every database.
         checks = checks.filter(tags__icontains=f'"{filters["tag"]}"')
-    for word in filters.get("q", "").split():
+    for word in search_words(filters):
         checks = checks.filter(
             Q(claim_text__icontains=word)
             | Q(headline__icontains=word)

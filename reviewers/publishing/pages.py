@@ -14,6 +14,9 @@ from reviewers.models import PublishedCheck
 from reviewers.publishing.api import current_version, version_history
 from reviewers.publishing.claimreview import json_ld_script
 
+# As the admin serves snapshots (claims/evidence/cards.py).
+ARCHIVED_COPY_POLICY = "sandbox; default-src 'none'"
+
 
 def check_page(request: HttpRequest, check_id: int) -> HttpResponseBase:
     """The public page of a check: verdict, justification, evidence, corrections, JSON-LD."""
@@ -43,10 +46,14 @@ def check_page(request: HttpRequest, check_id: int) -> HttpResponseBase:
 def archived_copy(request: HttpRequest, check_id: int, number: int) -> HttpResponse:
     """The page a piece of cited evidence was read from, exactly as it was fetched.
 
-    It is someone else's page served from our address, so it is sandboxed: no scripts,
-    no forms, no cookies of ours, and no guessing at its content type.
+    It is someone else's page served from our address, so it is sandboxed and loads
+    nothing (no scripts, styles, images, frames or forms: each would tell a third party who
+    reads it), and no guessing at its content type. A retracted check withdraws its copies.
     """
-    evidence = current_version(check_id)["evidence"]
+    check = current_version(check_id)
+    if check["change"] == PublishedCheck.Change.RETRACTED:
+        raise Http404("The check was retracted, and its archived copies with it.")
+    evidence = check["evidence"]
     if not 0 <= number < len(evidence) or not evidence[number].get("snapshot"):
         raise Http404("No archived copy of this evidence.")
     snapshot = get_object_or_404(Snapshot, id=evidence[number]["snapshot"])
@@ -54,6 +61,6 @@ def archived_copy(request: HttpRequest, check_id: int, number: int) -> HttpRespo
         response = HttpResponse(snapshot.inert_text(), content_type="text/plain; charset=utf-8")
     else:
         response = HttpResponse(snapshot.body, content_type=snapshot.content_type)
-    response["Content-Security-Policy"] = "sandbox"
+    response["Content-Security-Policy"] = ARCHIVED_COPY_POLICY
     response["X-Content-Type-Options"] = "nosniff"
     return response

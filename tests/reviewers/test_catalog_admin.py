@@ -81,3 +81,22 @@ def test_admin_edits_a_webhook_subscription_under_the_address_rules(site_admin: 
     subscription.refresh_from_db()
     assert subscription.url == "https://93.184.216.34/new-hook"
     assert subscription.active is False  # the box was left unticked
+
+
+@pytest.mark.django_db
+def test_the_webhook_secret_is_write_only_in_the_admin(site_admin: User) -> None:
+    subscription = WebhookSubscription.objects.create(
+        url="https://93.184.216.34/hook", secret="s3cret-never-shown", events=["check.published"]
+    )
+    admin = _admin_client(site_admin)
+    url = f"/admin/reviewers/webhooksubscription/{subscription.pk}/change/"
+    assert "s3cret-never-shown" not in admin.get(url).content.decode()
+
+    form = {"url": subscription.url, "secret": "", "events": ["check.published"], "active": "on"}
+    form |= {"deliveries-TOTAL_FORMS": "0", "deliveries-INITIAL_FORMS": "0"}
+    assert admin.post(url, form).status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.secret == "s3cret-never-shown"  # left empty: kept
+    assert admin.post(url, form | {"secret": "a-new-one"}).status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.secret == "a-new-one"

@@ -9,20 +9,32 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from reviewers.models import PublishedCheck, Rating, Review
-from reviewers.services import InvalidTransition, review_correct, review_draft, review_retract
+from reviewers.services import (
+    InvalidTransition,
+    review_correct,
+    review_correction_approve,
+    review_draft,
+    review_retract,
+)
 
 Publish = Callable[..., Review]
 
 
-def test_correction_freezes_the_next_version(publish_check: Publish, chief_editor: User) -> None:
+def test_correction_freezes_the_next_version(
+    publish_check: Publish, chief_editor: User, site_admin: User
+) -> None:
     review = publish_check(rating="False")
     first = review.versions.get()
-    check = review_correct(
+    proposed = review_correct(
         review=review,
         corrector=chief_editor,
         rating=Rating.objects.get(label="Mostly false"),
         note="The bridge did cost more than first reported.",
     )
+    assert (
+        proposed is None
+    )  # a new rating waits for a second person (test_review_correction_approval.py)
+    check = review_correction_approve(review=review, approver=site_admin)
     first.refresh_from_db()
     assert (first.version, first.is_current, first.rating_label) == (1, False, "False")
     assert (check.version, check.is_current, check.change) == (2, True, "corrected")
@@ -37,9 +49,9 @@ def test_correction_freezes_the_next_version(publish_check: Publish, chief_edito
     event = review.events.last()
     assert event is not None
     assert (event.from_state, event.to_state, event.actor) == (
+        "correction_pending",
         "published",
-        "published",
-        chief_editor,
+        site_admin,
     )
     assert event.reason == "The bridge did cost more than first reported."
 

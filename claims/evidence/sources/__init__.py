@@ -143,5 +143,5 @@ def get_json(base_url: str, params: dict[str, str], *, timeout: float | None = N
     page = fetch(base_url + separator + urlencode(params), accept=JSON_TYPES, timeout=timeout)
     try:
         return json.loads(page.body)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # nested too deep to decode: no answer
         raise ProviderError(f"The API did not answer JSON: {error}.") from None

@@ -254,6 +254,19 @@ def test_an_unreadable_source_is_skipped_and_the_job_still_succeeds(
     assert not claim.evidence.exists()
 
 
+def test_a_malformed_link_is_skipped_and_the_other_links_still_give_evidence(
+    claim: Claim, editor: User, local_site: LocalSite, settings: Any
+) -> None:
+    accounts = local_site.add("/accounts", html("Final accounts", ACCOUNTS))
+    links = [{"url": "http://[::1/broken", "text": "bridge"}, {"url": accounts, "text": "bridge"}]
+    Article.objects.filter(id=claim.article_id).update(links=links)
+    claim.refresh_from_db()
+    run = gather_with("links", claim, editor, settings)
+    assert (run.state, run.providers_done) == (GatheringRun.State.DONE, 1)
+    assert run.jobs.get().status == "done"
+    assert claim.evidence.get().source.url == accounts
+
+
 def test_sources_are_fetched_in_parallel_but_at_most_two_at_a_time_per_host(
     settings: Any,
 ) -> None:

@@ -132,3 +132,24 @@ def test_editor_subscribes_in_the_admin(editor: User) -> None:
         "Courier",
         timedelta(minutes=15),
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("http://10.0.0.7/rss", "may not be fetched"),
+        ("https://courier.example:8443/rss", "Port 8443 is not allowed"),
+        ("https://courier.example/followed", "followed already"),
+    ],
+)
+def test_the_admin_answers_a_refused_or_followed_feed_url_with_a_form_error(
+    editor: User, url: str, error: str
+) -> None:
+    Feed.objects.create(url="https://courier.example/followed")
+    client = Client()
+    client.force_login(editor)
+    data = {"url": url, "title": "Courier", "active": "on", "poll_every": "00:15:00"}
+    response = client.post("/admin/claims/feed/add/", data)
+    assert response.status_code == 200 and response.context_data is not None  # the form again
+    assert error in " ".join(response.context_data["adminform"].form.errors["url"])
+    assert Feed.objects.count() == 1
