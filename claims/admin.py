@@ -12,7 +12,8 @@ from django.http import HttpRequest, HttpResponse
 
 import claims.evidence.admin
 import claims.ingestion.admin
-import claims.matching.admin  # noqa: F401  (each registers its own tables)
+import claims.matching.admin
+import claims.tips.admin  # noqa: F401  (each registers its own tables)
 from claims.events import event_summary
 from claims.evidence.cards import ClaimEvidenceAdmin
 from claims.evidence.gathering import ClaimCheckedBefore, ClaimNotAccepted, gathering_start

@@ -308,3 +308,5 @@ from claims.ingestion.models import Snapshot as Snapshot  # noqa: E402
 from claims.matching.models import ClaimMatch as ClaimMatch  # noqa: E402
 from claims.matching.models import ExternalReview as ExternalReview  # noqa: E402
 from claims.matching.models import MatchEntry as MatchEntry  # noqa: E402
+from claims.tips.models import Tip as Tip  # noqa: E402
+from claims.tips.models import TipGroup as TipGroup  # noqa: E402

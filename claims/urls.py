@@ -7,6 +7,7 @@ from claims.extraction import api as claims_api
 from claims.ingestion import api as articles_api
 from claims.ingestion import feed_api
 from claims.matching import api as matching_api
+from claims.tips import api as tips_api
 
 urlpatterns = [
     path("articles/", articles_api.ArticleListApi.as_view(), name="api-articles"),
@@ -63,6 +64,7 @@ urlpatterns = [
         evidence_api.EvidenceStanceApi.as_view(),
         name="api-evidence-stance",
     ),
+    path("tips/", tips_api.TipSubmitApi.as_view(), name="api-tips"),
     path("feeds/", feed_api.FeedListApi.as_view(), name="api-feeds"),
     path("feeds/<int:feed_id>/", feed_api.FeedDetailApi.as_view(), name="api-feed"),
     path("feeds/<int:feed_id>/poll/", feed_api.FeedPollApi.as_view(), name="api-feed-poll"),

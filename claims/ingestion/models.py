@@ -15,12 +15,17 @@ from django.db.models import Q
 class Article(models.Model):
     """Any fetched or pasted text: a piece under check, or an evidence source."""
 
+    class Kind(models.TextChoices):
+        ARTICLE = "article"
+        READER_TIP = "reader_tip", "Reader tip"
+
     class Status(models.TextChoices):
         QUEUED = "queued"
         FETCHING = "fetching"
         EXTRACTED = "extracted"
         FAILED = "failed"
 
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ARTICLE)
     url = models.URLField(max_length=2000, blank=True, help_text="The URL as submitted.")
     canonical_url = models.URLField(max_length=2000, blank=True)
     title = models.CharField(max_length=500, blank=True)
