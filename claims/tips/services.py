@@ -66,19 +66,13 @@ def _tip_text(text: str) -> str:
     if not squeezed:
         raise ValidationError({"text": ["Write the claim you want us to check."]})
     if len(squeezed) > MAX_TIP_CHARS:
-        raise ValidationError(
-            {
-                "text": [
-                    f"A tip holds at most {MAX_TIP_CHARS:,} characters ({len(squeezed):,} sent)."
-                ]
-            }
-        )
+        raise ValidationError({"text": [f"{TOO_LONG} This one has {len(squeezed):,}."]})
     return squeezed
 
 
 def tip_group(*, tip_id: int) -> TipGroup | None:
     """Put a pending tip in the group of tips about the same claim, or start one; return
-    the group. A tip already grouped is left alone, so a redelivered task does nothing."""
+    the group, or None for a tip grouped already (a redelivered task changes nothing)."""
     tip = Tip.objects.filter(id=tip_id, grouping=Tip.Grouping.PENDING).first()
     if tip is None:
         return None
@@ -94,7 +88,7 @@ def tip_group(*, tip_id: int) -> TipGroup | None:
     with transaction.atomic():
         tip = Tip.objects.select_for_update().get(id=tip_id)
         if tip.grouping != Tip.Grouping.PENDING:
-            return tip.group
+            return None
         group = _joined(same, tip) if same else _started(tip, vector.tobytes())
         tip.group, tip.grouping = group, Tip.Grouping.GROUPED
         tip.grouping_changed_at = timezone.now()

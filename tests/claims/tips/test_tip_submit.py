@@ -17,14 +17,16 @@ pytestmark = pytest.mark.django_db
 UNCHECKED = "The mayor of Riverton has banned bicycles from the old town square since May."
 
 
-def send(data: dict[str, Any], **headers: str) -> Any:
-    return APIClient().post("/api/v1/tips/", data, format="json", headers=headers)
+def send(data: dict[str, Any], *, client: APIClient | None = None, **headers: str) -> Any:
+    return (client or APIClient()).post("/api/v1/tips/", data, format="json", headers=headers)
 
 
 def test_a_tip_about_a_checked_claim_is_answered_with_the_check_at_once(
     published_bridge_check: Review,
 ) -> None:
-    response = send({"text": "Is it true Riverton's Harbour Street bridge cost 400 million dollars?"})
+    response = send(
+        {"text": "Is it true Riverton's Harbour Street bridge cost 400 million dollars?"}
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["check"] == {
@@ -43,7 +45,11 @@ def test_a_tip_about_an_unchecked_claim_gets_a_receipt(published_bridge_check: R
     assert body.status_code == 201
     assert body.json()["check"] is None
     tip = Tip.objects.get()
-    assert (tip.text, tip.link, tip.contact) == (UNCHECKED, "https://social.example/p/1", "r@ex.org")
+    assert (tip.text, tip.link, tip.contact) == (
+        UNCHECKED,
+        "https://social.example/p/1",
+        "r@ex.org",
+    )
     assert tip.grouping == Tip.Grouping.PENDING and tip.answered_by_check is None
     assert len(tip.token) >= 32
 
@@ -55,7 +61,9 @@ def test_the_form_sends_the_reader_to_the_tips_private_page(
     assert form.status_code == 200
     html = form.content.decode()
     assert '<label for="id_text">' in html and '<label for="id_contact">' in html
-    response = client.post("/tips/", {"text": "Did the Harbour Street bridge cost 400 million dollars?"})
+    response = client.post(
+        "/tips/", {"text": "Did the Harbour Street bridge cost 400 million dollars?"}
+    )
     tip = Tip.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/tips/{tip.token}/?sent=1"
@@ -104,12 +112,11 @@ def test_bad_input_on_the_form_is_shown_beside_the_field_and_kept(client: Client
 
 def test_one_client_sending_a_thousand_tips_in_a_minute_is_stopped(settings: Any) -> None:
     settings.TIP_RATE = "10/minute"
-    answers = [send({"text": f"{UNCHECKED} ({n})"}).status_code for n in range(1000)]
+    reader = APIClient()
+    answers = [send({"text": f"{UNCHECKED} ({n})"}, client=reader).status_code for n in range(1000)]
     assert answers[:10] == [201] * 10
     assert set(answers[10:]) == {429}
     assert Tip.objects.count() == 10
-    other = send({"text": UNCHECKED}, **{"X-Forwarded-For": "203.0.113.9"})
-    assert other.status_code in (201, 429)  # who counts as another client is the proxies' setting
 
 
 def test_the_form_and_the_api_share_one_limit(client: Client, settings: Any) -> None:
