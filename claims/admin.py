@@ -20,7 +20,7 @@ from claims.evidence.gathering import ClaimCheckedBefore, ClaimNotAccepted, gath
 from claims.extraction.admin import ArticleClaimsAdmin, ClaimInline
 from claims.extraction.decisions import ClaimAlreadyDecided, claim_dismiss
 from claims.extraction.services import claim_accept
-from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline
+from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline, SourceCorrectionInline
 from claims.matching.admin import ClaimMatchesAdmin
 from claims.models import Article, Claim, ClaimEvent
 from factcheck.admin import ReadOnlyAdmin
@@ -29,7 +29,7 @@ from factcheck.auth import acting_user
 
 @admin.register(Article)
 class ArticleAdmin(ArticleIngestionAdmin, ArticleClaimsAdmin):
-    inlines = [ClaimInline, SnapshotInline]
+    inlines = [ClaimInline, SnapshotInline, SourceCorrectionInline]
 
 
 @admin.register(Claim)

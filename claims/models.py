@@ -301,6 +301,7 @@ from claims.evidence.models import Evidence as Evidence  # noqa: E402
 from claims.evidence.models import GatheringRun as GatheringRun  # noqa: E402
 from claims.evidence.models import ProviderJob as ProviderJob  # noqa: E402
 from claims.ingestion.models import Article as Article  # noqa: E402
+from claims.ingestion.models import ArticleSourceCorrection as ArticleSourceCorrection  # noqa: E402
 from claims.ingestion.models import Feed as Feed  # noqa: E402
 from claims.ingestion.models import FeedEntry as FeedEntry  # noqa: E402
 from claims.ingestion.models import HostSlot as HostSlot  # noqa: E402

@@ -18,6 +18,11 @@ urlpatterns = [
         name="api-article-retry",
     ),
     path(
+        "articles/<int:article_id>/source/",
+        articles_api.ArticleSourceApi.as_view(),
+        name="api-article-source",
+    ),
+    path(
         "articles/<int:article_id>/candidates/",
         claims_api.ArticleCandidatesApi.as_view(),
         name="api-article-candidates",

@@ -90,6 +90,24 @@ class Article(models.Model):
         return self.title or self.url or f"Article {self.pk}"
 
 
+class ArticleSourceCorrection(models.Model):
+    """An editor's correction of where and when an article appeared: who, when, what changed
+    (each field as {"old", "new"}). Rows are only ever added."""
+
+    article = models.ForeignKey(
+        "claims.Article", on_delete=models.PROTECT, related_name="source_corrections"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.changes)} of article {self.article_id}"
+
+
 class Snapshot(models.Model):
     """A fetched page exactly as it was received, compressed, so evidence can be shown as it was."""
 

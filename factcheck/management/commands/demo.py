@@ -111,6 +111,7 @@ class Command(BaseCommand):
 
     def submit(self, entry: dict[str, str], editor: User) -> Article:
         submission = article_submit(
+            url=entry["url"],  # recorded as where it appeared, not fetched (the text is given)
             text=entry["text"],
             title=entry["title"],
             publisher=entry["publisher"],
