@@ -63,7 +63,8 @@ def published_verdicts(claim_ids: Iterable[int]) -> dict[int, Verdict]:
 
 def verdicts_by_check(check_ids: Iterable[int]) -> dict[int, Verdict]:
     """Return the current published version of each of these checks, by check id."""
-    claim_ids = Claim.objects.filter(review__id__in=list(check_ids)).values_list("id", flat=True)
+    claims = Claim.objects.annotate(check_id=F("review__id"))
+    claim_ids = claims.filter(check_id__in=list(check_ids)).values_list("id", flat=True)
     return {verdict.check_id: verdict for verdict in published_verdicts(claim_ids).values()}
 
 
