@@ -5,11 +5,13 @@ Like the public API and pages it reads the frozen version rows only, and it answ
 conditional GET from the newest version's id without running the search.
 """
 
-from datetime import timedelta
+import hashlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
@@ -23,6 +25,7 @@ from reviewers.publishing import search
 from reviewers.publishing.api import newest_version
 
 PAGE_SIZE = 20
+CACHE_SECONDS = 3600
 ROW_FIELDS = [
     "review_id", "version", "change", "headline", "claim_text", "claimant", "rating_label",
     "language", "tags", "published_at", "modified_at",
@@ -52,9 +55,12 @@ def check_index(request: HttpRequest) -> HttpResponseBase:
     filters = IndexFilters(request.GET)
     valid = filters.is_valid()
     checks = filtered(filters.cleaned_data) if valid else PublishedCheck.objects.none()
-    page = Paginator(checks.values(*ROW_FIELDS), PAGE_SIZE).get_page(
-        filters.cleaned_data.get("page") if valid else 1
-    )
+    paginator = Paginator(checks.values(*ROW_FIELDS), PAGE_SIZE)
+    # Counting every match is the slowest query of a page (a scan of the public rows), and
+    # its answer changes only when a version is added: kept per newest version and query.
+    count_key = _cache_key("count", stamp, request.GET.urlencode())
+    paginator.count = int(cache.get_or_set(count_key, checks.count, CACHE_SECONDS) or 0)
+    page = paginator.get_page(filters.cleaned_data.get("page") if valid else 1)
     response = render(
         request,
         "reviewers/index.html",
@@ -63,8 +69,8 @@ def check_index(request: HttpRequest) -> HttpResponseBase:
             "publisher": settings.PUBLISHER_NAME,
             "page": page,
             "page_numbers": page_numbers(page),
-            "ratings": _distinct("rating_label"),
-            "languages": _distinct("language"),
+            "ratings": _choices("rating_label", stamp),
+            "languages": _choices("language", stamp),
             "query_without_page": _query_without_page(request),
             "filtered": valid and any(v for k, v in filters.cleaned_data.items() if k != "page"),
         },
@@ -98,10 +104,22 @@ def filtered(given: dict[str, Any]) -> QuerySet[PublishedCheck]:
     return search.matching(checks, given.get("q") or "")
 
 
-def _distinct(field: str) -> list[str]:
-    """Return the values of a field among the public checks, for the filters' choices."""
-    values = PublishedCheck.objects.public().exclude(**{field: ""}).values_list(field, flat=True)
-    return sorted(set(values.order_by().distinct()))
+def _choices(field: str, stamp: tuple[int, datetime] | None) -> list[str]:
+    """Return the values of a field among the public checks, for the filters' choices
+    (kept per newest version: they change only when one is added)."""
+
+    def distinct() -> list[str]:
+        values = (
+            PublishedCheck.objects.public().exclude(**{field: ""}).values_list(field, flat=True)
+        )
+        return sorted(set(values.order_by().distinct()))
+
+    return list(cache.get_or_set(_cache_key(field, stamp), distinct, CACHE_SECONDS) or [])
+
+
+def _cache_key(name: str, stamp: tuple[int, datetime] | None, query: str = "") -> str:
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"check-index:{name}:{stamp[0] if stamp else 0}:{digest}"
 
 
 def _query_without_page(request: HttpRequest) -> str:

@@ -155,3 +155,13 @@ def test_index_is_semantic(publish_check: Publish, client: Client, settings: Any
     for field in ("q", "rating", "language", "tag", "claimant", "published_after"):
         assert f'<label for="id_{field}">' in html and f'id="id_{field}"' in html
     assert '<ol class="checks">' in html and "<article" in html and "<time datetime=" in html
+
+
+def test_counts_and_choices_follow_each_new_version(publish_check: Publish, client: Client) -> None:
+    publish_check(rating="False")
+    first = listed(client)
+    assert "1 check<" in first and '<option value="True"' not in first
+    publish_check(rating="True", language="fr")
+    second = listed(client)
+    assert "2 checks<" in second
+    assert '<option value="True"' in second and '<option value="fr"' in second
