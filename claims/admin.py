@@ -13,14 +13,15 @@ from django.utils.text import Truncator
 
 import claims.evidence.admin
 import claims.ingestion.admin
-import claims.matching.admin  # noqa: F401  (each registers its own tables)
+import claims.matching.admin
+import claims.tips.admin  # noqa: F401  (each registers its own tables)
 from claims.events import event_summary
 from claims.evidence.cards import ClaimEvidenceAdmin
 from claims.evidence.gathering import ClaimCheckedBefore, ClaimNotAccepted, gathering_start
 from claims.extraction.admin import ArticleClaimsAdmin, ClaimInline
 from claims.extraction.decisions import ClaimAlreadyDecided, claim_dismiss
 from claims.extraction.services import claim_accept
-from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline
+from claims.ingestion.admin import ArticleIngestionAdmin, SnapshotInline, SourceCorrectionInline
 from claims.matching.admin import ClaimMatchesAdmin
 from claims.models import Article, Claim, ClaimEvent
 from claims.verdicts import with_desk_state
@@ -30,7 +31,7 @@ from factcheck.auth import acting_user
 
 @admin.register(Article)
 class ArticleAdmin(ArticleIngestionAdmin, ArticleClaimsAdmin):
-    inlines = [ClaimInline, SnapshotInline]
+    inlines = [ClaimInline, SnapshotInline, SourceCorrectionInline]
 
 
 @admin.register(Claim)

@@ -304,6 +304,7 @@ from claims.evidence.models import GatheringRun as GatheringRun  # noqa: E402
 from claims.evidence.models import ProviderJob as ProviderJob  # noqa: E402
 from claims.evidence.models import ProviderSetting as ProviderSetting  # noqa: E402
 from claims.ingestion.models import Article as Article  # noqa: E402
+from claims.ingestion.models import ArticleSourceCorrection as ArticleSourceCorrection  # noqa: E402
 from claims.ingestion.models import Feed as Feed  # noqa: E402
 from claims.ingestion.models import FeedEntry as FeedEntry  # noqa: E402
 from claims.ingestion.models import HostSlot as HostSlot  # noqa: E402
@@ -311,3 +312,5 @@ from claims.ingestion.models import Snapshot as Snapshot  # noqa: E402
 from claims.matching.models import ClaimMatch as ClaimMatch  # noqa: E402
 from claims.matching.models import ExternalReview as ExternalReview  # noqa: E402
 from claims.matching.models import MatchEntry as MatchEntry  # noqa: E402
+from claims.tips.models import Tip as Tip  # noqa: E402
+from claims.tips.models import TipGroup as TipGroup  # noqa: E402

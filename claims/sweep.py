@@ -7,6 +7,7 @@ from claims.evidence.gathering import stuck_jobs_requeue
 from claims.ingestion.services import MAX_ATTEMPTS, article_give_up
 from claims.matching.services import stuck_matching_requeue
 from claims.models import Article
+from claims.tips.services import stuck_tips_requeue
 from factcheck.limits import STUCK_AFTER, UNPROPOSED_AFTER
 
 
@@ -36,4 +37,5 @@ def stuck_work_requeue() -> int:
     for article_id in unproposed.values_list("id", flat=True):
         tasks.propose_claims.delay_on_commit(article_id)
         requeued += 1
-    return requeued + stuck_jobs_requeue(STUCK_AFTER) + stuck_matching_requeue(STUCK_AFTER)
+    requeued += stuck_jobs_requeue(STUCK_AFTER) + stuck_matching_requeue(STUCK_AFTER)
+    return requeued + stuck_tips_requeue(STUCK_AFTER)

@@ -81,3 +81,17 @@ def refresh_stale_match_entries() -> None:
     from claims.matching.services import stale_entries_refresh
 
     stale_entries_refresh()
+
+
+@shared_task(acks_late=True, **RETRY)
+def group_tip(tip_id: int) -> None:
+    from claims.tips.services import tip_group
+
+    tip_group(tip_id=tip_id)
+
+
+@shared_task(acks_late=True, **RETRY)
+def notify_tip_readers(claim_id: int) -> None:
+    from claims.tips.services import tip_readers_notify
+
+    tip_readers_notify(claim_id=claim_id)

@@ -7,6 +7,7 @@ from claims.extraction import api as claims_api
 from claims.ingestion import api as articles_api
 from claims.ingestion import feed_api
 from claims.matching import api as matching_api
+from claims.tips import api as tips_api
 
 urlpatterns = [
     path("articles/", articles_api.ArticleListApi.as_view(), name="api-articles"),
@@ -15,6 +16,11 @@ urlpatterns = [
         "articles/<int:article_id>/retry/",
         articles_api.ArticleRetryApi.as_view(),
         name="api-article-retry",
+    ),
+    path(
+        "articles/<int:article_id>/source/",
+        articles_api.ArticleSourceApi.as_view(),
+        name="api-article-source",
     ),
     path(
         "articles/<int:article_id>/candidates/",
@@ -68,6 +74,7 @@ urlpatterns = [
         evidence_api.EvidenceStanceApi.as_view(),
         name="api-evidence-stance",
     ),
+    path("tips/", tips_api.TipSubmitApi.as_view(), name="api-tips"),
     path("feeds/", feed_api.FeedListApi.as_view(), name="api-feeds"),
     path("feeds/<int:feed_id>/", feed_api.FeedDetailApi.as_view(), name="api-feed"),
     path("feeds/<int:feed_id>/poll/", feed_api.FeedPollApi.as_view(), name="api-feed-poll"),

@@ -61,6 +61,13 @@ def published_verdicts(claim_ids: Iterable[int]) -> dict[int, Verdict]:
     }
 
 
+def verdicts_by_check(check_ids: Iterable[int]) -> dict[int, Verdict]:
+    """Return the current published version of each of these checks, by check id."""
+    claims = Claim.objects.annotate(check_id=F("review__id"))
+    claim_ids = claims.filter(check_id__in=list(check_ids)).values_list("id", flat=True)
+    return {verdict.check_id: verdict for verdict in published_verdicts(claim_ids).values()}
+
+
 def review_states(claim_ids: Iterable[int]) -> dict[int, str]:
     """Return the state of each claim's review, for claims that have one."""
     rows = Claim.objects.filter(id__in=list(claim_ids), review__isnull=False)

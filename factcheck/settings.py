@@ -429,6 +429,19 @@ if TRUSTED_PROXY_COUNT < 0:
 # Requests a minute one address may make to the public API (checks, ClaimReview).
 PUBLIC_API_RATE = env_str("PUBLIC_API_RATE", "600/minute")
 
+# Readers' tips one address may send (the form and POST /api/v1/tips/ together).
+TIP_RATE = env_str("TIP_RATE", "10/hour")
+
+# Email: readers who leave an address are told when their claim's check is published.
+# The console backend (the default) writes the messages to the log instead of sending them.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "factcheck@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("reviewers.urls")),
     path("api/v1/", include("newsroom.urls")),
     path("", include("reviewers.publishing.urls")),
+    path("", include("claims.tips.urls")),
 ]
 
 handler404 = "factcheck.api.not_found"

@@ -9,7 +9,11 @@ class ReviewersConfig(AppConfig):
     verbose_name = "Reviews and published checks"
 
     def ready(self) -> None:
+        from reviewers.publishing.search import ensure_index_after_migrate
+
         post_migrate.connect(grant_admin_every_permission, sender=self)
+        # Schema upkeep, not business logic: see search.ensure_sqlite_index for why.
+        post_migrate.connect(ensure_index_after_migrate, sender=self)
 
 
 def grant_admin_every_permission(using: str = "default", **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from claims.matching.services import match_headline_request
 from claims.models import Claim, Evidence
+from claims.tips.services import tip_readers_notify_request
 from reviewers.models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
 from reviewers.publishing.claimreview import claim_review, frozen_evidence
 from reviewers.publishing.webhooks import deliveries_create
@@ -383,6 +384,8 @@ def _freeze_version(
     )
     deliveries_create(check=check)
     match_headline_request(claim_id=claim.id)  # matching weighs the check's headline
+    if not retracted:
+        tip_readers_notify_request(claim_id=claim.id)  # readers who asked are told
     return check
 
 

@@ -87,7 +87,9 @@ class EvidenceAddForm(forms.Form):
         label="Source (who said or wrote it)", max_length=300, required=False
     )
     source_kind = forms.ChoiceField(
-        label="Kind", choices=[("", "—"), *Article.Kind.choices], required=False
+        label="Kind",
+        choices=[("", "—"), *((kind.value, kind.label) for kind in Article.SUPPLIED_KINDS)],
+        required=False,
     )
     source_date = forms.DateField(
         label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})

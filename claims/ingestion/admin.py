@@ -7,12 +7,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 
 from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update, feed_url_check
-from claims.ingestion.services import article_retry, article_submit
-from claims.models import Article, Claim, Feed, FeedEntry, Snapshot
+from claims.ingestion.services import article_retry, article_source_correct, article_submit
+from claims.models import Article, ArticleSourceCorrection, Claim, Feed, FeedEntry, Snapshot
 from factcheck.admin import CappedSearch, NothingToSave
 from factcheck.auth import acting_user
 
@@ -29,6 +30,27 @@ class ArticleSubmitForm(forms.Form):
     title = forms.CharField(required=False, max_length=500)
     publisher = forms.CharField(required=False, max_length=300)
     published_at = forms.DateTimeField(required=False, label="Published at")
+
+
+class ArticleSourceForm(forms.Form):
+    url = forms.URLField(
+        label="Where it appeared (URL)", assume_scheme="https", max_length=2000, required=False
+    )
+    publisher = forms.CharField(max_length=300, required=False)
+    published_at = forms.DateTimeField(label="Published at", required=False)
+
+
+class SourceCorrectionInline(admin.TabularInline[ArticleSourceCorrection, Article]):
+    """Who corrected the article's source, when, and what changed."""
+
+    model = ArticleSourceCorrection
+    readonly_fields = ("created_at", "actor", "changes")
+    fields = readonly_fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 class SnapshotInline(admin.TabularInline[Snapshot, Article]):
@@ -88,6 +110,45 @@ class ArticleIngestionAdmin(CappedSearch, NothingToSave[Article]):
     @admin.display(description="candidates", ordering="candidate_count")
     def candidates(self, article: Article) -> int:
         return getattr(article, "candidate_count", 0)
+
+    def get_urls(self) -> list[URLPattern]:
+        source = path(
+            "<int:article_id>/source/",
+            self.admin_site.admin_view(self.source_view),
+            name="claims_article_source",
+        )
+        return [source, *super().get_urls()]
+
+    def source_view(self, request: HttpRequest, article_id: int) -> HttpResponse:
+        """Correct where and when the article appeared, through the same service as the API."""
+        article = get_object_or_404(Article, id=article_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        current = {
+            "url": article.canonical_url or article.url,
+            "publisher": article.publisher,
+            "published_at": article.published_at,
+        }
+        form = ArticleSourceForm(request.POST or None, initial=current)
+        if request.method == "POST" and form.is_valid():
+            given = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+            try:
+                article_source_correct(article=article, user=acting_user(request.user), **given)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "The article's source is corrected.")
+                return HttpResponseRedirect(
+                    reverse("admin:claims_article_change", args=[article.id])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Correct the source of “{article}”",
+            "form": form,
+            "opts": self.model._meta,
+            "article": article,
+        }
+        return TemplateResponse(request, "admin/claims/article/source.html", context)
 
     @admin.action(description="Retry selected failed articles", permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

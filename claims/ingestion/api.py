@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.extraction.api import CLAIM_USERS, ClaimOutput
-from claims.ingestion.services import article_retry, article_submit
+from claims.ingestion.services import article_retry, article_source_correct, article_submit
 from claims.models import Article, Claim, FeedEntry
 from factcheck.api import (
     ERROR,
@@ -120,6 +120,23 @@ class ArticleListOutput(serializers.ModelSerializer[Article]):
             "language", "status", "failure_reason", "attempts", "duplicate_of", "created_at",
             "fetched_at",
         ]  # fmt: skip
+
+
+class ArticleSourceInput(serializers.Serializer[None]):
+    url = serializers.URLField(required=False, max_length=2000, help_text="Where it appeared.")
+    publisher = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    published_at = serializers.DateTimeField(required=False)
+
+
+class ArticleSourceApi(APIView):
+    """Correct where and when an article appeared (editors; recorded with who and what)."""
+
+    @extend_schema(request=ArticleSourceInput, responses={200: ArticleListOutput, **WRITE_ERRORS})
+    def post(self, request: Request, article_id: int) -> Response:
+        given = validated(ArticleSourceInput, request.data)
+        article = by_id(Article, article_id)
+        article = article_source_correct(article=article, user=acting_user(request.user), **given)
+        return Response(ArticleListOutput(article).data)
 
 
 class ArticleFilters(serializers.Serializer[None]):

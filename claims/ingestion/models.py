@@ -22,7 +22,7 @@ class Article(models.Model):
         FAILED = "failed"
 
     class Kind(models.TextChoices):
-        """What a source a reviewer supplied is; fetched pages leave it empty."""
+        """What a source is when it is not a fetched page (those leave it empty)."""
 
         DOCUMENT = "document"
         INTERVIEW = "interview"
@@ -30,6 +30,17 @@ class Article(models.Model):
         OFFICIAL_STATEMENT = "official_statement", "Official statement"
         SOCIAL_POST = "social_post", "Social post"
         WEB_PAGE = "web_page", "Web page"
+        READER_TIP = "reader_tip", "Reader tip"  # made from readers' tips (claims/tips/)
+
+    # What a reviewer may say a source they supply is (a reader tip is made by the tips inbox).
+    SUPPLIED_KINDS = [
+        Kind.DOCUMENT,
+        Kind.INTERVIEW,
+        Kind.DATASET,
+        Kind.OFFICIAL_STATEMENT,
+        Kind.SOCIAL_POST,
+        Kind.WEB_PAGE,
+    ]
 
     url = models.URLField(max_length=2000, blank=True, help_text="The URL as submitted.")
     canonical_url = models.URLField(max_length=2000, blank=True)
@@ -103,6 +114,24 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url or f"Article {self.pk}"
+
+
+class ArticleSourceCorrection(models.Model):
+    """An editor's correction of where and when an article appeared: who, when, what changed
+    (each field as {"old", "new"}). Rows are only ever added."""
+
+    article = models.ForeignKey(
+        "claims.Article", on_delete=models.PROTECT, related_name="source_corrections"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{', '.join(self.changes)} of article {self.article_id}"
 
 
 class Snapshot(models.Model):

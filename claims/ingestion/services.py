@@ -1,9 +1,11 @@
-"""Articles in: submission, ingestion (fetch, extract, store), retry."""
+"""Articles in: submission, ingestion (fetch, extract, store), retry, and an editor's
+correction of where and when an article appeared."""
 
 import gzip
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -26,7 +28,7 @@ from claims.ingestion.pages import (
     normalise_text,
     read_pasted,
 )
-from claims.models import Article, Snapshot
+from claims.models import Article, ArticleSourceCorrection, Snapshot
 from factcheck.api import midnight
 from factcheck.auth import require_perm
 
@@ -357,8 +359,9 @@ def _check_details(details: SourceDetails) -> None:
     errors = {}
     if not details.name.strip():
         errors["source_name"] = "Name the source: whose words or document it is."
-    if details.kind not in Article.Kind.values:
-        errors["source_kind"] = "Choose what the source is: " + ", ".join(Article.Kind.values) + "."
+    if details.kind not in Article.SUPPLIED_KINDS:
+        kinds = ", ".join(Article.SUPPLIED_KINDS)
+        errors["source_kind"] = f"Choose what the source is: {kinds}."
     if details.date is None:
         errors["source_date"] = "Give the date of the source (when it was said or published)."
     url = details.url.strip()
@@ -400,3 +403,51 @@ def _supplied_content(text: str, upload: Upload | None) -> tuple[PageContent, Sn
         fetched_at=timezone.now(),
     )
     return content, snapshot
+
+
+@transaction.atomic
+def article_source_correct(
+    *,
+    article: Article,
+    user: User,
+    url: str | None = None,
+    publisher: str | None = None,
+    published_at: datetime | None = None,
+) -> Article:
+    """Correct where and when an article appeared (its canonical URL, publisher, date), and
+    record who changed what; the next published version of a check of its claims shows it.
+    Fields given as None are left as they are."""
+    require_perm(user, "claims.change_article")
+    article = Article.objects.select_for_update().get(id=article.id)
+    wanted = {"canonical_url": url, "publisher": publisher, "published_at": published_at}
+    changes = {
+        field: {"old": getattr(article, field), "new": value}
+        for field, value in wanted.items()
+        if value is not None and value != getattr(article, field)
+    }
+    if not changes:
+        return article
+    if "canonical_url" in changes:
+        _check_source_url(article, changes["canonical_url"]["new"])
+    for field, change in changes.items():
+        setattr(article, field, change["new"])
+    article.full_clean(validate_constraints=False)
+    article.save(update_fields=list(changes))
+    ArticleSourceCorrection.objects.create(article=article, actor=user, changes=_as_json(changes))
+    return article
+
+
+def _check_source_url(article: Article, url: str) -> None:
+    _check_fetchable(url)
+    same = Article.objects.filter(Q(url=url) | Q(canonical_url=url)).exclude(id=article.id)
+    other = same.values_list("id", flat=True).first()
+    if other is not None:
+        raise ValidationError({"url": f"Article #{other} already has this URL."})
+
+
+def _as_json(changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {
+        field: {key: value.isoformat() if isinstance(value, datetime) else value
+                for key, value in change.items()}
+        for field, change in changes.items()
+    }  # fmt: skip

@@ -146,7 +146,7 @@ class CheckListApi(PublicApi):
     )
     def get(self, request: Request) -> HttpResponseBase:
         filtered = _valid_filters(request)
-        stamp = _newest_version()
+        stamp = newest_version()
         etag = f'"checks-{stamp[0]}"' if stamp else '"checks-0"'
         last_modified = stamp[1] if stamp else None
         not_modified = _not_modified(request, etag, last_modified)
@@ -283,7 +283,7 @@ def _filtered(filters: dict[str, Any]) -> Any:
     return checks
 
 
-def _newest_version() -> tuple[int, datetime] | None:
+def newest_version() -> tuple[int, datetime] | None:
     """Return the id and time of the newest version row (the last in the primary key).
 
     Versions are only ever added, and every change (publication, correction,

@@ -113,6 +113,7 @@ class Command(BaseCommand):
 
     def submit(self, entry: dict[str, str], editor: User) -> Article:
         submission = article_submit(
+            url=entry["url"],  # recorded as where it appeared, not fetched (the text is given)
             text=entry["text"],
             title=entry["title"],
             publisher=entry["publisher"],
@@ -132,6 +133,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Page:   {base}/checks/{check.review_id}/  (feed: {base}/checks/feed.atom)"
         )
+        self.stdout.write(f"  Index:  {base}/checks/  (readers send claims at {base}/tips/)")
         self.stdout.write(f"  Docs:   {base}/api/v1/docs/")
         self.stdout.write(f"  Admin:  {base}/admin/\n")
         self.stdout.write("Demo users (passwords are new at every run):")

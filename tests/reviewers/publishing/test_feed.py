@@ -1,6 +1,8 @@
-"""An Atom feed lists published and corrected checks, most recently changed first."""
+"""An Atom feed tells readers of every check published, corrected or retracted, most recent
+first, under the newsroom's name, linking the index; unchanged, it answers 304."""
 
 from collections.abc import Callable
+from typing import Any
 
 import feedparser
 from django.contrib.auth.models import User
@@ -24,7 +26,7 @@ def entries(client: Client) -> list[dict[str, str]]:
     ]
 
 
-def test_feed_lists_published_and_corrected_checks(
+def test_feed_has_an_entry_for_each_publication_and_correction(
     publish_check: Publish, client: Client, chief_editor: User
 ) -> None:
     first = publish_check(headline="Not 400 million", rating="False")
@@ -34,18 +36,49 @@ def test_feed_lists_published_and_corrected_checks(
     assert [entry["title"] for entry in found] == [
         "Corrected: Not 400 million (False)",
         "Ferry fares did rise (True)",
+        "Not 400 million (False)",
     ]
     assert found[0]["link"] == f"http://127.0.0.1:8000/checks/{first.id}/"
     assert found[0]["id"].endswith(f"/checks/{first.id}/#version-2")
     assert found[1]["link"] == f"http://127.0.0.1:8000/checks/{second.id}/"
+    assert found[2]["id"].endswith(f"/checks/{first.id}/#version-1")
 
 
-def test_retracted_checks_leave_the_feed(
+def test_retraction_is_an_entry_and_the_withdrawn_verdict_is_not_repeated(
     publish_check: Publish, client: Client, chief_editor: User
 ) -> None:
     review = publish_check(headline="Withdrawn")
+    review_correct(review=review, corrector=chief_editor, note="A figure.")
     review_retract(review=review, retractor=chief_editor, reason="Wrong claim.")
-    assert entries(client) == []
+    [entry] = entries(client)
+    assert entry["title"] == "Retracted: Withdrawn (False)"
+    assert entry["id"].endswith(f"/checks/{review.id}/#version-3")
+
+
+def test_feed_names_its_author_and_links_the_index(
+    publish_check: Publish, client: Client, settings: Any
+) -> None:
+    settings.PUBLISHER_NAME = "Riverton Fact Desk"
+    settings.PUBLISHER_URL = "https://riverton.example"
+    publish_check()
+    feed = feedparser.parse(client.get("/checks/feed.atom").content)
+    assert feed.feed.author_detail == {
+        "name": "Riverton Fact Desk",
+        "href": "https://riverton.example",
+    }
+    assert feed.feed.link == "http://127.0.0.1:8000/checks/"
+    assert client.get("/checks/").status_code == 200  # the alternate link leads somewhere
+
+
+def test_unchanged_feed_answers_not_modified(publish_check: Publish, client: Client) -> None:
+    publish_check()
+    first = client.get("/checks/feed.atom")
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+    assert client.get("/checks/feed.atom", headers={"if-none-match": etag}).status_code == 304
+    since = client.get("/checks/feed.atom", headers={"if-modified-since": last_modified})
+    assert since.status_code == 304
+    publish_check()
+    assert client.get("/checks/feed.atom", headers={"if-none-match": etag}).status_code == 200
 
 
 def test_feed_text_is_escaped(publish_check: Publish, client: Client) -> None:

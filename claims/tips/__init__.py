@@ -1,0 +1,1 @@
+"""Reader tips: claims readers send in, grouped by matching into one item per claim."""

@@ -1,0 +1,229 @@
+"""Reader tips: taking one in, grouping it with the tips about the same claim, turning a
+group into a claim, and telling the readers who asked when that claim's check is published.
+
+The state lives in the database: a tip is `pending` until a worker has grouped it, and a
+reader with a contact address is told once (`notified_at`); the sweep enqueues again
+whatever a lost message left behind (`stuck_tips_requeue`).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from claims import tasks
+from claims.extraction.candidates import score_text
+from claims.extraction.decisions import claim_create
+from claims.extraction.segmentation import detect_language
+from claims.extraction.services import claim_accept
+from claims.ingestion.pages import content_hash, normalise_text
+from claims.matching import lookup
+from claims.models import Article, Claim, Tip, TipGroup
+from claims.tips.models import MAX_TIP_CHARS, TOO_LONG
+from claims.verdicts import Verdict, published_verdicts
+from factcheck.auth import require_perm
+
+# A new tip is compared with the groups asked most recently: enough to catch a claim that
+# is going round, without comparing every tip with every group ever formed.
+GROUPS_COMPARED = 2000
+SWEEP_BATCH = 1000
+
+
+class HoneypotFilled(ValidationError):
+    """The hidden field only programs fill in was filled in."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    tip: Tip
+    check: Verdict | None
+
+
+def tip_submit(*, text: str, link: str = "", contact: str = "", website: str = "") -> Receipt:
+    """Store a reader's tip and queue its grouping; return it with our published check of
+    the same claim, if there is one (the reader is shown it at once)."""
+    if website:
+        raise HoneypotFilled({"website": ["This field must be left empty."]})
+    tip = Tip(text=_tip_text(text), link=link.strip(), contact=contact.strip())
+    tip.full_clean(exclude=["token", "group"])
+    check = lookup.published_check_for(tip.text, lookup.text_vector(tip.text))
+    tip.answered_by_check = check.check_id if check else None
+    tip.save()
+    tasks.group_tip.delay_on_commit(tip.id)
+    return Receipt(tip, check)
+
+
+def _tip_text(text: str) -> str:
+    squeezed = normalise_text(text)
+    if not squeezed:
+        raise ValidationError({"text": ["Write the claim you want us to check."]})
+    if len(squeezed) > MAX_TIP_CHARS:
+        raise ValidationError({"text": [f"{TOO_LONG} This one has {len(squeezed):,}."]})
+    return squeezed
+
+
+def tip_group(*, tip_id: int) -> TipGroup | None:
+    """Put a pending tip in the group of tips about the same claim, or start one; return
+    the group, or None for a tip grouped already (a redelivered task changes nothing)."""
+    tip = Tip.objects.filter(id=tip_id, grouping=Tip.Grouping.PENDING).first()
+    if tip is None:
+        return None
+    vector = lookup.text_vector(tip.text)
+    recent = TipGroup.objects.filter(model_name=lookup.MODEL_NAME).order_by("-last_asked_at")
+    stored = [
+        lookup.Stored(group_id, text, _array(vector_bytes))
+        for group_id, text, vector_bytes in recent.values_list("id", "text", "vector")[
+            :GROUPS_COMPARED
+        ]
+    ]
+    same = lookup.same_claim_as(tip.text, vector, stored)
+    with transaction.atomic():
+        tip = Tip.objects.select_for_update().get(id=tip_id)
+        if tip.grouping != Tip.Grouping.PENDING:
+            return None
+        group = _joined(same, tip) if same else _started(tip, vector.tobytes())
+        tip.group, tip.grouping = group, Tip.Grouping.GROUPED
+        tip.grouping_changed_at = timezone.now()
+        tip.save(update_fields=["group", "grouping", "grouping_changed_at"])
+    return group
+
+
+def _joined(group_id: int, tip: Tip) -> TipGroup:
+    TipGroup.objects.filter(id=group_id).update(
+        count=F("count") + 1, last_asked_at=Greatest("last_asked_at", tip.created_at)
+    )
+    group = TipGroup.objects.get(id=group_id)
+    if group.claim_id and tip.contact:
+        tip_readers_notify_request(claim_id=group.claim_id)  # it may be published already
+    return group
+
+
+def _started(tip: Tip, vector: bytes) -> TipGroup:
+    checkworthiness, _ = score_text(tip.text)
+    return TipGroup.objects.create(
+        text=tip.text,
+        vector=vector,
+        model_name=lookup.MODEL_NAME,
+        count=1,
+        first_asked_at=tip.created_at,
+        last_asked_at=tip.created_at,
+        checkworthiness=checkworthiness,
+    )
+
+
+def _array(vector: bytes | memoryview) -> np.ndarray:
+    return np.frombuffer(bytes(vector), dtype=np.float32)
+
+
+@transaction.atomic
+def tip_group_claim(*, group: TipGroup, user: User) -> Claim:
+    """Turn a group of tips into an accepted claim: the tips' text becomes a source document
+    of kind "reader tip", the claim is its whole text, and gathering and matching start."""
+    require_perm(user, "claims.change_tipgroup")
+    group = TipGroup.objects.select_for_update().get(id=group.id)
+    if group.claim_id is not None:
+        assert group.claim is not None
+        return group.claim
+    article = _tip_document(group, user)
+    claim, _ = claim_create(article=article, user=user, span_start=0, span_end=len(article.text))
+    claim = claim_accept(claim=claim, user=user)
+    group.claim, group.status = claim, TipGroup.Status.CLAIMED
+    group.claimed_by, group.claimed_at = user, timezone.now()
+    group.save(update_fields=["claim", "status", "claimed_by", "claimed_at"])
+    return claim
+
+
+def _tip_document(group: TipGroup, user: User) -> Article:
+    """Return the stored text of the group (an article with the same text is reused)."""
+    text = normalise_text(group.text)
+    existing = Article.objects.filter(content_hash=content_hash(text)).first()
+    if existing is not None:
+        return existing
+    return Article.objects.create(
+        kind=Article.Kind.READER_TIP,
+        title=f"Reader tip, asked {group.count} time{'s' if group.count != 1 else ''}"[:500],
+        text=text,
+        content_hash=content_hash(text),
+        language=detect_language(text),
+        status=Article.Status.EXTRACTED,
+        candidates_proposed_at=timezone.now(),  # its claim is made here, not proposed
+        submitted_by=user,
+    )
+
+
+def tip_readers_notify_request(*, claim_id: int) -> None:
+    """After commit, tell the readers who asked about this claim if its check is published
+    (the review desk calls this whenever it publishes or corrects a version)."""
+    tasks.notify_tip_readers.delay_on_commit(claim_id)
+
+
+def tip_readers_notify(*, claim_id: int) -> int:
+    """Email each reader who asked about the claim and left an address, once, that its
+    check is published; then forget the address. Return how many were told."""
+    verdict = published_verdicts([claim_id]).get(claim_id)
+    if verdict is None or verdict.retracted:
+        return 0
+    waiting = Tip.objects.filter(group__claim_id=claim_id, notified_at=None).exclude(contact="")
+    told = 0
+    for tip_id, contact, token in waiting.values_list("id", "contact", "token"):
+        # Claimed first, so two workers never send the same news twice.
+        if not Tip.objects.filter(id=tip_id, notified_at=None).update(notified_at=timezone.now()):
+            continue
+        try:
+            _send_news(contact, token, verdict)
+        except Exception:
+            Tip.objects.filter(id=tip_id).update(notified_at=None)  # the sweep tries again
+            raise
+        Tip.objects.filter(id=tip_id).update(contact="")
+        told += 1
+    return told
+
+
+def _send_news(contact: str, token: str, verdict: Verdict) -> None:
+    headline = " ".join(verdict.headline.split())  # one line: it goes in a header
+    send_mail(
+        subject=f"We checked the claim you sent us: {verdict.rating}"[:200],
+        message=(
+            f"You asked us to check a claim. We have published our fact check:\n\n"
+            f"{headline}\nOur rating: {verdict.rating}\n"
+            f"{settings.SITE_URL}{verdict.url}\n\n"
+            f"The status of your tip: {settings.SITE_URL}/tips/{token}/\n\n"
+            "We have now deleted your email address.\n"
+            f"{settings.PUBLISHER_NAME}"
+        ),
+        from_email=None,
+        recipient_list=[contact],
+    )
+
+
+def tip_contact_forget(*, tip: Tip) -> Tip:
+    """Delete the reader's contact address (on the reader's request)."""
+    Tip.objects.filter(id=tip.id).update(contact="")
+    tip.refresh_from_db()
+    return tip
+
+
+def stuck_tips_requeue(stuck_after: timedelta) -> int:
+    """Enqueue again the grouping that never finished, and the news not yet sent for
+    claims whose check is published; return how many were enqueued."""
+    cutoff = timezone.now() - stuck_after
+    pending = Tip.objects.filter(grouping=Tip.Grouping.PENDING, grouping_changed_at__lt=cutoff)
+    tip_ids = list(pending.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
+    Tip.objects.filter(id__in=tip_ids).update(grouping_changed_at=timezone.now())
+    for tip_id in tip_ids:
+        tasks.group_tip.delay_on_commit(tip_id)
+    waiting = Tip.objects.filter(notified_at=None, group__claim__isnull=False).exclude(contact="")
+    claim_ids = set(waiting.values_list("group__claim_id", flat=True)[:SWEEP_BATCH])
+    verdicts = published_verdicts(claim_ids)
+    published = [i for i, verdict in verdicts.items() if not verdict.retracted]
+    for claim_id in published:
+        tasks.notify_tip_readers.delay_on_commit(claim_id)
+    return len(tip_ids) + len(published)
