@@ -83,14 +83,14 @@ def refresh_stale_match_entries() -> None:
     stale_entries_refresh()
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)
 def group_tip(tip_id: int) -> None:
     from claims.tips.services import tip_group
 
     tip_group(tip_id=tip_id)
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, **QUICK, **RETRY)
 def notify_tip_readers(claim_id: int) -> None:
     from claims.tips.services import tip_readers_notify
 

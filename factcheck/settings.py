@@ -332,6 +332,7 @@ CELERY_TASK_ROUTES = {
     "reviewers.tasks.deliver_webhook": {"queue": "interactive"},
     "claims.tasks.requeue_stuck_work": {"queue": "interactive"},
     "reviewers.tasks.requeue_webhook_deliveries": {"queue": "interactive"},
+    "claims.tasks.notify_tip_readers": {"queue": "interactive"},
     "claims.tasks.match_claim": {"queue": "bulk"},
     "claims.tasks.index_external_reviews": {"queue": "bulk"},
     "claims.tasks.refresh_match_headline": {"queue": "bulk"},

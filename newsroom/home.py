@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from claims.models import Article, Claim
+from claims.models import Article, Claim, TipGroup
 from reviewers.queue import QueueFilters, review_queue
 
 
@@ -33,6 +33,8 @@ def needs_me(user: User) -> list[Item]:
         items += [_candidates(), _failed_gathering()]
     if user.has_perm("claims.change_article"):
         items.append(_failed_articles())
+    if user.has_perm("claims.change_tipgroup"):
+        items.append(_new_tips())
     return items
 
 
@@ -58,6 +60,12 @@ def _failed_gathering() -> Item:
     failed = Claim.objects.accepted().filter(gathering=Claim.Gathering.FAILED).count()
     url = reverse("admin:claims_claim_changelist") + "?gathering__exact=failed"
     return Item("Gathering failures", failed, url, "accepted claims whose evidence search failed")
+
+
+def _new_tips() -> Item:
+    waiting = TipGroup.objects.filter(status=TipGroup.Status.OPEN).count()
+    url = reverse("admin:claims_tipgroup_changelist") + "?status__exact=open"
+    return Item("New reader tips", waiting, url, "claims readers asked about, not yet checked")
 
 
 def _failed_articles() -> Item:

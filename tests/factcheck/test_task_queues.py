@@ -14,6 +14,7 @@ def test_what_someone_waits_for_goes_to_the_interactive_queue() -> None:
         "claims.tasks.gather_from_provider",
         "reviewers.tasks.deliver_webhook",
         "claims.tasks.requeue_stuck_work",
+        "claims.tasks.notify_tip_readers",
     ):
         assert queue_of(task) == "interactive", task
 
@@ -30,6 +31,7 @@ def test_matching_and_reindexing_go_to_the_bulk_queue() -> None:
 def test_ingesting_new_articles_goes_to_the_default_queue() -> None:
     assert queue_of("claims.tasks.ingest_article") == "default"
     assert queue_of("claims.tasks.propose_claims") == "default"
+    assert queue_of("claims.tasks.group_tip") == "default"
 
 
 def test_the_demo_runs_a_worker_for_every_queue() -> None:

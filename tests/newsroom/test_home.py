@@ -5,8 +5,9 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
-from claims.models import Article, Claim, Evidence
+from claims.models import Article, Claim, Evidence, TipGroup
 from reviewers.models import Rating, Review
 from reviewers.services import review_assign, review_draft, review_submit
 
@@ -101,3 +102,26 @@ def test_the_header_login_and_view_site_speak_of_the_product(client: Client, edi
     home = client.get("/admin/").content.decode()
     assert "What needs you now" in home
     assert 'href="/checks/"' in home
+
+
+def test_editor_sees_the_new_reader_tips_and_not_those_already_claims(
+    editor: User, reviewer: User, accepted_claim: Claim
+) -> None:
+    now = timezone.now()
+    for text, claim in (("Did the bridge cost 400 million?", None), ("Is the mayor 90?", None)):
+        TipGroup.objects.create(
+            text=text, vector=b"", model_name="m", count=3, first_asked_at=now,
+            last_asked_at=now, claim=claim,
+        )  # fmt: skip
+    TipGroup.objects.create(
+        text="Was the bridge late?", vector=b"", model_name="m", count=1, first_asked_at=now,
+        last_asked_at=now, claim=accepted_claim, status=TipGroup.Status.CLAIMED,
+    )  # fmt: skip
+
+    home = home_of(editor)
+
+    assert home["New reader tips"] == (2, "/admin/claims/tipgroup/?status__exact=open")
+    assert "New reader tips" not in home_of(reviewer)
+    client = Client()
+    client.force_login(editor)
+    assert client.get(home["New reader tips"][1]).context["cl"].result_count == 2

@@ -19,10 +19,19 @@ from django.contrib.messages import get_messages
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.models import Article, ClaimMatch, Evidence, Feed, Snapshot
+from claims.models import (
+    Article,
+    ClaimMatch,
+    Evidence,
+    Feed,
+    ProviderSetting,
+    Snapshot,
+    TipGroup,
+)
 from reviewers.models import Rating, Review, Tag, WebhookDelivery, WebhookSubscription
 from tests.claims.matches import another_review
 from tests.token_clients import token_client
@@ -40,6 +49,11 @@ API: dict[str, tuple[str, ...] | str] = {
     "GET /api/v1/articles/{article_id}/candidates/": ("claims.view_claim",),
     "POST /api/v1/articles/{article_id}/claims/": ("claims.add_claim",),
     "POST /api/v1/articles/{article_id}/retry/": ("claims.change_article",),
+    "POST /api/v1/articles/{article_id}/source/": ("claims.change_article",),
+    "GET /api/v1/analytics/": ("reviewers.publish_review",),
+    "GET /api/v1/exports/{kind}.{fmt}": ("claims.view_claim",),  # the world's kind: claims
+    "POST /api/v1/gathering/jobs/{job_id}/retry/": ("claims.add_gatheringrun",),
+    "POST /api/v1/tips/": PUBLIC,
     "POST /api/v1/auth/token/": PUBLIC,
     "DELETE /api/v1/auth/token/": SIGNED_IN,
     "GET /api/v1/checks/": PUBLIC,
@@ -109,6 +123,8 @@ PARTS = [{"text": "The bridge cost a lot."}, {"text": "It was late."}]
 # fields they need, so the check decides (they run inside a rolled-back transaction).
 BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/articles/{article_id}/claims/": {"span_start": 0, "span_end": 10},
+    "POST /api/v1/articles/{article_id}/source/": {"publisher": "The Courier"},
+    "POST /api/v1/tips/": {"text": "Is it true the bridge cost 400 million dollars?"},
     "POST /api/v1/claims/merge/": {"claims": ["{claim_id}", "{other_claim_id}"]},
     "POST /api/v1/claims/{claim_id}/edit/": {"text": "The bridge cost 400 million dollars."},
     "POST /api/v1/claims/{claim_id}/evidence/": {"url": "http://10.0.0.1/"},
@@ -177,6 +193,10 @@ def world(publish_check: Publish) -> dict[str, int]:
         "other_claim_id": other.claim_id,
         "snapshot_id": _snapshot(claim.evidence.get()).id,
         "article_content_type": ContentType.objects.get_for_model(Article).id,
+        "job_id": claim.gathering_runs.get().jobs.order_by("id").first().id,  # type: ignore[union-attr]
+        "group_id": _tip_group().id,
+        "kind": "claims",  # type: ignore[dict-item]
+        "fmt": "csv",  # type: ignore[dict-item]
     }
 
 
@@ -192,12 +212,22 @@ def _one_row_of_the_rest(review: Review, subscription: WebhookSubscription) -> N
         path_info="/admin/login/",
     )  # fmt: skip
     another_review("Other checkers", "https://checkers.example/reviews/1")
+    ProviderSetting.objects.create(provider=ProviderSetting.Provider.choices[0][0])
     WebhookDelivery.objects.create(
         subscription=subscription,
         version=review.versions.get(),
         event="check.published",
         next_attempt_at=review.updated_at,
     )
+
+
+def _tip_group() -> TipGroup:
+    """A group of readers' tips, as the tips inbox lists them (a one-tip group)."""
+    now = timezone.now()
+    return TipGroup.objects.create(
+        text="Is it true the bridge cost 400 million dollars?", vector=b"\0" * 16,
+        model_name="test", count=1, first_asked_at=now, last_asked_at=now,
+    )  # fmt: skip
 
 
 def _snapshot(evidence: Evidence) -> Snapshot:
@@ -231,6 +261,13 @@ def refused(status: int, body: bytes) -> bool:
     return status == 403 and bool(re.search(r"permission|Log in|credentials", text))
 
 
+def _body(response: Any) -> bytes:
+    """The response's body, streamed (an export) or not."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return bytes(response.content)
+
+
 def expected_allowed(user: User | None, rule: tuple[str, ...] | str) -> bool:
     if rule == PUBLIC:
         return True
@@ -258,9 +295,10 @@ def test_each_role_gets_exactly_what_the_matrix_gives(
         with transaction.atomic():  # each role meets the same world: undo what it changed
             response = getattr(_client(user), method.lower())(url, body, format="json")
             transaction.set_rollback(True)
-        assert response.status_code < 500, (role, response.content[:500])
-        decisions[role] = not refused(response.status_code, response.content)
-        statuses[role] = (response.status_code, response.content[:80])
+        body_read = _body(response)
+        assert response.status_code < 500, (role, body_read[:500])
+        decisions[role] = not refused(response.status_code, body_read)
+        statuses[role] = (response.status_code, body_read[:80])
     expected = {role: expected_allowed(user, API[operation]) for role, user in cast.items()}
     assert decisions == expected, statuses
 
@@ -278,6 +316,7 @@ ADMIN_SITE: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "autocomplete": ("GET", STAFF),
     "view_on_site": ("GET", STAFF),
     "app_list": ("GET", STAFF),
+    "newsroom_analytics": ("GET", ("reviewers.publish_review",)),
 }
 ADMIN_CUSTOM: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "claims_article_claims": ("GET", ("claims.view_article",)),
@@ -290,6 +329,10 @@ ADMIN_CUSTOM: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "reviewers_review_step": ("POST", ("reviewers.view_review",)),
     "auth_user_password_change": ("GET", ("auth.change_user",)),
     "claims_evidence_add": ("POST", ("claims.add_evidence",)),
+    "claims_article_source": ("GET", ("claims.change_article",)),
+    "claims_gathering_progress": ("GET", ("claims.view_claim",)),
+    "claims_provider_retry": ("POST", ("claims.add_gatheringrun",)),
+    "claims_tipgroup_claim": ("POST", ("claims.change_tipgroup",)),
 }
 # Pages no role opens, whatever its permissions: rows the services alone write (audit trails,
 # worker bookkeeping, frozen versions), or that start elsewhere (a review on the desk, a claim
@@ -303,6 +346,7 @@ CLOSED = {
     "reviewers.publishedcheck add", "reviewers.publishedcheck delete",
     "reviewers.webhookdelivery add", "reviewers.webhookdelivery delete",
     "axes.accessattempt add", "axes.accesslog add", "axes.accessfailurelog add",
+    "claims.tipgroup add", "claims.tipgroup delete", "claims.tip add", "claims.tip delete",
     "autocomplete",
 }  # fmt: skip
 # What the custom steps are sent: enough for their permission check to decide.
@@ -381,6 +425,7 @@ def _site_url(name: str, world: dict[str, int]) -> str:
         "autocomplete": "/admin/autocomplete/",
         "view_on_site": f"/admin/r/{world['article_content_type']}/{world['article_id']}/",
         "app_list": "/admin/claims/",
+        "newsroom_analytics": "/admin/analytics/",
     }[name]
 
 

@@ -45,7 +45,7 @@ def test_a_canonical_url_on_another_site_is_not_kept(local_site: LocalSite, edit
 def test_evidence_by_url_fetches_the_real_page_not_the_one_claiming_it(
     local_site: LocalSite, editor: User, reviewer: User, accepted_claim: Claim, settings: Any
 ) -> None:
-    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1:*", "localhost:*"]
     real_url = f"http://localhost:{local_site.port}/real"
     local_site.add("/real", page(REAL, real_url))
     ingested(local_site.add("/planted", page(PLANTED, real_url)), editor)
