@@ -35,6 +35,8 @@ def stuck_work_requeue() -> int:
         status_changed_at__lt=timezone.now() - UNPROPOSED_AFTER,
     )
     for article_id in unproposed.values_list("id", flat=True):
+        # Sent again now: the next sweeps wait a whole task's time before sending it again.
+        Article.objects.filter(id=article_id).update(status_changed_at=timezone.now())
         tasks.propose_claims.delay_on_commit(article_id)
         requeued += 1
     requeued += stuck_jobs_requeue(STUCK_AFTER) + stuck_matching_requeue(STUCK_AFTER)

@@ -24,6 +24,20 @@ def test_an_article_never_proposed_is_proposed_by_the_sweep(
     assert len(sent) == 1
 
 
+def test_an_article_sent_again_is_not_sent_again_by_the_next_sweeps(
+    make_article: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    article = make_article("The bridge cost 400 million dollars, a post claims.")
+    Article.objects.filter(id=article.id).update(
+        status_changed_at=timezone.now() - UNPROPOSED_AFTER - timedelta(seconds=1)
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        assert stuck_work_requeue() == 1
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 0  # ten seconds later, under beat: still in its time
+    assert sent == []
+
+
 def test_evidence_sources_are_never_proposed_by_the_sweep(
     db: None, django_capture_on_commit_callbacks: Any
 ) -> None:
