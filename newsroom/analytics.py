@@ -16,7 +16,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Count, FloatField, Func, Q, QuerySet
-from django.db.models.functions import Floor
+from django.db.models.functions import Floor, Round
 from django.utils import timezone
 
 from claims.models import Claim, ProviderJob
@@ -182,9 +182,11 @@ def stage_times(period: Period) -> Table:
 def _tenths_of_an_hour(reviews: QuerySet[Review], since: str, until: str) -> dict[int, int]:
     """Return how many reviews took each number of tenths of an hour from `since` to
     `until` (rounded to the nearest, a half up), among those that reached both."""
-    seconds = EpochSeconds(until) - EpochSeconds(since)
+    # Whole seconds first: julianday's arithmetic is off by microseconds, which would tip
+    # a duration of exactly a half tenth (say 9 h 3 min) either way.
+    seconds = Round(EpochSeconds(until) - EpochSeconds(since))
     reached = reviews.filter(**{f"{since}__isnull": False, f"{until}__isnull": False})
-    tenths = reached.annotate(tenths=Floor(seconds / TENTH_OF_AN_HOUR + 0.5))
+    tenths = reached.annotate(tenths=Floor((seconds + TENTH_OF_AN_HOUR / 2) / TENTH_OF_AN_HOUR))
     counted = tenths.values("tenths").annotate(n=Count("id")).order_by()
     return {int(row["tenths"]): row["n"] for row in counted}
 

@@ -148,3 +148,19 @@ def test_the_time_per_stage_counts_a_review_sent_back_once(back_and_forth: Revie
         ["drafted → approved", 1, 3.0, 3.0],
         ["approved → published", 1, 1.0, 1.0],
     ]
+
+
+def test_percentiles_are_the_nearest_rank_to_a_tenth_of_an_hour(
+    make_article: Callable[..., Article], editor: User, chief_editor: User, reviewer: User
+) -> None:
+    """Ten claims assigned 1 h 3 min, 2 h 3 min … 10 h 3 min after acceptance: the median is
+    the fifth, the 90th percentile the ninth, each rounded to a tenth (a half up)."""
+    for n in range(1, 11):
+        article = make_article(f"Claim {n} said.", url=f"https://n.example/{n}")
+        claim = Claim.objects.create(article=article, text=f"Claim {n}")
+        with clock(ACCEPTED):
+            claim_accept(claim=claim, user=editor)
+        with clock(hours(n + 0.05)):
+            review_assign(claim=claim, actor=chief_editor, assignee=reviewer)
+
+    assert stage_times(MARCH).rows[0] == ["accepted → assigned", 10, 5.1, 9.1]
