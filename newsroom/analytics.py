@@ -15,8 +15,8 @@ from itertools import pairwise
 from typing import Any
 
 from django import forms
-from django.db.models import Count, FloatField, Func, Q, QuerySet
-from django.db.models.functions import Floor, Round
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet
+from django.db.models.functions import Floor
 from django.utils import timezone
 
 from claims.models import Claim, ProviderJob
@@ -163,14 +163,14 @@ def stage_times(period: Period) -> Table:
     """Median and 90th percentile of the hours each stage took, for the claims accepted in
     the period; a stage counts the reviews that reached its end.
 
-    Each stage is one grouped count over the period's reviews (their stored stage times,
+    Each stage is one grouped count over the period's reviews (their stored durations,
     through a covering index): how many took each tenth of an hour. The percentiles are
     read off those counts, exact at the figure's precision, however many reviews there are.
     """
     reviews = Review.objects.filter(accepted_at__gte=period.start, accepted_at__lt=period.end)
     rows: list[list[str | int | float | None]] = []
     for before, after in pairwise(STAGES):
-        took = _tenths_of_an_hour(reviews, f"{before}_at", f"{after}_at")
+        took = _tenths_of_an_hour(reviews, f"{after}_seconds")
         count = sum(took.values())
         rows.append(
             [f"{before} → {after}", count, _rank(took, count, 0.5), _rank(took, count, 0.9)]
@@ -179,14 +179,13 @@ def stage_times(period: Period) -> Table:
     return Table("stages", "Time per stage", columns, rows, "bar", [2, 3])
 
 
-def _tenths_of_an_hour(reviews: QuerySet[Review], since: str, until: str) -> dict[int, int]:
-    """Return how many reviews took each number of tenths of an hour from `since` to
-    `until` (rounded to the nearest, a half up), among those that reached both."""
-    # Whole seconds first: julianday's arithmetic is off by microseconds, which would tip
-    # a duration of exactly a half tenth (say 9 h 3 min) either way.
-    seconds = Round(EpochSeconds(until) - EpochSeconds(since))
-    reached = reviews.filter(**{f"{since}__isnull": False, f"{until}__isnull": False})
-    tenths = reached.annotate(tenths=Floor((seconds + TENTH_OF_AN_HOUR / 2) / TENTH_OF_AN_HOUR))
+def _tenths_of_an_hour(reviews: QuerySet[Review], seconds: str) -> dict[int, int]:
+    """Return how many reviews took each number of tenths of an hour (rounded to the
+    nearest, a half up), among those that reached the stage's end. The stored durations
+    are whole seconds, so the database groups integers: no timestamp is read."""
+    reached = reviews.filter(**{f"{seconds}__isnull": False})
+    half = TENTH_OF_AN_HOUR // 2
+    tenths = reached.annotate(tenths=Floor((F(seconds) + half) / float(TENTH_OF_AN_HOUR)))
     counted = tenths.values("tenths").annotate(n=Count("id")).order_by()
     return {int(row["tenths"]): row["n"] for row in counted}
 

@@ -511,14 +511,18 @@ def _audit(
 
 
 def _stamp_stage(review: Review, at: datetime) -> None:
-    """Keep the time the review first reached a stage's end, as its event says. Written
-    beside the event, not through `_save`: it is bookkeeping, not a change a stale form
-    should trip on."""
+    """Keep the time the review first reached a stage's end, as its event says, and how
+    long the stage took from the previous one's end. Written beside the event, not through
+    `_save`: it is bookkeeping, not a change a stale form should trip on."""
     field = Review.STAGE_TIMES.get(State(review.state))
     if field is None or getattr(review, field) is not None:
         return
-    setattr(review, field, at)
-    Review.objects.filter(pk=review.pk).update(**{field: at})
+    ends = ["accepted_at", *Review.STAGE_TIMES.values()]
+    before = getattr(review, ends[ends.index(field) - 1])
+    took = None if before is None else round((at - before).total_seconds())
+    stamps = {field: at, field.replace("_at", "_seconds"): took}
+    _apply(review, **stamps)
+    Review.objects.filter(pk=review.pk).update(**stamps)
 
 
 def _require_perm(user: User, permission: str) -> None:

@@ -1,9 +1,11 @@
 """Each review keeps the time each stage of its check ended, back-filled from the events."""
 
+from itertools import pairwise
 from typing import Any
 
 from django.db import migrations, models
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Func, Min, OuterRef, Subquery
+from django.db.models.functions import Round
 
 # The state whose first event ends each stage (Review.STAGE_TIMES when this was written).
 STAGE_TIMES = {
@@ -16,7 +18,8 @@ STAGE_TIMES = {
 
 def stage_times_from_events(apps: Any, schema_editor: Any) -> None:
     """Fill every review's stage times in one UPDATE: the claim's acceptance, and for each
-    stage the first event that moved the review to its end."""
+    stage the first event that moved the review to its end; then how long each stage took,
+    in whole seconds."""
     Review = apps.get_model("reviewers", "Review")
     ReviewEvent = apps.get_model("reviewers", "ReviewEvent")
     Claim = apps.get_model("claims", "Claim")
@@ -32,6 +35,23 @@ def stage_times_from_events(apps: Any, schema_editor: Any) -> None:
         for state, field in STAGE_TIMES.items()
     }
     Review.objects.update(accepted_at=Subquery(accepted), **firsts)
+    ends = ["accepted_at", *STAGE_TIMES.values()]
+    for before, after in pairwise(ends):
+        took = Round(EpochSeconds(after) - EpochSeconds(before))
+        seconds = after.replace("_at", "_seconds")
+        Review.objects.exclude(**{f"{after}__isnull": True}).update(**{seconds: took})
+
+
+class EpochSeconds(Func):
+    """A timestamp as seconds since 1970 (newsroom.analytics has the same; a migration
+    keeps its own copy, and reviewers never imports the newsroom)."""
+
+    output_field = models.FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        days = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"
+        return self.as_sql(compiler, connection, template=days, **extra)
 
 
 class Migration(migrations.Migration):
@@ -68,11 +88,37 @@ class Migration(migrations.Migration):
             name="published_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name="review",
+            name="approved_seconds",
+            field=models.IntegerField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="review",
+            name="assigned_seconds",
+            field=models.IntegerField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="review",
+            name="drafted_seconds",
+            field=models.IntegerField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="review",
+            name="published_seconds",
+            field=models.IntegerField(blank=True, editable=False, null=True),
+        ),
         migrations.RunPython(stage_times_from_events, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="review",
             index=models.Index(
-                fields=["accepted_at", "assigned_at", "drafted_at", "approved_at", "published_at"],
+                fields=[
+                    "accepted_at",
+                    "assigned_seconds",
+                    "drafted_seconds",
+                    "approved_seconds",
+                    "published_seconds",
+                ],
                 name="review_stage_times_idx",
             ),
         ),

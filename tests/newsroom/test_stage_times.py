@@ -33,6 +33,8 @@ from reviewers.services import (
 ACCEPTED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 MARCH = Period(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
 STAGE_FIELDS = ["accepted_at", "assigned_at", "drafted_at", "approved_at", "published_at"]
+SECONDS_FIELDS = ["assigned_seconds", "drafted_seconds", "approved_seconds", "published_seconds"]
+HOUR = 3600
 State = Review.State
 
 
@@ -100,6 +102,11 @@ def stored(review: Review) -> list[datetime | None]:
     return [getattr(review, field) for field in STAGE_FIELDS]
 
 
+def durations(review: Review) -> list[int | None]:
+    review.refresh_from_db()
+    return [getattr(review, field) for field in SECONDS_FIELDS]
+
+
 def from_events(review: Review) -> list[datetime | None]:
     """What the events say: the claim's acceptance, then each stage's first event."""
     events = ReviewEvent.objects.filter(review=review)
@@ -112,6 +119,7 @@ def from_events(review: Review) -> list[datetime | None]:
 
 def test_each_stage_keeps_the_first_time_the_review_reached_it(back_and_forth: Review) -> None:
     assert stored(back_and_forth) == [ACCEPTED, hours(1), hours(2), hours(5), hours(6)]
+    assert durations(back_and_forth) == [HOUR, HOUR, 3 * HOUR, HOUR]
 
 
 def test_the_stored_times_are_what_the_events_say(back_and_forth: Review) -> None:
@@ -127,18 +135,23 @@ def test_a_review_part_way_keeps_only_the_stages_it_reached(
 ) -> None:
     review = review_assign(claim=accepted_claim, actor=chief_editor, assignee=reviewer)
 
+    accepted, assigned = stored(review)[:2]
+    assert accepted is not None and assigned is not None
+    took = round((assigned - accepted).total_seconds())
     assert stored(review)[2:] == [None, None, None]
+    assert durations(review) == [took, None, None, None]
     assert stored(review) == from_events(review)
 
 
 def test_the_migration_fills_the_times_in_from_the_events(back_and_forth: Review) -> None:
-    Review.objects.update(**dict.fromkeys(STAGE_FIELDS))
+    Review.objects.update(**dict.fromkeys(STAGE_FIELDS + SECONDS_FIELDS))
     assert stored(back_and_forth) == [None] * 5
 
     migration = import_module("reviewers.migrations.0011_review_stage_times")
     migration.stage_times_from_events(apps, None)
 
     assert stored(back_and_forth) == [ACCEPTED, hours(1), hours(2), hours(5), hours(6)]
+    assert durations(back_and_forth) == [HOUR, HOUR, 3 * HOUR, HOUR]
 
 
 def test_the_time_per_stage_counts_a_review_sent_back_once(back_and_forth: Review) -> None:
