@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from django import forms
-from django.db.models import Count, FloatField, Func, Min, Q, QuerySet
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet
 from django.db.models.functions import Floor
 from django.utils import timezone
 
@@ -29,14 +29,10 @@ MAX_DAYS = 731  # two years: a longer period is an export's job
 TOP = 10
 WEEK_SECONDS = 7 * 24 * 3600
 State = Review.State
-# The stages of a check, each ended by the first event that moved its review there;
-# "drafted" is the verdict first sent for approval.
-STAGES = [
-    ("assigned", State.ASSIGNED),
-    ("drafted", State.AWAITING_APPROVAL),
-    ("approved", State.APPROVED),
-    ("published", State.PUBLISHED),
-]
+# The stages of a check: from the claim's acceptance to the first time its review was
+# assigned, first sent for approval ("drafted"), first approved and first published.
+STAGES = ["accepted", *(field.removesuffix("_at") for field in Review.STAGE_TIMES.values())]
+TENTH_OF_AN_HOUR = 360  # seconds: the figure's precision
 
 
 @dataclass(frozen=True)
@@ -165,40 +161,46 @@ def _per_week(
 
 def stage_times(period: Period) -> Table:
     """Median and 90th percentile of the hours each stage took, for the claims accepted in
-    the period; a stage counts the reviews that reached its end."""
-    firsts = {
-        name: Min(EpochSeconds("created_at"), filter=Q(to_state=state)) for name, state in STAGES
-    }
-    reviews = (
-        ReviewEvent.objects.filter(
-            review__claim__accepted_at__gte=period.start,
-            review__claim__accepted_at__lt=period.end,
+    the period; a stage counts the reviews that reached its end.
+
+    Each stage is one grouped count over the period's reviews (their stored durations,
+    through a covering index): how many took each tenth of an hour. The percentiles are
+    read off those counts, exact at the figure's precision, however many reviews there are.
+    """
+    reviews = Review.objects.filter(accepted_at__gte=period.start, accepted_at__lt=period.end)
+    rows: list[list[str | int | float | None]] = []
+    for before, after in pairwise(STAGES):
+        took = _tenths_of_an_hour(reviews, f"{after}_seconds")
+        count = sum(took.values())
+        rows.append(
+            [f"{before} → {after}", count, _rank(took, count, 0.5), _rank(took, count, 0.9)]
         )
-        .values("review_id")
-        .annotate(accepted=Min(EpochSeconds("review__claim__accepted_at")), **firsts)
-        .order_by()
-    )  # one grouped pass over the period's events, a row of numbers per review
-    hours: dict[str, list[float]] = {name: [] for name, _ in STAGES}
-    names = ["accepted", *hours]
-    for review in reviews:
-        for before, after in pairwise(names):
-            if review[before] is not None and review[after] is not None:
-                hours[after].append((review[after] - review[before]) / 3600)
-    rows: list[list[str | int | float | None]] = [
-        [f"{before} → {after}", len(hours[after]), _rank(hours[after], 0.5),
-         _rank(hours[after], 0.9)]
-        for before, after in pairwise(names)
-    ]  # fmt: skip
     columns = ["Stage", "Reviews", "Median (hours)", "90th percentile (hours)"]
     return Table("stages", "Time per stage", columns, rows, "bar", [2, 3])
 
 
-def _rank(values: list[float], share: float) -> float | None:
-    """Return the nearest-rank percentile of the values, in hours rounded to a tenth."""
-    if not values:
+def _tenths_of_an_hour(reviews: QuerySet[Review], seconds: str) -> dict[int, int]:
+    """Return how many reviews took each number of tenths of an hour (rounded to the
+    nearest, a half up), among those that reached the stage's end. The stored durations
+    are whole seconds, so the database groups integers: no timestamp is read."""
+    reached = reviews.filter(**{f"{seconds}__isnull": False})
+    half = TENTH_OF_AN_HOUR // 2
+    tenths = reached.annotate(tenths=Floor((F(seconds) + half) / float(TENTH_OF_AN_HOUR)))
+    counted = tenths.values("tenths").annotate(n=Count("id")).order_by()
+    return {int(row["tenths"]): row["n"] for row in counted}
+
+
+def _rank(counts: dict[int, int], total: int, share: float) -> float | None:
+    """Return the nearest-rank percentile, in hours, of the durations counted per tenth of
+    an hour. Rounding keeps the order, so this is the rounded percentile of the durations."""
+    if not total:
         return None
-    ordered = sorted(values)
-    return round(ordered[max(math.ceil(share * len(ordered)) - 1, 0)], 1)
+    rank, seen = max(math.ceil(share * total), 1), 0
+    for tenths in sorted(counts):
+        seen += counts[tenths]
+        if seen >= rank:
+            return tenths / 10
+    raise AssertionError("the counts add up to the total")
 
 
 def verdict_mix(period: Period) -> Table:

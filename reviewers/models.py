@@ -38,6 +38,15 @@ class Tag(models.Model):
         return self.name
 
 
+STAGE_INDEX = [
+    "accepted_at",
+    "assigned_seconds",
+    "drafted_seconds",
+    "approved_seconds",
+    "published_seconds",
+]
+
+
 class Review(models.Model):
     """The work of checking one claim: its state, its verdict and who did what.
 
@@ -109,6 +118,24 @@ class Review(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Counts every change; a form sends it back to detect stale edits."
     )
+    # When each stage of the check ended, stamped by the service that records the event
+    # (reviewers/services.py): the analytics read one row per review, not its events.
+    # `accepted_at` is the claim's, copied when the review row is written; each other
+    # stage keeps the first time the review reached it (a send-back and a redraft, or a
+    # correction, leave them as they were).
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    drafted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="First sent for approval."
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How long each stage took, in whole seconds from the previous stage's end: the figure
+    # groups these numbers, as reading a timestamp costs SQLite a parse per row.
+    assigned_seconds = models.IntegerField(null=True, blank=True, editable=False)
+    drafted_seconds = models.IntegerField(null=True, blank=True, editable=False)
+    approved_seconds = models.IntegerField(null=True, blank=True, editable=False)
+    published_seconds = models.IntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -144,7 +171,19 @@ class Review(models.Model):
                 name="review_in_progress_has_assignee",
             ),
         ]
-        indexes = [models.Index(fields=["assignee", "state"], name="review_assignee_state_idx")]
+        indexes = [
+            models.Index(fields=["assignee", "state"], name="review_assignee_state_idx"),
+            # Covers the time-per-stage figure: the period's reviews by range, index only.
+            models.Index(fields=STAGE_INDEX, name="review_stage_times_idx"),
+        ]
+
+    # The state whose first reaching ends each stage, and the field that keeps its time.
+    STAGE_TIMES = {
+        State.ASSIGNED: "assigned_at",
+        State.AWAITING_APPROVAL: "drafted_at",
+        State.APPROVED: "approved_at",
+        State.PUBLISHED: "published_at",
+    }
 
     def __str__(self) -> str:
         return f"Review of “{self.claim}”"

@@ -7,6 +7,7 @@ event, all in one transaction.
 
 import copy
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -398,7 +399,7 @@ def _open_review(claim: Claim) -> Review:
     review = Review.objects.select_for_update().filter(claim=claim).first()
     if review is None:
         _refuse_checked_before(claim)
-        review = Review.objects.create(claim=claim, state=State.NEW)
+        review = Review.objects.create(claim=claim, state=State.NEW, accepted_at=claim.accepted_at)
     return review
 
 
@@ -497,7 +498,7 @@ def _audit(
     reason_code: str = "",
     assignee: User | None = None,
 ) -> None:
-    ReviewEvent.objects.create(
+    event = ReviewEvent.objects.create(
         review=review,
         actor=actor,
         from_state=from_state,
@@ -506,6 +507,22 @@ def _audit(
         reason_code=reason_code,
         assignee=assignee,
     )
+    _stamp_stage(review, event.created_at)
+
+
+def _stamp_stage(review: Review, at: datetime) -> None:
+    """Keep the time the review first reached a stage's end, as its event says, and how
+    long the stage took from the previous one's end. Written beside the event, not through
+    `_save`: it is bookkeeping, not a change a stale form should trip on."""
+    field = Review.STAGE_TIMES.get(State(review.state))
+    if field is None or getattr(review, field) is not None:
+        return
+    ends = ["accepted_at", *Review.STAGE_TIMES.values()]
+    before = getattr(review, ends[ends.index(field) - 1])
+    took = None if before is None else round((at - before).total_seconds())
+    stamps = {field: at, field.replace("_at", "_seconds"): took}
+    _apply(review, **stamps)
+    Review.objects.filter(pk=review.pk).update(**stamps)
 
 
 def _require_perm(user: User, permission: str) -> None:
