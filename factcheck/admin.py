@@ -25,6 +25,17 @@ class ReadOnlyAdmin:
         return False
 
 
+class ReadOnlyInline:
+    """For inlines that list rows beside their parent and add nothing (snapshots, jobs, tips,
+    audit rows): no extra empty rows, no delete box, no add link. Mix in before the inline."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class NothingToSave(admin.ModelAdmin[M]):
     """For change pages whose fields are all read only, where changes are made by actions
     and steps that call services: no Save buttons (a Close link instead)."""

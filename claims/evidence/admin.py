@@ -11,6 +11,7 @@ from claims.evidence.providers import provider_setting_save
 from claims.evidence.sources import ProviderError, provider_test
 from claims.ingestion.fetching import FetchError
 from claims.models import Evidence, GatheringRun, ProviderJob, ProviderSetting
+from factcheck.admin import ReadOnlyInline
 from factcheck.auth import acting_user
 
 
@@ -26,18 +27,13 @@ class EvidenceAdmin(admin.ModelAdmin[Evidence]):
         return False
 
 
-class ProviderJobInline(admin.TabularInline[ProviderJob, GatheringRun]):
+class ProviderJobInline(ReadOnlyInline, admin.TabularInline[ProviderJob, GatheringRun]):
     model = ProviderJob
     readonly_fields = (
         "provider", "status", "attempts", "lease_until", "last_error", "cancel_reason",
         "evidence_found",
     )  # fmt: skip
     fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(GatheringRun)

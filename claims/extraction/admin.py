@@ -32,6 +32,7 @@ from claims.extraction.highlighting import Span, highlighted, positions, score_c
 from claims.extraction.services import claim_accept
 from claims.matching.selectors import MatchView, matches_for
 from claims.models import Article, Claim
+from factcheck.admin import ReadOnlyInline
 from factcheck.auth import acting_user
 
 CLAIM_USERS = ["accepted_by", "created_by", "edited_by", "decided_by"]
@@ -222,20 +223,15 @@ def _part(article: Article, claim: Claim, line: str) -> Part:
     return Part(line, *span)
 
 
-class ClaimInline(admin.TabularInline[Claim, Article]):
+class ClaimInline(ReadOnlyInline, admin.TabularInline[Claim, Article]):
     model = Claim
     readonly_fields = (
         "claim_link", "checkworthiness", "claimant", "article_stance", "stance_cue", "status",
     )  # fmt: skip
     fields = readonly_fields
-    extra = 0
-    can_delete = False
     ordering = ["-checkworthiness"]
 
     @admin.display(description="claim")
     def claim_link(self, claim: Claim) -> str:
         url = reverse("admin:claims_claim_change", args=[claim.id])
         return format_html('<a href="{}">{}</a>', url, claim.text)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

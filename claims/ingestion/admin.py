@@ -14,7 +14,7 @@ from django.urls import URLPattern, path, reverse
 from claims.ingestion.feeds import feed_delete, feed_subscribe, feed_update, feed_url_check
 from claims.ingestion.services import article_retry, article_source_correct, article_submit
 from claims.models import Article, ArticleSourceCorrection, Claim, Feed, FeedEntry, Snapshot
-from factcheck.admin import CappedSearch, NothingToSave
+from factcheck.admin import CappedSearch, NothingToSave, ReadOnlyInline
 from factcheck.auth import acting_user
 
 
@@ -40,29 +40,19 @@ class ArticleSourceForm(forms.Form):
     published_at = forms.DateTimeField(label="Published at", required=False)
 
 
-class SourceCorrectionInline(admin.TabularInline[ArticleSourceCorrection, Article]):
+class SourceCorrectionInline(ReadOnlyInline, admin.TabularInline[ArticleSourceCorrection, Article]):
     """Who corrected the article's source, when, and what changed."""
 
     model = ArticleSourceCorrection
     readonly_fields = ("created_at", "actor", "changes")
     fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class SnapshotInline(admin.TabularInline[Snapshot, Article]):
+class SnapshotInline(ReadOnlyInline, admin.TabularInline[Snapshot, Article]):
     model = Snapshot
     classes = ["collapse"]  # bookkeeping: hashes and sizes, for when a page is disputed
     readonly_fields = ("fetched_at", "url", "content_type", "size", "sha256")
     fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 ARTICLE_HEAD = ("title", "publisher", "published_at", "url", "status")
@@ -202,15 +192,10 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class FeedEntryInline(admin.TabularInline[FeedEntry, Feed]):
+class FeedEntryInline(ReadOnlyInline, admin.TabularInline[FeedEntry, Feed]):
     model = FeedEntry
     readonly_fields = ("seen_at", "link", "article")
     fields = readonly_fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class FeedForm(forms.ModelForm[Feed]):

@@ -1,8 +1,6 @@
 """The editors' tips inbox: one row per claim readers asked about, most asked and most
 check-worthy first, each turned into a claim in one click (through tip_group_claim)."""
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -14,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from claims.models import Tip, TipGroup
 from claims.tips.services import tip_contact_forget, tip_group_claim
-from factcheck.admin import ReadOnlyAdmin
+from factcheck.admin import ReadOnlyAdmin, ReadOnlyInline
 from factcheck.auth import acting_user
 
 INLINE_FIELDS = ("created_at", "text", "link", "has_contact", "notified_at", "answered_by_check")
@@ -25,15 +23,10 @@ GROUP_FIELDS = (
 TIP_FIELDS = ("created_at", "text", "link", "group", "answered_by_check", "notified_at")
 
 
-class TipInline(admin.TabularInline[Tip, TipGroup]):
+class TipInline(ReadOnlyInline, admin.TabularInline[Tip, TipGroup]):
     model = Tip
     fields = readonly_fields = INLINE_FIELDS
-    extra = 0
-    can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     @admin.display(boolean=True, description="left an address")
     def has_contact(self, tip: Tip) -> bool:
