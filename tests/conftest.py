@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from kombu.exceptions import ChannelError
 from rest_framework.test import APIClient
 
 from claims.extraction.services import claim_accept
@@ -186,7 +187,7 @@ class Worker:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(
+def _celery_worker_process(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worker]:
     with django_db_blocker.unblock():
@@ -203,6 +204,30 @@ def celery_worker(
     yield Worker(process, log)
     process.terminate()
     process.wait(timeout=30)
+
+
+@pytest.fixture
+def celery_worker(_celery_worker_process: Worker) -> Iterator[Worker]:
+    """The worker, left idle when the test ends: a task still running when the test database
+    is emptied holds locks the emptying waits for (PostgreSQL then reports a deadlock), and
+    writes rows into the next test."""
+    yield _celery_worker_process
+    wait_until(_worker_idle, what="the worker to finish its tasks", worker=_celery_worker_process)
+
+
+def _worker_idle() -> bool:
+    with celery_app.connection_for_write() as broker:
+        try:
+            queue = broker.default_channel.queue_declare(
+                celery_app.conf.task_default_queue, passive=True
+            )
+        except ChannelError:  # the broker has not seen the queue yet: nothing waits in it
+            waiting = 0
+        else:
+            waiting = queue.message_count
+    busy = celery_app.control.inspect(timeout=0.5)
+    running = [*(busy.active() or {}).values(), *(busy.reserved() or {}).values()]
+    return waiting == 0 and not any(running)
 
 
 def wait_until(
