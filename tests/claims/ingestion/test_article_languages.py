@@ -36,9 +36,7 @@ def listed(client: APIClient, query: str) -> list[str]:
     ("declared", "stored"),
     [("de-de", "de-DE"), ("EN_us", "en-US"), (" pt-BR ", "pt-BR"), ("iw", "he")],
 )
-def test_the_declared_language_is_stored_in_its_canonical_form(
-    declared: str, stored: str
-) -> None:
+def test_the_declared_language_is_stored_in_its_canonical_form(declared: str, stored: str) -> None:
     assert _language(PageContent(text="Kurz.", language=declared)) == stored
 
 
@@ -71,9 +69,7 @@ def test_the_api_says_when_a_language_is_not_a_tag(
     assert response.json()["language"] == ["Not a language tag (for example de or de-AT)."]
 
 
-def test_the_admin_filters_by_language_alike(
-    articles: dict[str, Article], editor: User
-) -> None:
+def test_the_admin_filters_by_language_alike(articles: dict[str, Article], editor: User) -> None:
     client = Client()
     client.force_login(editor)
     response = client.get("/admin/claims/article/?language_primary=de")

@@ -26,7 +26,9 @@ def api_listed(query: str) -> list[str]:
     return sorted(check["language"] for check in response.json()["results"])
 
 
-def test_the_public_api_finds_every_tag_of_a_language(german_and_english: dict[str, Review]) -> None:
+def test_the_public_api_finds_every_tag_of_a_language(
+    german_and_english: dict[str, Review],
+) -> None:
     assert api_listed("language=de") == ["de", "de-AT", "de-DE"]
     assert api_listed("language=de-at") == ["de-AT"]
     assert api_listed("language=en") == ["en"]
