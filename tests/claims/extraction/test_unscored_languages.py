@@ -145,3 +145,17 @@ def test_the_article_says_so_and_the_editor_shows_them_unscored(
     assert html.count('<div class="help">not scored: no model for this language</div>') == 25
     assert 'class="claim-mark unscored"' in html
     assert "· not scored: no model for this language" in html  # a highlight's title
+
+
+def test_the_claims_page_says_it_is_not_scored(
+    make_article: Callable[..., Article], editor: User
+) -> None:
+    article = make_article(" ".join(NUMBERS[:2]), language="de")
+    claims_propose(article_id=article.id)
+    claim = Claim.objects.filter(article=article).first()
+    assert claim is not None
+    client = Client()
+    client.force_login(editor)
+    html = client.get(f"/admin/claims/claim/{claim.id}/change/").content.decode()
+    assert "not scored: no model for this language" in html
+    assert "check-worthiness 0.00" not in html
