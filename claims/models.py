@@ -223,6 +223,12 @@ class Claim(models.Model):
         return self.text[:80]
 
     @property
+    def is_scored(self) -> bool:
+        """Scored by a check-worthiness model. A claim in a language no model reads has no
+        score (0.0, no model named); rows from before models were named have a score only."""
+        return bool(self.scored_by) or self.checkworthiness > 0
+
+    @property
     def checked_before(self) -> bool:
         """Confirmed by an editor as checked before (see `ClaimQuerySet.checked_before`)."""
         return self.duplicate_of_id is not None or self.checked_by_external_id is not None

@@ -16,6 +16,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from factcheck.languages import normalise_language
+
 # How errors are described in the schema: {"detail": …}, or {field: [messages]} for 400.
 ERROR = OpenApiResponse(OpenApiTypes.OBJECT, description="A message saying what went wrong.")
 READ_ERRORS = {403: ERROR, 404: ERROR}
@@ -59,6 +61,24 @@ def search_field(help_text: str) -> serializers.CharField:
     """A text a list is filtered by: at most MAX_SEARCH_CHARS, or a 400 that says so (every
     word and every character is work for the database)."""
     return serializers.CharField(required=False, max_length=MAX_SEARCH_CHARS, help_text=help_text)
+
+
+class LanguageField(serializers.CharField):
+    """A language a list is filtered by, given in any spelling of a BCP 47 tag (de, de-AT,
+    de_at), validated to its canonical form: a bare language finds every tag of it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "help_text",
+            "A language: de finds de, de-DE and de-AT alike; de-AT finds de-AT only.",
+        )
+        super().__init__(required=False, max_length=MAX_SEARCH_CHARS, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        tag = normalise_language(super().to_internal_value(data))
+        if not tag:
+            raise serializers.ValidationError("Not a language tag (for example de or de-AT).")
+        return tag
 
 
 def midnight(day: date) -> datetime:

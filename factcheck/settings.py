@@ -408,6 +408,13 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Claim candidates of an article in a language no check-worthiness model reads: at most
+# this many, chosen by numbers, quotations, names and reporting verbs
+# (claims/extraction/signals.py); the article's note says how many of how many.
+UNSCORED_CANDIDATES_PER_ARTICLE = env_int("UNSCORED_CANDIDATES_PER_ARTICLE", 25)
+if UNSCORED_CANDIDATES_PER_ARTICLE < 1:
+    raise ImproperlyConfigured("UNSCORED_CANDIDATES_PER_ARTICLE must be at least 1.")
+
 # Checked before? (claims/matching/services.py). Scores are the matcher's calibrated
 # probability that two texts state the same claim: from MATCH_POSSIBLE_THRESHOLD a match is
 # suggested to editors, from MATCH_SAME_CLAIM_THRESHOLD it is flagged as likely the same

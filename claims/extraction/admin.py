@@ -28,7 +28,7 @@ from claims.extraction.decisions import (
     claim_merge,
     claim_split,
 )
-from claims.extraction.highlighting import Span, highlighted, positions, score_class
+from claims.extraction.highlighting import NOT_SCORED, Span, highlighted, positions, score_class
 from claims.extraction.services import claim_accept
 from claims.matching.selectors import MatchView, matches_for
 from claims.models import Article, Claim
@@ -79,6 +79,10 @@ class Row:
         return self.claim.status == Claim.Status.CANDIDATE
 
 
+def _score_class(claim: Claim) -> str:
+    return score_class(claim.checkworthiness) if claim.is_scored else "unscored"
+
+
 class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
     """Adds the editor's view of an article's claims to the article admin."""
 
@@ -101,10 +105,7 @@ class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
         claims = list(article.claims.select_related(*CLAIM_USERS))
         where = positions(claims)
         found = matches_for(claim.id for claim in claims)
-        rows = [
-            Row(c, score_class(c.checkworthiness), where.get(c.id), found.get(c.id, []))
-            for c in claims
-        ]
+        rows = [Row(c, _score_class(c), where.get(c.id), found.get(c.id, [])) for c in claims]
         rows.sort(key=lambda row: (not row.is_candidate, -row.claim.checkworthiness, row.claim.id))
         context = {
             **self.admin_site.each_context(request),
@@ -116,6 +117,7 @@ class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
             "article_length": len(article.text),
             "rows": rows,
             "stances": Claim.ArticleStance.choices,
+            "not_scored": NOT_SCORED,
             "can_decide": request.user.has_perm("claims.change_claim"),
             "can_create": request.user.has_perm("claims.add_claim"),
         }

@@ -1,7 +1,10 @@
 """Who asserts a sentence's claim, and how the article treats it.
 
 Rule-based and transparent: every decision keeps the cue (the words) that made it, so an
-editor can see why. English cues only; other languages get no claimant and "asserts".
+editor can see why. The cues are per language (cues.py: English, German, Russian, French,
+Spanish, Dutch, Arabic); a sentence is read with its own language's cues, then with the
+English ones, which also serve every other language, as a paragraph's language can be
+detected wrongly.
 
 Two kinds of claims come out of one sentence:
 - the sentence itself, attributed to whoever the sentence quotes ("X said", "according to
@@ -13,54 +16,12 @@ Two kinds of claims come out of one sentence:
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-SAY = (
-    r"said|says|say|noted|notes|stressed|stresses|told|added|announced|emphasi[sz]ed|"
-    r"pointed out|claimed|claims|insisted|argued|wrote|stated|explained|warned|declared"
-)
-WORD = r"(?:[A-Z][\w’'.-]*|of|for|and|de|al)"
-SPEAKER_NOUN = (
-    r"ministry|minister|government|president|spokes\w+|police|statement|report|officials?|"
-    r"company|agency|council|mayor|court|authorities|army|military|embassy|office|department|"
-    r"committee|study|survey|researchers|scientists|experts"
-)
-NAME = (
-    rf"(?:(?:the |The )(?:[\w’'-]+ ){{0,3}}(?:{SPEAKER_NOUN})\b"
-    rf"|(?:the |The )?{WORD}(?: {WORD}){{0,6}})"
-)
-ACCORDING_TO = re.compile(rf"\b[Aa]ccording to (?P<who>{NAME})")
-SUBJECT_SAYS = re.compile(rf"(?P<who>{NAME}) (?P<cue>{SAY})\b")
-QUOTE_SAYS = re.compile(rf"[\"”’],? (?P<cue>{SAY}) (?P<who>{NAME})")
-CLAIM_VERB = r"claims|claimed|alleges|alleged|suggests|suggested"
-SUBJECT_CLAIMS_THAT = re.compile(
-    rf"^(?P<who>(?:\S+ ){{0,11}}?\S+)(?:, (?:which|who) [^,]+,)? (?P<cue>{CLAIM_VERB}) that\b"
-)
-SOURCE_NOUN = (
-    r"information|claims?|reports?|posts?|rumou?rs?|allegations?|assertions?|statements?|"
-    r"messages?|publications?|videos?|stories|articles?"
-)
-REBUTTAL = (
-    r"(?:can|could|should|must|may|has|have|had|is|are|was|were|will)"
-    r"(?: not)?(?: be| been)?(?: safely| easily| categorically| completely| flatly| firmly)?"
-    r" (?:refuted|denied|debunked|dismissed|rejected|false|untrue|baseless|groundless|fake)"
-)
-REPORTED_IN_REBUTTAL = re.compile(
-    rf"\b(?:the )?(?:{SOURCE_NOUN})(?: (?:circulating|spread|shared|published|appearing))?"
-    rf" (?P<where>(?:on|in) [^\"“‘]{{3,90}}?) that,? (?P<claim>.{{10,}}?),?"
-    rf" (?P<cue>{REBUTTAL})\b"
-)
-REFUTE_CUE = re.compile(
-    r"\b(?:refuted?|debunked?|is false|was false|were false|are false|untrue|baseless|"
-    r"denied|denies|nothing to do with reality|no evidence|not true|fake)\b",
-    re.I,
-)
-DISPUTE_CUE = re.compile(
-    r"\b(?:allegedly|disputes?|disputed the|questioned|contested|doubts)\b", re.I
-)
-LOOKS_BACK = re.compile(
-    r"\b(?:the|this|that|these|those) (?:figure|claim|post|statement|number|report)s?\b", re.I
-)
+from claims.extraction.cues import ENGLISH, Cues, cues_for
+
+AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en", "и", "و"})
 
 
 @dataclass(frozen=True)
@@ -78,63 +39,118 @@ class ReportedClaim:
 
 
 def attribute(
-    sentence: str, previous_speaker: str = "", *, rebuts: bool | None = None
+    sentence: str,
+    previous_speaker: str = "",
+    *,
+    rebuts: bool | None = None,
+    language: str = "en",
 ) -> Attribution:
     """Return the claimant of a sentence and the article's stance toward it.
 
     A sentence that rebuts a claim it reports is the rebutter's statement: the article
     reports it; the doubt words in it belong to the rebutted claim (reported_claims).
     """
-    claimant, cue = find_claimant(sentence)
-    if not claimant and sentence.lstrip().startswith(('"', "“")) and previous_speaker:
+    claimant, cue = find_claimant(sentence, language)
+    opens_quotation = sentence.lstrip().startswith(('"', "“", "«", "„"))
+    if not claimant and opens_quotation and previous_speaker:
         claimant, cue = previous_speaker, "continued quotation"
     if not claimant:
         return Attribution("", "asserts", "")
-    dispute = DISPUTE_CUE.search(sentence)
+    dispute = _first(cues.dispute.search(sentence) for cues in _cues(language))
     if rebuts is None:  # callers that already ran reported_claims pass what it found
-        rebuts = REPORTED_IN_REBUTTAL.search(sentence) is not None
+        rebuts = bool(reported_claims(sentence, language))
     if dispute and not rebuts:
         return Attribution(claimant, "disputes", dispute.group())
     return Attribution(claimant, "reports", cue)
 
 
-def find_claimant(sentence: str) -> tuple[str, str]:
+def find_claimant(sentence: str, language: str = "en") -> tuple[str, str]:
     """Return (claimant, cue) for the speaker a sentence attributes itself to."""
-    for pattern in (SUBJECT_CLAIMS_THAT, ACCORDING_TO, QUOTE_SAYS, SUBJECT_SAYS):
-        match = pattern.search(sentence)
-        if match and _is_speaker(match.group("who")):
-            cue = match.groupdict().get("cue") or "according to"
-            return _clean_name(match.group("who")), cue
+    for cues in _cues(language):
+        for pattern, needs_speaker in cues.claimant_patterns:
+            match = pattern.search(sentence)
+            if match and (not needs_speaker or _is_speaker(match.group("who"), cues)):
+                cue = match.groupdict().get("cue") or _according_to(match)
+                return _clean_name(match.group("who"), cues), cue
     return "", ""
 
 
-def reported_claims(sentence: str) -> list[ReportedClaim]:
+def reported_claims(sentence: str, language: str = "en") -> list[ReportedClaim]:
     """Return the claims a sentence reports only to rebut them."""
-    found = []
-    for match in REPORTED_IN_REBUTTAL.finditer(sentence):
-        where = re.sub(r"\b(?:on|in) ", "", match.group("where")).strip(" ,")
-        start, end = _trimmed(sentence, match.start("claim"), match.end("claim"))
-        stance = "disputes" if "not" in match.group("cue").split() else "refutes"
-        found.append(ReportedClaim(start, end, Attribution(where, stance, match.group("cue"))))
-    return found
+    for cues in _cues(language):
+        found = []
+        for match in cues.reported_in_rebuttal.finditer(sentence):
+            where = _place(match.group("where"), cues)
+            start, end = _trimmed(sentence, match.start("claim"), match.end("claim"))
+            negated = cues.negation is not None and cues.negation.search(match.group("cue"))
+            stance = "disputes" if negated else "refutes"
+            found.append(ReportedClaim(start, end, Attribution(where, stance, match.group("cue"))))
+        if found:
+            return found
+    return []
 
 
-def refutation_of_previous(sentence: str) -> str:
+def refutation_of_previous(sentence: str, language: str = "en") -> str:
     """Return the cue if a sentence refutes the claim of the one before ("the figure was
     false", "X denied the claim"), else ""."""
-    refute = REFUTE_CUE.search(sentence)
-    if refute and LOOKS_BACK.search(sentence):
-        return refute.group()
+    for cues in _cues(language):
+        refute = cues.refute.search(sentence)
+        if refute and cues.looks_back.search(sentence):
+            return refute.group()
     return ""
 
 
-def _is_speaker(name: str) -> bool:
+def _cues(language: str) -> Iterator[Cues]:
+    """Yield the cues to read a sentence with: its language's, then the English ones."""
+    own = cues_for(language or "en")
+    if own is not None and own is not ENGLISH:
+        yield own
+    yield ENGLISH
+
+
+def _first(matches: Iterator[re.Match[str] | None]) -> re.Match[str] | None:
+    return next((match for match in matches if match), None)
+
+
+def _according_to(match: re.Match[str]) -> str:
+    """Return the words before the speaker ("according to", "laut"), as the cue."""
+    return match.string[match.start() : match.start("who")].strip(" ,،").lower()
+
+
+def _place(where: str, cues: Cues) -> str:
+    """Return where a claim circulated without its prepositions: "on social networks and in
+    online resources" gives "social networks and online resources" ("en línea" keeps its
+    "en": only a preposition that starts the place, or follows an "and", goes)."""
+    words = where.strip(" ,،").split()
+    kept = [
+        word
+        for index, word in enumerate(words)
+        if not (
+            cues.where_prepositions.fullmatch(word)
+            and (index == 0 or words[index - 1].lower() in AND_WORDS)
+        )
+    ]
+    return _clean_name(" ".join(kept), cues)
+
+
+def _is_speaker(name: str, cues: Cues) -> bool:
+    """Tell a speaker from any words before a reporting verb: a capitalised name, a
+    determiner and a noun ("the ministry"), a speaker noun; in an uncased script, any."""
     words = name.split()
-    return (bool(words) and words[-1][0].isupper()) or name.lower().startswith(("the ", "a "))
+    if not words:
+        return False
+    if not cues.cased or words[-1][0].isupper() or name.lower().startswith(cues.speaker_starts):
+        return True
+    return cues.speaker_nouns is not None and cues.speaker_nouns.search(name) is not None
 
 
-def _clean_name(name: str) -> str:
-    return name.strip(' ,"“”’').removeprefix("The ").removeprefix("the ")[:300]
+def _clean_name(name: str, cues: Cues) -> str:
+    name = name.strip(' ,،"“”’«»„')
+    if name.endswith(".") and name.split()[-1].count(".") == 1:
+        name = name[:-1]  # the sentence's full stop, not an abbreviation's ("U.S.")
+    for start in cues.stripped_starts:
+        name = name.removeprefix(start)
+    return name[:300]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -2,13 +2,16 @@
 
 Each sentence is scored by the check-worthiness model; those above its threshold become
 candidates, with their claimant and the article's stance toward them (attribution.py).
-A claim reported inside a rebuttal becomes a candidate of its own. Sentences in
-languages the model was not trained on are still segmented and proposed, unscored, and
-marked as such (`scored_by` empty).
+A claim reported inside a rebuttal becomes a candidate of its own. Of the sentences in
+languages no model reads, at most UNSCORED_CANDIDATES_PER_ARTICLE are proposed, chosen by
+signals that hold in any language (signals.py), unscored (`scored_by` empty), and the
+article's note says how many of how many.
 """
 
 import re
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from claims.extraction.attribution import (
     Attribution,
@@ -17,12 +20,18 @@ from claims.extraction.attribution import (
     refutation_of_previous,
     reported_claims,
 )
-from claims.extraction.checkworthiness import LANGUAGES, load_model
+from claims.extraction.checkworthiness import languages_with_model, load_model
 from claims.extraction.segmentation import FALLBACK_LANGUAGE, Sentence, detect_language, sentences
+from claims.extraction.signals import HOW_CHOSEN, strongest
 
 MIN_WORDS = 5
 # A book-length text is cut here: its first sentences are proposed, and the note says so.
 MAX_SENTENCES = 2000
+# Named in the note on an article no model reads: "the models read English only".
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "ru": "Russian", "fr": "French", "es": "Spanish",
+    "nl": "Dutch", "ar": "Arabic",
+}  # fmt: skip
 REPORTED_CLAUSE = re.compile(
     r"\b(?:claims|claimed|alleges|alleged|says|said|insists|insisted) that\b", re.I
 )
@@ -47,45 +56,76 @@ class Extraction:
 
 
 def propose_candidates(text: str, language_hint: str = "") -> Extraction:
-    """Return the checkable claims of `text`, best first."""
+    """Return the checkable claims of `text`, best first; those in languages no model reads
+    after them, unscored, in the order of the text."""
     found = sentences(text, language_hint)
     notes = []
     if len(found) > MAX_SENTENCES:
         notes.append(f"Only the first {MAX_SENTENCES:,} of {len(found):,} sentences were read.")
         found = found[:MAX_SENTENCES]
-    unscored = sorted({s.language for s in found} - LANGUAGES)
-    if unscored:
-        notes.append(
-            f"Sentences in {', '.join(unscored)} are proposed unscored: the check-worthiness "
-            "model reads English only."
-        )
-    reported = [reported_claims(sentence.text) for sentence in found]
+    reported = [reported_claims(sentence.text, sentence.language) for sentence in found]
     attributions = _attributions(found, reported)
-    pieces = [(s.text, s.start, s.language, a) for s, a in zip(found, attributions, strict=True)]
+    pieces = [
+        Piece(s.text, s.start, s.language, a) for s, a in zip(found, attributions, strict=True)
+    ]
     pieces += _reported_pieces(found, reported)
-    pieces = [piece for piece in pieces if len(piece[0].split()) >= MIN_WORDS]
+    pieces = [piece for piece in pieces if len(piece.text.split()) >= MIN_WORDS]
+    modelled = languages_with_model()
+    scored = [piece for piece in pieces if piece.language in modelled]
+    unscored = sorted(
+        (piece for piece in pieces if piece.language not in modelled), key=lambda p: p.start
+    )
+    cap: int = settings.UNSCORED_CANDIDATES_PER_ARTICLE
+    signs = [(p.text, p.language, bool(p.attribution.claimant)) for p in unscored]
+    chosen = [unscored[index] for index in strongest(signs, cap)]
+    if unscored:
+        notes.append(_unscored_note(unscored, cap, modelled))
     model = load_model()
-    english = [index for index, piece in enumerate(pieces) if piece[2] in LANGUAGES]
-    scores = dict(zip(english, model.score([pieces[i][0] for i in english]), strict=True))
-    candidates = []
-    for index, (sentence, start, _, attribution) in enumerate(pieces):
-        score = scores.get(index)
-        if score is not None and score < model.threshold:
-            continue
-        candidates.append(
-            Candidate(
-                text=sentence,
-                span_start=start,
-                span_end=start + len(sentence),
-                checkworthiness=score or 0.0,
-                scored_by=model.name if score is not None else "",
-                claimant=attribution.claimant,
-                article_stance=attribution.stance,
-                stance_cue=attribution.cue[:200],
-            )
-        )
+    scores = model.score([piece.text for piece in scored])
+    candidates = [
+        _candidate(piece, score, model.name)
+        for piece, score in zip(scored, scores, strict=True)
+        if score >= model.threshold
+    ]
+    candidates += [_candidate(piece, None, "") for piece in chosen]
     ranked = sorted(candidates, key=lambda c: (-c.checkworthiness, c.span_start))
     return Extraction(ranked, " ".join(notes))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A sentence, or a claim reported inside one, before it is scored or chosen."""
+
+    text: str
+    start: int
+    language: str
+    attribution: Attribution
+
+
+def _candidate(piece: Piece, score: float | None, scored_by: str) -> Candidate:
+    return Candidate(
+        text=piece.text,
+        span_start=piece.start,
+        span_end=piece.start + len(piece.text),
+        checkworthiness=score or 0.0,
+        scored_by=scored_by,
+        claimant=piece.attribution.claimant,
+        article_stance=piece.attribution.stance,
+        stance_cue=piece.attribution.cue[:200],
+    )
+
+
+def _unscored_note(unscored: list[Piece], cap: int, modelled: frozenset[str]) -> str:
+    """Say which languages went unscored, and how many of their sentences were kept."""
+    languages = ", ".join(sorted({piece.language for piece in unscored}))
+    readable = " and ".join(LANGUAGE_NAMES.get(code, code) for code in sorted(modelled))
+    why = f"no check-worthiness model for {languages} (the models read {readable} only)"
+    if len(unscored) <= cap:
+        return f"Sentences in {languages} are proposed unscored: {why}."
+    return (
+        f"{cap} of {len(unscored)} sentences in {languages} kept as candidates, unscored: "
+        f"{why}; chosen by {HOW_CHOSEN}, at most {cap} per article."
+    )
 
 
 def _attributions(found: list[Sentence], reported: list[list[ReportedClaim]]) -> list[Attribution]:
@@ -94,30 +134,29 @@ def _attributions(found: list[Sentence], reported: list[list[ReportedClaim]]) ->
     attributions: list[Attribution] = []
     speaker = ""
     for sentence, rebuts in zip(found, reported, strict=True):
-        attribution = attribute(sentence.text, previous_speaker=speaker, rebuts=bool(rebuts))
+        attribution = attribute(
+            sentence.text, previous_speaker=speaker, rebuts=bool(rebuts), language=sentence.language
+        )
         speaker = attribution.claimant or speaker
         attributions.append(attribution)
     for index, attribution in enumerate(attributions[:-1]):
         if attribution.stance != "reports" or reported[index]:
             continue  # a rebuttal's own statement is not what the next sentence refutes
         for later in found[index + 1 : index + 3]:
-            cue = refutation_of_previous(later.text)
+            cue = refutation_of_previous(later.text, later.language)
             if cue:
                 attributions[index] = Attribution(attribution.claimant, "refutes", cue)
                 break
     return attributions
 
 
-def _reported_pieces(
-    found: list[Sentence], reported: list[list[ReportedClaim]]
-) -> list[tuple[str, int, str, Attribution]]:
+def _reported_pieces(found: list[Sentence], reported: list[list[ReportedClaim]]) -> list[Piece]:
     pieces = []
     for sentence, claims in zip(found, reported, strict=True):
         for claim in claims:
             text = sentence.text[claim.start : claim.end]
-            pieces.append(
-                (text, sentence.start + claim.start, sentence.language, claim.attribution)
-            )
+            start = sentence.start + claim.start
+            pieces.append(Piece(text, start, sentence.language, claim.attribution))
     return pieces
 
 
@@ -125,7 +164,7 @@ def score_text(text: str, language: str = "") -> tuple[float, str]:
     """Return (check-worthiness, model name) for one claim an editor wrote or selected;
     (0.0, "") when it is not in a language the model reads."""
     language = (language or detect_language(text) or FALLBACK_LANGUAGE).split("-")[0]
-    if language not in LANGUAGES:
+    if language not in languages_with_model():
         return 0.0, ""
     model = load_model()
     [score] = model.score([text])

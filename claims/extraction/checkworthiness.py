@@ -26,6 +26,12 @@ LANGUAGES = frozenset({"en"})  # what the model was trained on
 BATCH_SIZE = 16
 
 
+def languages_with_model() -> frozenset[str]:
+    """Return the languages (primary subtags) a check-worthiness model reads. Sentences in
+    any other language are proposed unscored, chosen by signals (signals.py)."""
+    return LANGUAGES
+
+
 @dataclass(frozen=True)
 class CheckworthinessModel:
     name: str

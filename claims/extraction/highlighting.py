@@ -18,6 +18,9 @@ from claims.models import Claim
 
 Span = tuple[int, int]
 HIGHLIGHTED = (Claim.Status.CANDIDATE, Claim.Status.ACCEPTED)
+# What an editor reads where a claim has no score: its language has no check-worthiness
+# model, so it was chosen by signals (signals.py) or made by hand, not scored.
+NOT_SCORED = "not scored: no model for this language"
 
 
 def positions(claims: Sequence[Claim]) -> dict[int, Span]:
@@ -79,7 +82,8 @@ def _escaped(piece: str) -> str:
 
 def _mark(piece: str, claims: Collection[Claim]) -> str:
     best_first = sorted(claims, key=lambda claim: (-claim.checkworthiness, claim.id))
-    classes = ["claim-mark", score_class(best_first[0].checkworthiness)]
+    best = best_first[0]
+    classes = ["claim-mark", score_class(best.checkworthiness) if best.is_scored else "unscored"]
     if any(claim.status == Claim.Status.ACCEPTED for claim in claims):
         classes.append("accepted")
     title = "; ".join(_label(claim) for claim in best_first)
@@ -93,5 +97,6 @@ def _mark(piece: str, claims: Collection[Claim]) -> str:
 
 
 def _label(claim: Claim) -> str:
-    label = f"#{claim.id} · {claim.checkworthiness:.2f}"
+    score = f"{claim.checkworthiness:.2f}" if claim.is_scored else NOT_SCORED
+    label = f"#{claim.id} · {score}"
     return f"{label} · {claim.claimant}" if claim.claimant else label

@@ -71,7 +71,7 @@ class ArticleIngestionAdmin(CappedSearch, NothingToSave[Article]):
     bookkeeping folded away. Nothing on it is edited (retry is an action)."""
 
     list_display = ["__str__", "publisher", "language", "state", "candidates", "created_at"]
-    list_filter = ["status", "language"]
+    list_filter = ["status", "language_primary"]  # de finds de, de-DE and de-AT
     search_fields = ["title", "url", "publisher"]
     actions = ["retry"]
     fieldsets = [

@@ -19,6 +19,7 @@ from factcheck.api import (
     MAX_WORDS,
     READ_ERRORS,
     WRITE_ERRORS,
+    LanguageField,
     Pages,
     by_id,
     midnight,
@@ -27,6 +28,7 @@ from factcheck.api import (
     validated,
 )
 from factcheck.auth import acting_user, require_perm
+from factcheck.languages import language_condition
 
 
 class ArticleOutput(serializers.ModelSerializer[Article]):
@@ -145,6 +147,7 @@ class ArticleFilters(serializers.Serializer[None]):
         required=False, min_value=1, max_value=MAX_ID, help_text="Came in through this feed."
     )
     publisher = search_field("Part of the publisher's name.")
+    language = LanguageField()
     q = search_field(f"Every word (the first {MAX_WORDS}) in the title, URL or publisher.")
     created_after = serializers.DateField(required=False, help_text="Submitted on or after.")
     created_before = serializers.DateField(required=False, help_text="Submitted on or before.")
@@ -174,6 +177,8 @@ class ArticleListApi(ArticleSubmitApi, generics.ListAPIView[Article]):
             articles = articles.filter(id__in=from_feed)
         if "publisher" in given:
             articles = articles.filter(publisher__icontains=given["publisher"])
+        if "language" in given:
+            articles = articles.filter(language_condition(given["language"]))
         for word in search_words(given):
             articles = articles.filter(
                 Q(title__icontains=word) | Q(url__icontains=word) | Q(publisher__icontains=word)

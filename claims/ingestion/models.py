@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from factcheck.languages import primary_subtag_field
+
 
 class Article(models.Model):
     """Any fetched or pasted text: a piece under check, or an evidence source."""
@@ -48,7 +50,10 @@ class Article(models.Model):
     author = models.CharField(max_length=300, blank=True)
     publisher = models.CharField(max_length=300, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=16, blank=True)
+    language = models.CharField(
+        max_length=16, blank=True, help_text="A BCP 47 tag, as factcheck.languages spells it."
+    )
+    language_primary = primary_subtag_field()
     text = models.TextField(blank=True)
     content_hash = models.CharField(
         max_length=64, blank=True, help_text="SHA-256 of the extracted text, for dedupe."

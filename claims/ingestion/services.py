@@ -31,6 +31,7 @@ from claims.ingestion.pages import (
 from claims.models import Article, ArticleSourceCorrection, Snapshot
 from factcheck.api import midnight
 from factcheck.auth import require_perm
+from factcheck.languages import normalise_language
 
 MAX_ATTEMPTS = 3
 # 15 s, then 30 s: both shorter than the sweep's wait for a queued article (STUCK_AFTER),
@@ -188,7 +189,7 @@ def _article_store(
     article.author = article.author or content.author
     article.publisher = article.publisher or content.publisher
     article.published_at = article.published_at or content.published_at
-    article.language = content.language or detect_language(content.text)
+    article.language = _language(content)
     article.links = [{"url": link.url, "text": link.text} for link in content.links]
     article.status = Article.Status.EXTRACTED
     article.failure_reason = ""
@@ -197,6 +198,12 @@ def _article_store(
     article.save()
     if propose:
         tasks.propose_claims.delay_on_commit(article.id)
+
+
+def _language(content: PageContent) -> str:
+    """Return the page's language tag as stored: declared by the page if it names a
+    language, else detected in its text."""
+    return normalise_language(content.language) or normalise_language(detect_language(content.text))
 
 
 def _duplicate_of(article: Article, content: PageContent) -> Article | None:
@@ -343,7 +350,7 @@ def source_supply(
         submitted_by=user,
         text=content.text,
         content_hash=content_hash(content.text),
-        language=content.language or detect_language(content.text),
+        language=_language(content),
         links=[{"url": link.url, "text": link.text} for link in content.links],
         status=Article.Status.EXTRACTED,
         fetched_at=timezone.now(),

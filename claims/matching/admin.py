@@ -136,7 +136,7 @@ class ExternalReviewAdmin(CappedSearch, admin.ModelAdmin[ExternalReview]):
         "claim_reviewed", "publisher_name", "rating_display", "review_date", "language",
         "imported_at",
     ]  # fmt: skip
-    list_filter = ["publisher_name", "language"]
+    list_filter = ["publisher_name", "language_primary"]
     search_fields = ["claim_reviewed", "publisher_name", "claimant", "url"]
     readonly_fields = [
         "publisher_name", "publisher_url", "url", "headline", "claim_reviewed", "claimant",

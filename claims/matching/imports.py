@@ -24,6 +24,7 @@ from claims.matching.claimreviews import Found, reviews_in_page
 from claims.matching.models import text_hash
 from claims.models import ExternalReview
 from factcheck.auth import require_perm
+from factcheck.languages import normalise_language
 
 MAX_CLAIM_CHARS = 5000
 JSON_LD_TYPES = ("application/ld+json", "application/json")
@@ -128,7 +129,7 @@ def review_fields(review: dict[str, Any], *, base_url: str = "") -> dict[str, An
         "appearance_url": _appearance(item, base_url),
         "claim_date": _date(item.get("datePublished"), "itemReviewed.datePublished"),
         "review_date": _date(review.get("datePublished"), "datePublished"),
-        "language": _language(review.get("inLanguage"))[:16],
+        "language": normalise_language(_language(review.get("inLanguage"))),
         **rating,
     }
 

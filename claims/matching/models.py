@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from factcheck.languages import primary_subtag_field
+
 
 def text_hash(text: str) -> str:
     """Return the SHA-256 of a text with its whitespace squeezed: what a vector was made of."""
@@ -40,7 +42,10 @@ class ExternalReview(models.Model):
     rating_value = models.FloatField(null=True, blank=True)
     rating_best = models.FloatField(null=True, blank=True)
     rating_worst = models.FloatField(null=True, blank=True)
-    language = models.CharField(max_length=16, blank=True)
+    language = models.CharField(
+        max_length=16, blank=True, help_text="A BCP 47 tag, as factcheck.languages spells it."
+    )
+    language_primary = primary_subtag_field()
     raw = models.JSONField(help_text="The ClaimReview exactly as it was read.")
     source = models.CharField(
         max_length=2000, help_text="The page URL or the dump file it was imported from."

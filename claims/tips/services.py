@@ -30,6 +30,7 @@ from claims.models import Article, Claim, Tip, TipGroup
 from claims.tips.models import MAX_TIP_CHARS, TOO_LONG
 from claims.verdicts import Verdict, published_verdicts
 from factcheck.auth import require_perm
+from factcheck.languages import normalise_language
 
 # A new tip is compared with the groups asked most recently: enough to catch a claim that
 # is going round, without comparing every tip with every group ever formed.
@@ -152,7 +153,7 @@ def _tip_document(group: TipGroup, user: User) -> Article:
         title=f"Reader tip, asked {group.count} time{'s' if group.count != 1 else ''}"[:500],
         text=text,
         content_hash=content_hash(text),
-        language=detect_language(text),
+        language=normalise_language(detect_language(text)),
         status=Article.Status.EXTRACTED,
         candidates_proposed_at=timezone.now(),  # its claim is made here, not proposed
         submitted_by=user,

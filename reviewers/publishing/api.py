@@ -29,7 +29,16 @@ from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from factcheck.api import ERROR, MAX_ID, MAX_WORDS, midnight, search_field, search_words
+from factcheck.api import (
+    ERROR,
+    MAX_ID,
+    MAX_WORDS,
+    LanguageField,
+    midnight,
+    search_field,
+    search_words,
+)
+from factcheck.languages import language_condition
 from factcheck.throttling import CountingThrottle
 from reviewers.models import PublishedCheck
 from reviewers.publishing.keyset import Cursor, keyset_page
@@ -63,7 +72,7 @@ class CheckFilters(serializers.Serializer[None]):
     claimant = search_field("Part of the claimant's name.")
     published_after = serializers.DateField(required=False, help_text="On or after this day.")
     published_before = serializers.DateField(required=False, help_text="On or before this day.")
-    language = search_field("The article's language code.")
+    language = LanguageField()
     tag = serializers.SlugField(required=False)
     q = search_field(f"Words in the claim or the verdict (the first {MAX_WORDS}).")
     cursor = serializers.CharField(required=False, help_text="From `next` or `previous`.")
@@ -270,7 +279,7 @@ def _filtered(filters: dict[str, Any]) -> Any:
         day_after = filters["published_before"] + timedelta(days=1)
         checks = checks.filter(published_at__lt=midnight(day_after))
     if "language" in filters:
-        checks = checks.filter(language__iexact=filters["language"])
+        checks = checks.filter(language_condition(filters["language"]))
     if "tag" in filters:
         # Tags are a JSON list of slugs; matching the quoted slug works on every database.
         checks = checks.filter(tags__icontains=f'"{filters["tag"]}"')

@@ -20,6 +20,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, urlencode
 
 from factcheck.api import midnight
+from factcheck.languages import language_condition, normalise_language
 from reviewers.models import PublishedCheck
 from reviewers.publishing import search
 from reviewers.publishing.api import newest_version
@@ -43,6 +44,14 @@ class IndexFilters(forms.Form):
     published_after = forms.DateField(required=False, label="Published from")
     published_before = forms.DateField(required=False, label="Published until")
     page = forms.IntegerField(required=False, min_value=1, max_value=10**6)
+
+    def clean_language(self) -> str:
+        """Accept any spelling of a language tag (de, de-AT, de_at), as the API does."""
+        given: str = self.cleaned_data["language"]
+        tag = normalise_language(given)
+        if given and not tag:
+            raise forms.ValidationError("Not a language tag (for example de or de-AT).")
+        return tag
 
 
 def check_index(request: HttpRequest) -> HttpResponseBase:
@@ -70,7 +79,7 @@ def check_index(request: HttpRequest) -> HttpResponseBase:
             "page": page,
             "page_numbers": page_numbers(page),
             "ratings": _choices("rating_label", stamp),
-            "languages": _choices("language", stamp),
+            "languages": _choices("language_primary", stamp),
             "query_without_page": _query_without_page(request),
             "filtered": valid and any(v for k, v in filters.cleaned_data.items() if k != "page"),
         },
@@ -94,7 +103,7 @@ def filtered(given: dict[str, Any]) -> QuerySet[PublishedCheck]:
     if given.get("claimant"):
         checks = checks.filter(claimant__icontains=given["claimant"])
     if given.get("language"):
-        checks = checks.filter(language__iexact=given["language"])
+        checks = checks.filter(language_condition(given["language"]))
     if given.get("published_after"):
         checks = checks.filter(published_at__gte=midnight(given["published_after"]))
     if given.get("published_before"):

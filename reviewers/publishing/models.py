@@ -6,6 +6,8 @@ Imported from reviewers/models.py, so Django sees them as models of the reviewer
 from django.db import models
 from django.db.models import Q
 
+from factcheck.languages import primary_subtag_field
+
 
 class PublishedCheckQuerySet(models.QuerySet["PublishedCheck"]):
     def current(self) -> "PublishedCheckQuerySet":
@@ -41,7 +43,10 @@ class PublishedCheck(models.Model):
     claim_text = models.TextField()
     claimant = models.CharField(max_length=300, blank=True)
     appearance_url = models.URLField(max_length=2000, blank=True)
-    language = models.CharField(max_length=16, blank=True)
+    language = models.CharField(
+        max_length=16, blank=True, help_text="The article's language tag, as published."
+    )
+    language_primary = primary_subtag_field()
     tags = models.JSONField(default=list, blank=True, help_text="Tag slugs, as published.")
     evidence = models.JSONField(
         default=list, blank=True, help_text="The cited evidence, as published: [{title, url, …}]."

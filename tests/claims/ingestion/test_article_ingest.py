@@ -42,7 +42,7 @@ def test_fetches_and_extracts_a_url(
     assert article.title == "Bridge cost"
     assert (article.publisher, article.author) == ("Riverton Courier", "Ann Reporter")
     assert article.published_at is not None and article.published_at.year == 2026
-    assert article.language == "en-gb"
+    assert (article.language, article.language_primary) == ("en-GB", "en")
     assert article.canonical_url == ""  # another site's URL: never trusted (test_canonical_url.py)
     assert article.text.startswith("The Harbour Street bridge cost 212 million dollars")
     assert "Sport" not in article.text and "newsletter" not in article.text
