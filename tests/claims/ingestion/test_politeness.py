@@ -2,7 +2,6 @@
 
 import threading
 import time
-from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -20,18 +19,22 @@ def test_workers_take_turns_on_one_host(settings: Any) -> None:
     def worker() -> None:  # each thread has its own database connection, as workers do
         for _ in range(2):
             wait_turn("https://news.example/story")
-            turns.append(time.monotonic())
+            turns.append(time.time())
         connections.close_all()
 
+    started = time.time()
     threads = [threading.Thread(target=worker) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     turns.sort()
-    gaps = [later - earlier for earlier, later in pairwise(turns)]
     assert len(turns) == 6
-    assert min(gaps) >= 0.25  # 0.3 s apart, less the clock's and the scheduler's slack
+    # The k-th fetch never starts before k intervals have passed. (A busy machine may wake a
+    # thread late, which only makes its turn later: so the bound is checked from the start,
+    # not between neighbours, whose gap a late first wake shrinks.)
+    for k, turn in enumerate(turns):
+        assert turn - started >= k * 0.3 - 0.01, f"turn {k} came {turn - started:.3f} s in"
     assert HostSlot.objects.get().host == "news.example"
 
 
