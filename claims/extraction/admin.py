@@ -28,7 +28,13 @@ from claims.extraction.decisions import (
     claim_merge,
     claim_split,
 )
-from claims.extraction.highlighting import Span, highlighted, positions, score_class
+from claims.extraction.highlighting import (
+    Span,
+    claim_band,
+    claim_priority,
+    highlighted,
+    positions,
+)
 from claims.extraction.services import claim_accept
 from claims.matching.selectors import MatchView, matches_for
 from claims.models import Article, Claim
@@ -70,7 +76,7 @@ class ClaimCreateForm(forms.Form):
 @dataclass(frozen=True)
 class Row:
     claim: Claim
-    score_class: str
+    band: str  # likely, possible, unlikely, unscored
     position: Span | None
     matches: list[MatchView]
 
@@ -101,11 +107,8 @@ class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
         claims = list(article.claims.select_related(*CLAIM_USERS))
         where = positions(claims)
         found = matches_for(claim.id for claim in claims)
-        rows = [
-            Row(c, score_class(c.checkworthiness), where.get(c.id), found.get(c.id, []))
-            for c in claims
-        ]
-        rows.sort(key=lambda row: (not row.is_candidate, -row.claim.checkworthiness, row.claim.id))
+        rows = [Row(c, claim_band(c), where.get(c.id), found.get(c.id, [])) for c in claims]
+        rows.sort(key=lambda row: (not row.is_candidate, -claim_priority(row.claim), row.claim.id))
         context = {
             **self.admin_site.each_context(request),
             "title": "Claims",

@@ -1,10 +1,11 @@
 """Propose claim candidates from an article's text.
 
-Each sentence is scored by the check-worthiness model; those above its threshold become
-candidates, with their claimant and the article's stance toward them (attribution.py).
-A claim reported inside a rebuttal becomes a candidate of its own. Sentences in
-languages the model was not trained on are still segmented and proposed, unscored, and
-marked as such (`scored_by` empty).
+Each sentence is scored by its language's check-worthiness model; those at or above the
+model's threshold become candidates, with their claimant and the article's stance toward
+them (attribution.py), ranked by ranking.priority (a claim someone makes before context the
+article states in its own voice). A claim reported inside a rebuttal becomes a candidate of
+its own. Sentences in languages without a model are still segmented and proposed, unscored,
+and marked as such (`scored_by` empty).
 """
 
 import re
@@ -17,7 +18,8 @@ from claims.extraction.attribution import (
     refutation_of_previous,
     reported_claims,
 )
-from claims.extraction.checkworthiness import LANGUAGES, load_model
+from claims.extraction.checkworthiness import languages_with_model, scorer_for
+from claims.extraction.ranking import priority
 from claims.extraction.segmentation import FALLBACK_LANGUAGE, Sentence, detect_language, sentences
 
 MIN_WORDS = 5
@@ -26,6 +28,9 @@ MAX_SENTENCES = 2000
 REPORTED_CLAUSE = re.compile(
     r"\b(?:claims|claimed|alleges|alleged|says|said|insists|insisted) that\b", re.I
 )
+
+# A stretch of text to score: (text, start in the article, language, attribution).
+Piece = tuple[str, int, str, Attribution]
 
 
 @dataclass(frozen=True)
@@ -53,39 +58,61 @@ def propose_candidates(text: str, language_hint: str = "") -> Extraction:
     if len(found) > MAX_SENTENCES:
         notes.append(f"Only the first {MAX_SENTENCES:,} of {len(found):,} sentences were read.")
         found = found[:MAX_SENTENCES]
-    unscored = sorted({s.language for s in found} - LANGUAGES)
+    scored_languages = languages_with_model()
+    unscored = sorted({s.language for s in found} - scored_languages)
     if unscored:
         notes.append(
             f"Sentences in {', '.join(unscored)} are proposed unscored: the check-worthiness "
-            "model reads English only."
+            f"models read {', '.join(sorted(scored_languages))} only."
         )
     reported = [reported_claims(sentence.text) for sentence in found]
     attributions = _attributions(found, reported)
     pieces = [(s.text, s.start, s.language, a) for s, a in zip(found, attributions, strict=True)]
     pieces += _reported_pieces(found, reported)
     pieces = [piece for piece in pieces if len(piece[0].split()) >= MIN_WORDS]
-    model = load_model()
-    english = [index for index, piece in enumerate(pieces) if piece[2] in LANGUAGES]
-    scores = dict(zip(english, model.score([pieces[i][0] for i in english]), strict=True))
+    scores = _scores(pieces)
     candidates = []
     for index, (sentence, start, _, attribution) in enumerate(pieces):
-        score = scores.get(index)
-        if score is not None and score < model.threshold:
+        score, scored_by, threshold = scores.get(index, (0.0, "", 0.0))
+        if score < threshold:
             continue
         candidates.append(
             Candidate(
                 text=sentence,
                 span_start=start,
                 span_end=start + len(sentence),
-                checkworthiness=score or 0.0,
-                scored_by=model.name if score is not None else "",
+                checkworthiness=score,
+                scored_by=scored_by,
                 claimant=attribution.claimant,
                 article_stance=attribution.stance,
                 stance_cue=attribution.cue[:200],
             )
         )
-    ranked = sorted(candidates, key=lambda c: (-c.checkworthiness, c.span_start))
+    ranked = sorted(candidates, key=lambda c: (-_priority(c), c.span_start))
     return Extraction(ranked, " ".join(notes))
+
+
+def _priority(candidate: Candidate) -> float:
+    return priority(candidate.checkworthiness, candidate.claimant, candidate.article_stance)
+
+
+def _scores(pieces: list[Piece]) -> dict[int, tuple[float, str, float]]:
+    """Return (calibrated score, model name, model threshold) by piece index, each language
+    scored by its own model; pieces in a language without one are left out."""
+    by_language: dict[str, list[int]] = {}
+    for index, piece in enumerate(pieces):
+        by_language.setdefault(piece[2], []).append(index)
+    scores: dict[int, tuple[float, str, float]] = {}
+    for language, indexes in by_language.items():
+        scorer = scorer_for(language)
+        if scorer is None:
+            continue
+        found = scorer.score([pieces[i][0] for i in indexes])
+        scores.update(
+            (i, (score, scorer.name, scorer.threshold))
+            for i, score in zip(indexes, found, strict=True)
+        )
+    return scores
 
 
 def _attributions(found: list[Sentence], reported: list[list[ReportedClaim]]) -> list[Attribution]:
@@ -108,9 +135,7 @@ def _attributions(found: list[Sentence], reported: list[list[ReportedClaim]]) ->
     return attributions
 
 
-def _reported_pieces(
-    found: list[Sentence], reported: list[list[ReportedClaim]]
-) -> list[tuple[str, int, str, Attribution]]:
+def _reported_pieces(found: list[Sentence], reported: list[list[ReportedClaim]]) -> list[Piece]:
     pieces = []
     for sentence, claims in zip(found, reported, strict=True):
         for claim in claims:
@@ -123,13 +148,12 @@ def _reported_pieces(
 
 def score_text(text: str, language: str = "") -> tuple[float, str]:
     """Return (check-worthiness, model name) for one claim an editor wrote or selected;
-    (0.0, "") when it is not in a language the model reads."""
-    language = (language or detect_language(text) or FALLBACK_LANGUAGE).split("-")[0]
-    if language not in LANGUAGES:
+    (0.0, "") when it is not in a language with a model."""
+    scorer = scorer_for(language or detect_language(text) or FALLBACK_LANGUAGE)
+    if scorer is None:
         return 0.0, ""
-    model = load_model()
-    [score] = model.score([text])
-    return score, model.name
+    [score] = scorer.score([text])
+    return score, scorer.name
 
 
 def claim_core(sentence: str) -> str:
