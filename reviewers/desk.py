@@ -18,7 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
 from claims.evidence.cards import evidence_cards, gathering_context
-from claims.extraction.highlighting import highlighted, positions, score_class
+from claims.extraction.highlighting import claim_band, highlighted, positions
 from claims.models import Claim
 from factcheck.api import MAX_SEARCH_CHARS
 from factcheck.auth import acting_user
@@ -87,9 +87,7 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             "opts": self.model._meta,
             "form": form,
             "page": page,
-            "rows": [
-                (claim, score_class(claim.checkworthiness), _state_label(claim)) for claim in page
-            ],
+            "rows": [(claim, claim_band(claim), _state_label(claim)) for claim in page],
             "counts": [(value, label, n) for (value, label), n in _counted(state_counts())],
             "query": _without_page(request.GET),
         }

@@ -29,7 +29,9 @@ OPEN_STATES = [
 WRITING_STATES = [State.ASSIGNED, State.DRAFTING]
 
 
-QUEUE_ROW_FIELDS = ["id", "text", "claimant", "checkworthiness", "accepted_at", "article"]
+QUEUE_ROW_FIELDS = [
+    "id", "text", "claimant", "checkworthiness", "scored_by", "accepted_at", "article",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)

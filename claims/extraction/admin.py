@@ -28,7 +28,14 @@ from claims.extraction.decisions import (
     claim_merge,
     claim_split,
 )
-from claims.extraction.highlighting import NOT_SCORED, Span, highlighted, positions, score_class
+from claims.extraction.highlighting import (
+    NOT_SCORED,
+    Span,
+    claim_band,
+    claim_priority,
+    highlighted,
+    positions,
+)
 from claims.extraction.services import claim_accept
 from claims.matching.selectors import MatchView, matches_for
 from claims.models import Article, Claim
@@ -70,17 +77,13 @@ class ClaimCreateForm(forms.Form):
 @dataclass(frozen=True)
 class Row:
     claim: Claim
-    score_class: str
+    band: str  # likely, possible, unlikely, unscored
     position: Span | None
     matches: list[MatchView]
 
     @property
     def is_candidate(self) -> bool:
         return self.claim.status == Claim.Status.CANDIDATE
-
-
-def _score_class(claim: Claim) -> str:
-    return score_class(claim.checkworthiness) if claim.is_scored else "unscored"
 
 
 class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
@@ -105,8 +108,8 @@ class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
         claims = list(article.claims.select_related(*CLAIM_USERS))
         where = positions(claims)
         found = matches_for(claim.id for claim in claims)
-        rows = [Row(c, _score_class(c), where.get(c.id), found.get(c.id, [])) for c in claims]
-        rows.sort(key=lambda row: (not row.is_candidate, -row.claim.checkworthiness, row.claim.id))
+        rows = [Row(c, claim_band(c), where.get(c.id), found.get(c.id, [])) for c in claims]
+        rows.sort(key=lambda row: (not row.is_candidate, -claim_priority(row.claim), row.claim.id))
         context = {
             **self.admin_site.each_context(request),
             "title": "Claims",
@@ -116,8 +119,8 @@ class ArticleClaimsAdmin(admin.ModelAdmin[Article]):
             "article_html": highlighted(article.text, claims, where),
             "article_length": len(article.text),
             "rows": rows,
-            "stances": Claim.ArticleStance.choices,
             "not_scored": NOT_SCORED,
+            "stances": Claim.ArticleStance.choices,
             "can_decide": request.user.has_perm("claims.change_claim"),
             "can_create": request.user.has_perm("claims.add_claim"),
         }

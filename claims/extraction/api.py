@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from claims.evidence.api import EvidenceOutput, GatheringRunOutput
+from claims.extraction.checkworthiness import band
 from claims.extraction.decisions import (
     MAX_PARTS,
     Part,
@@ -20,6 +21,7 @@ from claims.extraction.decisions import (
     claim_merge,
     claim_split,
 )
+from claims.extraction.ranking import OWN_VOICE_WEIGHT
 from claims.extraction.services import claim_accept
 from claims.models import Article, Claim, ClaimEvent, Evidence
 from factcheck.api import (
@@ -54,16 +56,23 @@ class ClaimOutput(serializers.ModelSerializer[Claim]):
     decided_by: Username = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
+    band = serializers.SerializerMethodField(
+        help_text="likely (score >= 0.5), possible (>= 0.2), unlikely, or unscored "
+        "(no model for the claim's language)"
+    )
 
     class Meta:
         model = Claim
         fields = [
             "id", "article", "text", "span_start", "span_end", "claimant", "article_stance",
-            "stance_cue", "checkworthiness", "scored_by", "status", "gathering",
+            "stance_cue", "checkworthiness", "band", "scored_by", "status", "gathering",
             "gathering_error", "created_by", "created_at", "edited_by", "edited_at",
             "accepted_by", "accepted_at", "decided_by", "decided_at", "split_from",
             "merged_into",
         ]  # fmt: skip
+
+    def get_band(self, claim: Claim) -> str:
+        return band(claim.checkworthiness, scored=claim.is_scored)
 
 
 class ClaimEventOutput(serializers.ModelSerializer[ClaimEvent]):
@@ -145,15 +154,21 @@ class ClaimListApi(generics.ListAPIView[Claim]):
 
 @extend_schema_view(get=extend_schema(responses={200: ClaimOutput(many=True), **READ_ERRORS}))
 class ArticleCandidatesApi(generics.ListAPIView[Claim]):
-    """An article's claims, the most check-worthy first, with what editors decided."""
+    """An article's claims in the editor's order (claims someone makes before the article's
+    own context, then by check-worthiness: ranking.py), with what editors decided."""
 
     serializer_class = ClaimOutput
 
     def get_queryset(self) -> QuerySet[Claim]:
         require_perm(acting_user(self.request.user), "claims.view_claim")
         article = by_id(Article.objects.only("id"), self.kwargs["article_id"])
+        own_voice = Q(claimant="", article_stance=Claim.ArticleStance.ASSERTS)
+        rank = Case(
+            When(own_voice, then=F("checkworthiness") * OWN_VOICE_WEIGHT),
+            default=F("checkworthiness"),
+        )
         return article.claims.select_related(*CLAIM_USERS).order_by(
-            "-checkworthiness", F("span_start").asc(nulls_last=True), "id"
+            rank.desc(), F("span_start").asc(nulls_last=True), "id"
         )
 
 

@@ -1,11 +1,12 @@
 """Propose claim candidates from an article's text.
 
-Each sentence is scored by the check-worthiness model; those above its threshold become
-candidates, with their claimant and the article's stance toward them (attribution.py).
-A claim reported inside a rebuttal becomes a candidate of its own. Of the sentences in
-languages no model reads, at most UNSCORED_CANDIDATES_PER_ARTICLE are proposed, chosen by
-signals that hold in any language (signals.py), unscored (`scored_by` empty), and the
-article's note says how many of how many.
+Each sentence is scored by its language's check-worthiness model; those at or above the
+model's threshold become candidates, with their claimant and the article's stance toward
+them (attribution.py), ranked by ranking.priority (a claim someone makes before context the
+article states in its own voice). A claim reported inside a rebuttal becomes a candidate of
+its own. Of the sentences in languages no model reads, at most
+UNSCORED_CANDIDATES_PER_ARTICLE are proposed, chosen by signals that hold in any language
+(signals.py), unscored (`scored_by` empty), and the article's note says how many of how many.
 """
 
 import re
@@ -20,14 +21,17 @@ from claims.extraction.attribution import (
     refutation_of_previous,
     reported_claims,
 )
-from claims.extraction.checkworthiness import languages_with_model, load_model
+from claims.extraction.checkworthiness import languages_with_model, scorer_for
+from claims.extraction.ranking import priority
 from claims.extraction.segmentation import FALLBACK_LANGUAGE, Sentence, detect_language, sentences
 from claims.extraction.signals import HOW_CHOSEN, strongest
 
 MIN_WORDS = 5
+# The article's stances (Claim.ArticleStance) that say a claim someone made is wrong or doubtful.
+CONTESTED = ("refutes", "disputes")
 # A book-length text is cut here: its first sentences are proposed, and the note says so.
 MAX_SENTENCES = 2000
-# Named in the note on an article no model reads: "the models read English only".
+# Named in the note on an article no model reads: "the models read Dutch and English only".
 LANGUAGE_NAMES = {
     "en": "English", "de": "German", "ru": "Russian", "fr": "French", "es": "Spanish",
     "nl": "Dutch", "ar": "Arabic",
@@ -80,16 +84,14 @@ def propose_candidates(text: str, language_hint: str = "") -> Extraction:
     chosen = [unscored[index] for index in strongest(signs, cap)]
     if unscored:
         notes.append(_unscored_note(unscored, cap, modelled))
-    model = load_model()
-    scores = model.score([piece.text for piece in scored])
     candidates = [
-        _candidate(piece, score, model.name)
-        for piece, score in zip(scored, scores, strict=True)
-        if score >= model.threshold
+        _candidate(piece, score, scored_by)
+        for piece, (score, scored_by, threshold) in zip(scored, _scores(scored), strict=True)
+        if score >= threshold or _contested(piece)
     ]
+    candidates.sort(key=lambda c: (-_priority(c), c.span_start))
     candidates += [_candidate(piece, None, "") for piece in chosen]
-    ranked = sorted(candidates, key=lambda c: (-c.checkworthiness, c.span_start))
-    return Extraction(ranked, " ".join(notes))
+    return Extraction(candidates, " ".join(notes))
 
 
 @dataclass(frozen=True)
@@ -115,10 +117,38 @@ def _candidate(piece: Piece, score: float | None, scored_by: str) -> Candidate:
     )
 
 
+def _contested(piece: Piece) -> bool:
+    """Whether the article itself says someone's claim is wrong or doubtful: such a claim is
+    what a fact-checker looks for, so it is proposed whatever its score (and ranked by it)."""
+    return bool(piece.attribution.claimant) and piece.attribution.stance in CONTESTED
+
+
+def _priority(candidate: Candidate) -> float:
+    return priority(candidate.checkworthiness, candidate.claimant, candidate.article_stance)
+
+
+def _scores(pieces: list[Piece]) -> list[tuple[float, str, float]]:
+    """Return (calibrated score, model name, model threshold) of each piece, each language
+    scored in one batch by its own model."""
+    by_language: dict[str, list[int]] = {}
+    for index, piece in enumerate(pieces):
+        by_language.setdefault(piece.language, []).append(index)
+    scores: list[tuple[float, str, float]] = [(0.0, "", 1.0)] * len(pieces)
+    for language, indexes in by_language.items():
+        scorer = scorer_for(language)
+        if scorer is None:  # languages_with_model() said it has one; keep it unproposed
+            continue
+        found = scorer.score([pieces[i].text for i in indexes])
+        for i, score in zip(indexes, found, strict=True):
+            scores[i] = (score, scorer.name, scorer.threshold)
+    return scores
+
+
 def _unscored_note(unscored: list[Piece], cap: int, modelled: frozenset[str]) -> str:
     """Say which languages went unscored, and how many of their sentences were kept."""
     languages = ", ".join(sorted({piece.language for piece in unscored}))
-    readable = " and ".join(LANGUAGE_NAMES.get(code, code) for code in sorted(modelled))
+    names = sorted(LANGUAGE_NAMES.get(code, code) for code in modelled)
+    readable = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     why = f"no check-worthiness model for {languages} (the models read {readable} only)"
     if len(unscored) <= cap:
         return f"Sentences in {languages} are proposed unscored: {why}."
@@ -162,13 +192,12 @@ def _reported_pieces(found: list[Sentence], reported: list[list[ReportedClaim]])
 
 def score_text(text: str, language: str = "") -> tuple[float, str]:
     """Return (check-worthiness, model name) for one claim an editor wrote or selected;
-    (0.0, "") when it is not in a language the model reads."""
-    language = (language or detect_language(text) or FALLBACK_LANGUAGE).split("-")[0]
-    if language not in languages_with_model():
+    (0.0, "") when it is not in a language with a model."""
+    scorer = scorer_for(language or detect_language(text) or FALLBACK_LANGUAGE)
+    if scorer is None:
         return 0.0, ""
-    model = load_model()
-    [score] = model.score([text])
-    return score, model.name
+    [score] = scorer.score([text])
+    return score, scorer.name
 
 
 def claim_core(sentence: str) -> str:

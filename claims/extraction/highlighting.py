@@ -14,6 +14,8 @@ from itertools import pairwise
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from claims.extraction.checkworthiness import band
+from claims.extraction.ranking import priority
 from claims.models import Claim
 
 Span = tuple[int, int]
@@ -51,7 +53,7 @@ def positions(claims: Sequence[Claim]) -> dict[int, Span]:
 
 def highlighted(text: str, claims: Sequence[Claim], where: dict[int, Span]) -> SafeString:
     """Return `text` escaped, each stretch covered by candidates or accepted claims in a
-    <mark> whose class says how check-worthy the best of them is."""
+    <mark> whose class and title say the check-worthiness band of the first-ranked of them."""
     starts: defaultdict[int, list[Claim]] = defaultdict(list)
     ends: defaultdict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
@@ -71,9 +73,14 @@ def highlighted(text: str, claims: Sequence[Claim], where: dict[int, Span]) -> S
     return mark_safe("".join(html))  # noqa: S308  # every piece is escaped above
 
 
-def score_class(score: float) -> str:
-    """Return the CSS class for a check-worthiness score: cw-0 (lowest) to cw-9."""
-    return f"cw-{min(9, max(0, int(score * 10)))}"
+def claim_band(claim: Claim) -> str:
+    """Return the claim's check-worthiness band: likely, possible, unlikely or unscored."""
+    return band(claim.checkworthiness, scored=claim.is_scored)
+
+
+def claim_priority(claim: Claim) -> float:
+    """Return the value claims are ranked by (ranking.py), highest first."""
+    return priority(claim.checkworthiness, claim.claimant, claim.article_stance)
 
 
 def _escaped(piece: str) -> str:
@@ -81,9 +88,8 @@ def _escaped(piece: str) -> str:
 
 
 def _mark(piece: str, claims: Collection[Claim]) -> str:
-    best_first = sorted(claims, key=lambda claim: (-claim.checkworthiness, claim.id))
-    best = best_first[0]
-    classes = ["claim-mark", score_class(best.checkworthiness) if best.is_scored else "unscored"]
+    best_first = sorted(claims, key=lambda claim: (-claim_priority(claim), claim.id))
+    classes = ["claim-mark", f"cw-{claim_band(best_first[0])}"]
     if any(claim.status == Claim.Status.ACCEPTED for claim in claims):
         classes.append("accepted")
     title = "; ".join(_label(claim) for claim in best_first)
@@ -97,6 +103,7 @@ def _mark(piece: str, claims: Collection[Claim]) -> str:
 
 
 def _label(claim: Claim) -> str:
-    score = f"{claim.checkworthiness:.2f}" if claim.is_scored else NOT_SCORED
-    label = f"#{claim.id} · {score}"
+    label = f"#{claim.id} · {claim_band(claim) if claim.is_scored else NOT_SCORED}"
+    if claim.scored_by:
+        label += f" ({claim.checkworthiness:.2f})"
     return f"{label} · {claim.claimant}" if claim.claimant else label

@@ -133,12 +133,14 @@ def similar_claims(claim: Claim) -> dict[int, float]:
 
 
 def _language_note(language: str) -> str:
-    """Say so when the claim is not in English, the only language the encoder reads."""
+    """Say so when the claim is not in English, the only language the encoder reads: its
+    matches can only come through words and numbers it shares with texts in its language."""
     if not language or language.lower().startswith("en"):
         return ""
     return (
-        f"Its language ({language}) is not English: matched mostly on the words and numbers "
-        "it shares with others."
+        f"Matches are limited to texts in the claim's language ({language}): the matcher "
+        "compares meaning in English only, so a check written in another language is not "
+        "found; matched on shared words and numbers."
     )
 
 

@@ -70,6 +70,7 @@ def article(make_article: Callable[..., Article]) -> Article:
             span_start=start,
             span_end=start + len(sentence),
             checkworthiness=score,
+            scored_by="minilm-test",
             claimant="A post <i>online</i>" if sentence == SCRIPT else "",
             article_stance="reports" if sentence == SCRIPT else "asserts",
             stance_cue="claims" if sentence == SCRIPT else "",
@@ -112,35 +113,65 @@ def test_the_text_is_shown_escaped_and_exactly_as_stored(article: Article, edito
     assert f'data-length="{len(TEXT)}"' in html
 
 
-def test_each_candidate_is_highlighted_by_its_score(article: Article, editor: User) -> None:
+def test_each_candidate_is_highlighted_in_its_band(article: Article, editor: User) -> None:
     shown = ArticleText()
     shown.feed(page(article, editor))
     marks = {mark["data-claims"]: mark for mark in shown.marks}
     best, script, lowest = (claim(article, sentence) for sentence, _ in SENTENCES)
-    assert marks[str(best.id)]["class"] == "claim-mark cw-9"
-    assert marks[str(script.id)]["class"] == "claim-mark cw-4"
-    assert marks[str(lowest.id)]["class"] == "claim-mark cw-1"
-    assert marks[str(script.id)]["title"] == f"#{script.id} · 0.45 · A post <i>online</i>"
+    assert marks[str(best.id)]["class"] == "claim-mark cw-likely"
+    assert marks[str(script.id)]["class"] == "claim-mark cw-possible"
+    assert marks[str(lowest.id)]["class"] == "claim-mark cw-unlikely"
+    assert (
+        marks[str(script.id)]["title"] == f"#{script.id} · possible (0.45) · A post <i>online</i>"
+    )
 
 
-def test_claimant_stance_and_score_are_listed(article: Article, editor: User) -> None:
+def test_each_claim_is_listed_with_its_band_named_in_words(article: Article, editor: User) -> None:
     html = page(article, editor)
     assert "A post &lt;i&gt;online&lt;/i&gt;" in html
     assert "cue: “claims”" in html
-    assert ">0.93</span>" in html and ">0.45</span>" in html
+    for band, score in (("likely", "0.93"), ("possible", "0.45"), ("unlikely", "0.12")):
+        assert f'<span class="claim-band cw-{band}">{band}</span>' in html
+        assert f">{score}</span>" in html
+    assert 'aria-label="Check-worthiness bands"' in html  # the legend says what each means
+
+
+def test_a_claim_in_a_language_without_a_model_is_shown_unscored(
+    article: Article, editor: User
+) -> None:
+    lowest = claim(article, SENTENCES[2][0])
+    Claim.objects.filter(id=lowest.id).update(checkworthiness=0.0, scored_by="")
+    html = page(article, editor)
+    assert '<span class="claim-band cw-unscored">unscored</span>' in html
+    shown = ArticleText()
+    shown.feed(html)
+    [mark] = [mark for mark in shown.marks if mark["data-claims"] == str(lowest.id)]
+    assert mark["class"] == "claim-mark cw-unscored"
+
+
+def test_claims_someone_makes_are_listed_before_the_articles_own_context(
+    article: Article, editor: User
+) -> None:
+    context = claim(article, SENTENCES[0][0])  # 0.93, the article's own voice
+    Claim.objects.filter(id=context.id).update(checkworthiness=0.8)
+    html = page(article, editor)
+    made = claim(article, SCRIPT)  # 0.45, "A post claims"
+    assert html.index(f'id="claim-{made.id}"') < html.index(f'id="claim-{context.id}"')
 
 
 def test_overlapping_claims_share_a_mark() -> None:
     text = "One two three four."
-    outer = Claim(id=1, text=text, span_start=0, span_end=19, checkworthiness=0.2)
+    outer = Claim(id=1, text=text, span_start=0, span_end=19, checkworthiness=0.2, scored_by="m")
     inner = Claim(id=2, text="two three", span_start=4, span_end=13, checkworthiness=0.8)
+    inner.scored_by = "m"
     where = {1: (0, 19), 2: (4, 13)}
     html = highlighted(text + "\x00", [outer, inner], where)
+    one = "#1 · possible (0.20)"
     assert html == (
-        '<mark class="claim-mark cw-2" data-claims="1" title="#1 · 0.20">One </mark>'
-        '<mark class="claim-mark cw-8" data-claims="2 1" title="#2 · 0.80; #1 · 0.20">'
-        "two three</mark>"
-        '<mark class="claim-mark cw-2" data-claims="1" title="#1 · 0.20"> four.</mark>&#0;'
+        f'<mark class="claim-mark cw-possible" data-claims="1" title="{one}">One </mark>'
+        '<mark class="claim-mark cw-likely" data-claims="2 1" '
+        f'title="#2 · likely (0.80); {one}">two three</mark>'
+        f'<mark class="claim-mark cw-possible" data-claims="1" title="{one}"> four.</mark>&#0;'
     )
 
 
@@ -254,7 +285,7 @@ def test_accepted_claims_are_underlined_and_decided_ones_listed_without_steps(
     html = page(article, editor)
     shown.feed(html)
     [mark] = [mark for mark in shown.marks if mark["data-claims"] == str(best.id)]
-    assert mark["class"] == "claim-mark cw-9 accepted"
+    assert mark["class"] == "claim-mark cw-likely accepted"
     assert f'value="{best.id}" form="claim-merge"' not in html
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from claims.extraction.candidates import MAX_SENTENCES, propose_candidates
 from claims.extraction.checkworthiness import load_model
+from claims.extraction.ranking import priority
 from claims.ingestion.pages import read_pasted
 
 SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
@@ -61,8 +62,9 @@ def test_a_refutation_in_the_next_sentence_sets_the_stance() -> None:
 def test_candidates_are_ranked_scored_and_placed_in_the_text() -> None:
     text = seed_text()
     extraction = propose_candidates(text)
-    scores = [c.checkworthiness for c in extraction.candidates]
-    assert scores == sorted(scores, reverse=True) and len(scores) >= 5
+    found = extraction.candidates
+    ranks = [priority(c.checkworthiness, c.claimant, c.article_stance) for c in found]
+    assert ranks == sorted(ranks, reverse=True) and len(ranks) >= 5
     for candidate in extraction.candidates:
         assert text[candidate.span_start : candidate.span_end] == candidate.text
         assert candidate.scored_by == load_model().name
@@ -86,7 +88,10 @@ def test_unsupported_language_is_segmented_but_left_unscored() -> None:
         "Selon le texte, les ",
     ]
     assert {(c.checkworthiness, c.scored_by) for c in extraction.candidates} == {(0.0, "")}
-    assert "fr" in extraction.note and "English only" in extraction.note
+    assert (
+        "fr" in extraction.note
+        and "read Arabic, Dutch, English and Spanish only" in extraction.note
+    )
 
 
 def test_mixed_languages_are_scored_where_the_model_can() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
 from claims.extraction.decisions import claim_create, claim_edit
@@ -222,7 +223,30 @@ def test_a_claim_in_another_language_is_matched_too(
         new_claim("Die Brücke in Riverton hat 400 Millionen Dollar gekostet.", language="de")
     )
     assert claim.matching == Claim.Matching.DONE
-    assert "de" in claim.matching_note and "English" in claim.matching_note
+    assert "(de)" in claim.matching_note and "English" in claim.matching_note
+
+
+def test_the_editor_is_told_the_match_list_is_limited_to_the_claims_language(
+    checked_claim: Claim,
+    new_claim: Callable[..., Claim],
+    matched: Callable[..., Claim],
+    editor: User,
+) -> None:
+    russian = "Новый мост в Ривертоне обошёлся налогоплательщикам в 400 миллионов долларов."
+    claim = matched(new_claim(russian, language="ru"))
+    notice = "Matches are limited to texts in the claim's language (ru)"
+    assert claim.matching_note.startswith(notice)
+    client = Client()
+    client.force_login(editor)
+    html = client.get(f"/admin/claims/article/{claim.article_id}/claims/").content.decode()
+    assert notice.replace("'", "&#x27;") in html
+
+
+def test_an_english_claim_gets_no_language_notice(
+    checked_claim: Claim, new_claim: Callable[..., Claim], matched: Callable[..., Claim]
+) -> None:
+    claim = matched(new_claim(BRIDGE_PARAPHRASE, language="en-GB"))
+    assert "language" not in claim.matching_note
 
 
 def test_a_claim_not_pending_is_left_alone(
