@@ -12,6 +12,8 @@ from celery.contrib.django.task import DjangoTask
 from django.db import transaction
 from kombu.exceptions import KombuError
 
+from factcheck.heartbeat import Heartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class Task(DjangoTask):  # type: ignore[misc]
 app = Celery("factcheck", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each worker records a heartbeat while it consumes (factcheck/heartbeat.py).
+app.steps["consumer"].add(Heartbeat)
 
 
 def ensure_broker_folders() -> None:

@@ -112,6 +112,9 @@ def env_database(name: str, default_sqlite_path: Path) -> dict[str, Any]:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # A database that does not answer (a host gone, a failover) fails a request in
+            # seconds, answered 503 (factcheck/outage.py), not at the OS's TCP timeout.
+            "OPTIONS": {"connect_timeout": 5},
         }
     raise ImproperlyConfigured(
         f"{name}={url!r} has an unsupported scheme; use postgres://… or sqlite:///…"
@@ -201,6 +204,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the probes are answered before host checks and the https redirect.
+    "factcheck.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "factcheck.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,6 +215,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "factcheck.outage.DatabaseUnavailableMiddleware",  # a database outage is a 503
     "axes.middleware.AxesMiddleware",  # answers a locked-out log-in; axes wants it last
 ]
 
@@ -375,6 +381,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The workers' heartbeats (factcheck/heartbeat.py), read by the web's readiness check and by
+# `manage.py worker_health`: where every process sees them, as it sees the broker.
+if REDIS_URL:
+    CACHES["heartbeats"] = {**CACHES["default"], "KEY_PREFIX": "factcheck-heartbeat"}
+else:
+    CACHES["heartbeats"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BROKER_DIR / "heartbeats"),
+    }
 
 # Outbound HTTP (claims/ingestion/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
 # intranets reach hosts that the address rules would otherwise refuse; their ports stay

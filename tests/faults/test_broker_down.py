@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
 
 from claims.extraction.services import claim_accept
@@ -101,3 +102,13 @@ def _approved_review(
     review_submit(review=review, actor=reviewer)
     review_approve(review=review, approver=chief_editor)
     return review
+
+
+def test_readiness_says_the_broker_is_down_while_liveness_still_answers(
+    broker_down: None,
+) -> None:
+    ready = Client().get("/health/ready")
+    assert ready.status_code == 503
+    assert "broker" in ready.json()["failed"]
+    assert ready.json()["checks"]["database"]["ok"] is True
+    assert Client().get("/health/live").status_code == 200
