@@ -49,3 +49,13 @@ def cache_down(settings: Any) -> None:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+
+
+# The web-facing scenarios' processes and the figures they measure (tests/faults/web.py).
+from tests.faults.web import (  # noqa: E402, F401
+    database_proxy,
+    make_stack,
+    own_redis,
+    pytest_terminal_summary,
+    report_figure,
+)
