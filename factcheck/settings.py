@@ -311,7 +311,11 @@ REDIS_URL = env_redis_url("REDIS_URL")
 BROKER_DIR = Path(env_str("BROKER_DIR", str(VAR_DIR / "broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+    # Redis gives a message taken but never acknowledged (its worker killed) to another
+    # worker after this. It must outlast the longest countdown a message waits in a worker
+    # (a webhook's retry, up to 32 minutes), or that message would run twice; the sweep, not
+    # this, sends again within a minute what a dead worker held (docs/operations.md).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 3600}
 else:
     # The filesystem transport is a real broker that needs no server: the web
     # process and the worker exchange messages as files in BROKER_DIR. It is named by
@@ -353,10 +357,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A worker that loses the broker keeps trying to reconnect, for as long as it takes.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # The sweep (claims/sweep.py) sends again whatever the database shows as waiting; it runs
-# often so that work resumes within a minute of a lost message, worker, Redis or PostgreSQL.
+# often so that work resumes within a minute of a lost message, worker, Redis or PostgreSQL:
+# work presumed lost after STUCK_AFTER (50 s, factcheck/limits.py) is sent within 5 s more.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 10.0},
+    "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 5.0},
     "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
     "requeue-webhook-deliveries": {
         "task": "reviewers.tasks.requeue_webhook_deliveries",

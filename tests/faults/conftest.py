@@ -51,11 +51,8 @@ def cache_down(settings: Any) -> None:
     }
 
 
-# The web-facing scenarios' processes and the figures they measure (tests/faults/web.py).
-from tests.faults.web import (  # noqa: E402, F401
-    database_proxy,
-    make_stack,
-    own_redis,
-    pytest_terminal_summary,
-    report_figure,
-)
+def pytest_configure(config: pytest.Config) -> None:
+    """The web-facing scenarios' fixtures and the figures they report (tests/faults/web.py)."""
+    from tests.faults import web
+
+    config.pluginmanager.register(web, "tests.faults.web")

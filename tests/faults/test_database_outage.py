@@ -27,7 +27,6 @@ from tests.faults.web import (
     http_status,
     no_duplicates,
     proxied_database_url,
-    require_real_services,
     unfinished,
     wait_for,
 )
@@ -51,7 +50,6 @@ def test_web_answers_503_during_a_database_outage_and_both_recover_without_resta
     editor: User,
     report_figure: Any,
 ) -> None:
-    require_real_services()
     urls = [local_site.add(f"/news/budget-{n}", PAGE.format(n=n)) for n in range(1, 6)]
     token = {"Authorization": f"Token {Token.objects.create(user=editor).key}"}
     stack = make_stack(own_redis.url, proxied_database_url(database_proxy))

@@ -24,7 +24,6 @@ from tests.faults.web import (
     explained,
     http_status,
     no_duplicates,
-    require_real_services,
     unfinished,
     wait_for,
 )
@@ -62,7 +61,6 @@ def test_public_reads_and_simultaneous_submissions_get_no_5xx(
     publish_check: Callable[..., Review],  # noqa: F811
     report_figure: Any,
 ) -> None:
-    require_real_services()
     checks = [publish_check().id for _ in range(3)]
     check_ids = list(
         PublishedCheck.objects.filter(review_id__in=checks).values_list("id", flat=True)

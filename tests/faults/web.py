@@ -115,7 +115,8 @@ class RedisServer:
 
 
 @pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
+def own_redis(db: None) -> Iterator[RedisServer]:
+    require_real_services()
     server = RedisServer(free_port())
     server.start()
     # The test process sends its messages there too (the tasks of what it sets up).
@@ -305,8 +306,9 @@ def proxied_database_url(proxy: DatabaseProxy) -> str:
 
 
 @pytest.fixture
-def database_proxy() -> Iterator[DatabaseProxy]:
+def database_proxy(db: None) -> Iterator[DatabaseProxy]:
     """A proxy in front of the test database, cut by the test; left open at the end."""
+    require_real_services()
     database = connection.settings_dict
     proxy = DatabaseProxy((database["HOST"], int(database["PORT"] or 5432)))
     yield proxy
