@@ -66,12 +66,19 @@ def test_articles_submitted_while_redis_is_down_are_ingested_once_it_is_back(
 
         own_redis.stop()
         down_at = time.monotonic()
-        submitted = [
-            requests.post(
-                f"{stack.base_url}/api/v1/articles/", {"url": url}, headers=headers, timeout=TIMEOUT
+        answered_in = 0.0
+        submitted = []
+        for url in urls:
+            began = time.monotonic()
+            submitted.append(
+                requests.post(
+                    f"{stack.base_url}/api/v1/articles/",
+                    {"url": url},
+                    headers=headers,
+                    timeout=TIMEOUT,
+                )
             )
-            for url in urls
-        ]
+            answered_in = max(answered_in, time.monotonic() - began)
         assert [answer.status_code for answer in submitted] == [202, 202, 202]
         again = requests.post(
             f"{stack.base_url}/api/v1/articles/", {"url": urls[0]}, headers=headers, timeout=TIMEOUT
@@ -109,6 +116,7 @@ def test_articles_submitted_while_redis_is_down_are_ingested_once_it_is_back(
     no_duplicates()
     assert recovered["taken up"] < 60, f"taken up again after {recovered['taken up']:.0f} s"
     report_figure("Redis down for", f"{back_at - down_at:.1f} s; 3 articles submitted, each 202")
+    report_figure("slowest submission answered while Redis was down in", f"{answered_in:.1f} s")
     report_figure("first article taken up after Redis came back", f"{recovered['taken up']:.1f} s")
     report_figure("all ingested after Redis came back", f"{recovered['done']:.1f} s (aim < 60 s)")
     report_figure("ready again after Redis came back", f"{recovered['ready']:.1f} s")
