@@ -43,15 +43,23 @@ def broker_check() -> dict[str, Any]:
     return {}
 
 
+class NotReady(Exception):
+    """A check that ran and found its service not ready: why, and what it found."""
+
+    def __init__(self, reason: str, **found: Any) -> None:
+        super().__init__(reason)
+        self.reason, self.found = reason, found
+
+
 def worker_check() -> dict[str, Any]:
     seen = heartbeat_age()
     if seen is None:
-        raise LookupError("no worker has sent a heartbeat")
+        raise NotReady("no worker has sent a heartbeat")
     node, age = seen
-    details = {"worker": node, "heartbeat_age_seconds": round(age, 1)}
+    found = {"worker": node, "heartbeat_age_seconds": round(age, 1)}
     if age > HEARTBEAT_MAX_AGE:
-        raise LookupError(f"the last heartbeat is older than {HEARTBEAT_MAX_AGE} s", details)
-    return details
+        raise NotReady(f"the last heartbeat is older than {HEARTBEAT_MAX_AGE} s", **found)
+    return found
 
 
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -64,27 +72,20 @@ CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
 def run_check(check: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """Run one check: its state, its latency in milliseconds, and what it found."""
     began = time.perf_counter()
+    found: dict[str, Any] = {}
+    error = ""
     try:
-        found, error = check(), None
+        found = check()
+    except NotReady as not_ready:
+        error, found = not_ready.reason, not_ready.found
     except Exception as failure:  # whatever stops a check is its answer
-        found, error = _details(failure), failure
-    result: dict[str, Any] = {"ok": error is None}
+        # The kind of error only: the services' messages name hosts and users.
+        error = f"{type(failure).__module__}.{type(failure).__name__}"
+    result: dict[str, Any] = {"ok": not error}
     result["latency_ms"] = round((time.perf_counter() - began) * 1000, 1)
-    if error is not None:
-        result["error"] = _described(error)
+    if error:
+        result["error"] = error
     return {**result, **found}
-
-
-def _details(failure: Exception) -> dict[str, Any]:
-    extra = failure.args[1] if len(failure.args) > 1 else None
-    return extra if isinstance(extra, dict) else {}
-
-
-def _described(error: Exception) -> str:
-    # The kind of error only for the services: their messages name hosts and users.
-    if isinstance(error, LookupError):
-        return str(error.args[0])
-    return f"{type(error).__module__}.{type(error).__name__}"
 
 
 def readiness() -> tuple[bool, dict[str, Any]]:

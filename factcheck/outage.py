@@ -3,7 +3,7 @@
 PostgreSQL restarting, failing over or refusing connections makes queries raise
 OperationalError (InterfaceError on a connection it already closed). That is an outage, not
 a bug: the client is told to try again (Retry-After), in JSON under /api/ and in HTML
-elsewhere, and the log says so in one line instead of a traceback per request. Django
+elsewhere, and the log says so in a warning that names the error, without a traceback. Django
 closes the broken connection at the end of the request and the next one connects again,
 so the site recovers by itself, without a restart, once the database is back.
 

@@ -1,6 +1,7 @@
-"""Scenario 4: Redis goes down while an editor submits articles. The web answers 202 and
-stores them; readiness says the broker is down; once Redis is back (empty: it kept nothing),
-the sweep sends each article once and the worker ingests it, within a minute."""
+"""Scenario 4: Redis goes down while an editor submits articles. The web answers 202, stores
+them and keeps the messages Redis refused; readiness says the broker is down; once Redis is
+back (empty: it kept nothing), the sweep sends each message once and the worker ingests each
+article, within seconds."""
 
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from rest_framework.authtoken.models import Token
 
 from claims.models import Article
 from factcheck.limits import STUCK_AFTER
+from factcheck.models import UnsentMessage
 from tests.conftest import LocalSite
 from tests.faults.web import (
     STARTUP_SECONDS,
@@ -85,6 +87,7 @@ def test_articles_submitted_while_redis_is_down_are_ingested_once_it_is_back(
         )
         assert (again.status_code, again.json()["id"]) == (200, submitted[0].json()["id"])
         assert set(Article.objects.values_list("status", flat=True)) == {Article.Status.QUEUED}
+        assert UnsentMessage.objects.count() == 3  # kept, for the sweep to send
         not_ready = _status_body(ready)
         assert "broker" in not_ready["failed"]
         assert worker_health(stack, node) == 1  # its heartbeat cannot be read
@@ -113,6 +116,7 @@ def test_articles_submitted_while_redis_is_down_are_ingested_once_it_is_back(
 
     assert Article.objects.filter(status=Article.Status.EXTRACTED).count() == 3
     assert sorted(fetched()) == ["/news/bridge-1", "/news/bridge-2", "/news/bridge-3"]  # once each
+    assert not UnsentMessage.objects.exists()
     no_duplicates()
     assert recovered["taken up"] < 60, f"taken up again after {recovered['taken up']:.0f} s"
     report_figure("Redis down for", f"{back_at - down_at:.1f} s; 3 articles submitted, each 202")
