@@ -8,14 +8,16 @@ from claims.ingestion.services import MAX_ATTEMPTS, article_give_up
 from claims.matching.services import stuck_matching_requeue
 from claims.models import Article
 from claims.tips.services import stuck_tips_requeue
+from factcheck.celery import unsent_messages_send
 from factcheck.limits import STUCK_AFTER, UNPROPOSED_AFTER
 
 
 def stuck_work_requeue() -> int:
     """Enqueue again the work that a lost message or a dead worker left behind: work that
-    has not moved for longer than its task may run (factcheck/limits.py)."""
+    has not moved for longer than its task may run (factcheck/limits.py). First, the
+    messages a broker that was down refused: their work need not wait that long."""
+    requeued = unsent_messages_send()
     cutoff = timezone.now() - STUCK_AFTER
-    requeued = 0
     stuck_articles = Article.objects.filter(
         status__in=[Article.Status.QUEUED, Article.Status.FETCHING], status_changed_at__lt=cutoff
     )

@@ -3,14 +3,16 @@
 import functools
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from kombu.exceptions import KombuError
+
+from factcheck.heartbeat import Heartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
@@ -22,8 +24,9 @@ class Task(DjangoTask):  # type: ignore[misc]
 
     The rows are saved when the message is sent: a broker that cannot be reached (Redis
     down, a full disk under the filesystem broker) must not turn a saved submission,
-    acceptance or publication into an error. The message is left to the sweep
-    (claims/sweep.py), which sends again whatever the database shows as waiting.
+    acceptance or publication into an error. The message refused is kept in the database
+    (UnsentMessage) and sent by the sweep (claims/sweep.py) as soon as the broker is back;
+    should even that fail, the sweep sends again whatever the database shows as waiting.
     """
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
@@ -33,21 +36,54 @@ class Task(DjangoTask):  # type: ignore[misc]
         transaction.on_commit(functools.partial(self.apply_async_or_leave, *args, **kwargs))
 
     def delay_or_leave(self, *args: Any, **kwargs: Any) -> None:
-        self._send_or_leave(self.delay, *args, **kwargs)
+        self._send_or_leave(functools.partial(self.delay, *args, **kwargs), args, kwargs)
 
-    def apply_async_or_leave(self, *args: Any, **kwargs: Any) -> None:
-        self._send_or_leave(self.apply_async, *args, **kwargs)
+    def apply_async_or_leave(
+        self, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None, **options: Any
+    ) -> None:
+        send = functools.partial(self.apply_async, args, kwargs, **options)
+        self._send_or_leave(send, args, kwargs or {})
 
-    def _send_or_leave(self, send: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    def _send_or_leave(
+        self, send: Callable[[], object], args: Sequence[Any], kwargs: dict[str, Any]
+    ) -> None:
         try:
-            send(*args, **kwargs)
+            send()
         except (KombuError, OSError) as error:  # kombu wraps the broker's own errors
-            logger.warning("%s not sent (%s); the sweep will send it.", self.name, error)
+            logger.warning("%s not sent (%s); kept for the sweep to send.", self.name, error)
+            _keep_unsent(self.name, args, kwargs)
+
+
+def _keep_unsent(task: str, args: Sequence[Any], kwargs: dict[str, Any]) -> None:
+    from factcheck.models import UnsentMessage  # the app registry is not ready at import
+
+    try:
+        UnsentMessage.objects.create(task=task, args=list(args), kwargs=kwargs)
+    except DatabaseError as error:  # the sweep still finds the work by its state
+        logger.warning("%s%s not kept either (%s).", task, tuple(args), error)
+
+
+def unsent_messages_send(limit: int = 1000) -> int:
+    """Send the messages the broker refused, oldest first; return how many were sent.
+
+    Raises as soon as the broker refuses one again: the rest wait for the next sweep. Each is
+    deleted once sent; sent twice (two sweeps at once), its task, idempotent, does it once.
+    """
+    from factcheck.models import UnsentMessage
+
+    sent = 0
+    for message in UnsentMessage.objects.order_by("id")[:limit]:
+        app.tasks[message.task].apply_async(message.args, message.kwargs)
+        UnsentMessage.objects.filter(id=message.id).delete()
+        sent += 1
+    return sent
 
 
 app = Celery("factcheck", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each worker records a heartbeat while it consumes (factcheck/heartbeat.py).
+app.steps["consumer"].add(Heartbeat)
 
 
 def ensure_broker_folders() -> None:

@@ -112,6 +112,9 @@ def env_database(name: str, default_sqlite_path: Path) -> dict[str, Any]:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": env_int("CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            # A database that does not answer (a host gone, a failover) fails a request in
+            # seconds, answered 503 (factcheck/outage.py), not at the OS's TCP timeout.
+            "OPTIONS": {"connect_timeout": 5},
         }
     raise ImproperlyConfigured(
         f"{name}={url!r} has an unsupported scheme; use postgres://… or sqlite:///…"
@@ -201,6 +204,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the probes are answered before host checks and the https redirect.
+    "factcheck.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "factcheck.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -210,6 +215,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "factcheck.outage.DatabaseUnavailableMiddleware",  # a database outage is a 503
     "axes.middleware.AxesMiddleware",  # answers a locked-out log-in; axes wants it last
 ]
 
@@ -305,7 +311,11 @@ REDIS_URL = env_redis_url("REDIS_URL")
 BROKER_DIR = Path(env_str("BROKER_DIR", str(VAR_DIR / "broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {}
+    # Redis gives a message taken but never acknowledged (its worker killed) to another
+    # worker after this. It must outlast the longest countdown a message waits in a worker
+    # (a webhook's retry, up to 32 minutes), or that message would run twice; the sweep, not
+    # this, sends again within a minute what a dead worker held (docs/operations.md).
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 3600}
 else:
     # The filesystem transport is a real broker that needs no server: the web
     # process and the worker exchange messages as files in BROKER_DIR. It is named by
@@ -347,10 +357,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A worker that loses the broker keeps trying to reconnect, for as long as it takes.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # The sweep (claims/sweep.py) sends again whatever the database shows as waiting; it runs
-# often so that work resumes within a minute of a lost message, worker, Redis or PostgreSQL.
+# often so that work resumes within a minute of a lost message, worker, Redis or PostgreSQL:
+# work presumed lost after STUCK_AFTER (50 s, factcheck/limits.py) is sent within 5 s more.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 10.0},
+    "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 5.0},
     "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
     "requeue-webhook-deliveries": {
         "task": "reviewers.tasks.requeue_webhook_deliveries",
@@ -375,6 +386,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The workers' heartbeats (factcheck/heartbeat.py), read by the web's readiness check and by
+# `manage.py worker_health`: where every process sees them, as it sees the broker.
+if REDIS_URL:
+    CACHES["heartbeats"] = {**CACHES["default"], "KEY_PREFIX": "factcheck-heartbeat"}
+else:
+    CACHES["heartbeats"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BROKER_DIR / "heartbeats"),
+    }
 
 # Outbound HTTP (claims/ingestion/fetching.py). FETCH_ALLOWED_HOSTS lets tests and
 # intranets reach hosts that the address rules would otherwise refuse; their ports stay

@@ -19,3 +19,4 @@ urlpatterns = [
 ]
 
 handler404 = "factcheck.api.not_found"
+handler500 = "factcheck.outage.server_error"

@@ -42,7 +42,10 @@ def _a_cache_of_its_own(settings: Any) -> None:
     key prefix of its own. Under CI the cache is Redis, shared with the broker (and with
     other runs), so it is never flushed; what a test leaves expires with its throttle."""
     cache = settings.CACHES["default"]
-    settings.CACHES = {"default": {**cache, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**cache, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+    }
 
 
 def _user(username: str, *groups: str) -> User:

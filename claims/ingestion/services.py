@@ -83,7 +83,16 @@ def article_submit(
     # The database enforces the constraints (and duplicates were looked up above);
     # validating them here too would cost one query each.
     article.full_clean(validate_constraints=False)
-    article.save()
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        # The same URL or text submitted at the same moment (two editors, a client sending
+        # twice): the other submission stored it between the lookup above and this save.
+        existing = _existing_article(url, pasted)
+        if existing is None:
+            raise
+        return Submission(existing, created=False)
     tasks.ingest_article.delay_on_commit(article.id)
     return Submission(article, created=True)
 

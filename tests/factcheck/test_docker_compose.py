@@ -67,3 +67,14 @@ def test_the_image_is_built_from_the_pinned_dependencies() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "-c constraints.txt" in dockerfile
     assert compose()["services"]["web"]["build"] == "."
+
+
+def test_the_web_and_each_worker_are_checked_by_their_health_checks() -> None:
+    """The web by its liveness probe; each worker by its own heartbeat (factcheck/heartbeat.py)."""
+    services = compose()["services"]
+    assert "/health/live" in " ".join(services["web"]["healthcheck"]["test"])
+    for name in ("worker", "worker-interactive", "worker-bulk"):
+        words = command(services[name]).split()
+        node = words[words.index("-n") + 1].replace("%h", "$$HOSTNAME")
+        check = " ".join(services[name]["healthcheck"]["test"])
+        assert f"python manage.py worker_health {node}" in check, name

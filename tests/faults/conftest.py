@@ -49,3 +49,10 @@ def cache_down(settings: Any) -> None:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The web-facing scenarios' fixtures and the figures they report (tests/faults/web.py)."""
+    from tests.faults import web
+
+    config.pluginmanager.register(web, "tests.faults.web")

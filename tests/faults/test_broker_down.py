@@ -7,12 +7,16 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from claims.extraction.services import claim_accept
 from claims.models import Article, Claim, ProviderJob
 from claims.sweep import stuck_work_requeue
+from factcheck.celery import unsent_messages_send
 from factcheck.limits import STUCK_AFTER
+from factcheck.models import UnsentMessage
 from reviewers.catalog import webhook_subscription_create
 from reviewers.models import PublishedCheck, Rating, Review, WebhookDelivery
 from reviewers.services import review_approve, review_draft, review_submit
@@ -31,15 +35,31 @@ def test_submitting_an_article_answers_202_and_leaves_it_queued(
     article = Article.objects.get(url="https://news.example/a")
     assert article.status == Article.Status.QUEUED
     assert "ingest_article not sent" in caplog.text
+    kept = UnsentMessage.objects.get()
+    assert (kept.task, kept.args) == ("claims.tasks.ingest_article", [article.id])
     again = client_for(editor).post("/api/v1/articles/", {"url": "https://news.example/a"})
     assert again.status_code == 200
     assert again.json()["id"] == article.id
+
+
+def test_a_message_the_broker_refused_waits_until_it_takes_it(broker_down: None) -> None:
+    kept = UnsentMessage.objects.create(task="claims.tasks.poll_due_feeds")
+    with pytest.raises(OperationalError):
+        unsent_messages_send()
+    assert list(UnsentMessage.objects.all()) == [kept]
+
+
+def test_the_sweep_sends_the_messages_the_broker_refused_first(db: None) -> None:
+    UnsentMessage.objects.create(task="claims.tasks.poll_due_feeds")
+    assert stuck_work_requeue() == 1
+    assert not UnsentMessage.objects.exists()
 
 
 def test_the_sweep_sends_a_queued_article_again_within_a_minute(
     editor: User, client_for: Any, broker_down: None
 ) -> None:
     client_for(editor).post("/api/v1/articles/", {"url": "https://news.example/a"})
+    UnsentMessage.objects.all().delete()  # as if the web process died before keeping it
     assert timedelta(seconds=60) > STUCK_AFTER
     assert stuck_work_requeue() == 0  # just submitted: its message may still be on its way
     waited = timezone.now() - STUCK_AFTER - timedelta(seconds=1)
@@ -101,3 +121,13 @@ def _approved_review(
     review_submit(review=review, actor=reviewer)
     review_approve(review=review, approver=chief_editor)
     return review
+
+
+def test_readiness_says_the_broker_is_down_while_liveness_still_answers(
+    broker_down: None,
+) -> None:
+    ready = Client().get("/health/ready")
+    assert ready.status_code == 503
+    assert "broker" in ready.json()["failed"]
+    assert ready.json()["checks"]["database"]["ok"] is True
+    assert Client().get("/health/live").status_code == 200

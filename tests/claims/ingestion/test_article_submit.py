@@ -1,10 +1,13 @@
 """Editors submit articles by URL or pasted text, in the API and the admin."""
 
+import itertools
 from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from claims.ingestion import services
 from claims.ingestion.pages import MAX_TEXT_CHARS
 from claims.models import Article
 
@@ -32,6 +35,27 @@ def test_the_same_url_or_text_gives_back_the_stored_article(editor: User, client
     respaced = client.post("/api/v1/articles/", {"text": f"  {TEXT}\n\n"}).json()
     assert respaced["id"] == pasted["id"] and respaced["existing"]
     assert Article.objects.count() == 2
+
+
+def test_the_same_url_submitted_at_the_same_moment_is_stored_once(
+    editor: User, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two simultaneous submissions looked before the first one saved; its
+    save meets the unique URL and it answers with the stored article (scenario 9 of
+    tests/faults/test_load.py sends them really at once, against gunicorn)."""
+    first = client_for(editor).post("/api/v1/articles/", {"url": "https://news.example/a"})
+    looked_up = services._existing_article
+    lookups = itertools.count()
+
+    def lookup_before_the_first_saved(*given: Any) -> Article | None:
+        return None if next(lookups) == 0 else looked_up(*given)
+
+    monkeypatch.setattr(services, "_existing_article", lookup_before_the_first_saved)
+    second = client_for(editor).post("/api/v1/articles/", {"url": "https://news.example/a"})
+    assert second.status_code == 200
+    assert second.json()["id"] == first.json()["id"]
+    assert second.json()["existing"] is True
+    assert Article.objects.count() == 1
 
 
 def test_bad_submissions_get_clear_errors_and_store_nothing(editor: User, client_for: Any) -> None:
