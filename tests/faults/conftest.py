@@ -49,3 +49,10 @@ def cache_down(settings: Any) -> None:
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The recovery figures of the worker scenarios (tests/faults/workers.py)."""
+    from tests.faults.workers import report_figures
+
+    report_figures(terminalreporter)
