@@ -40,6 +40,7 @@ class Site:
         self._lock = threading.Lock()
         self.slow: dict[str, bytes] = {}  # path: body sent a byte at a time, for ever
         self.pages: dict[str, bytes] = {}  # path: body of a page other than an article
+        self.types: dict[str, str] = {}  # path: its content type, if not HTML
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"
@@ -71,7 +72,8 @@ class Site:
                     return
                 body = site.pages.get(self.path) or article_html(self.path)
                 self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                content_type = site.types.get(self.path, "text/html; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
