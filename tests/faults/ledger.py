@@ -25,6 +25,18 @@ def unfinished() -> list[str]:
     ]
 
 
+def unfinished_of_work(work: Any) -> list[str]:
+    """The articles and provider jobs of `work` (tests/faults/scenarios.py) not yet ended."""
+    articles = Article.objects.filter(
+        id__in=[article.id for article in work.articles],
+        status__in=[Article.Status.QUEUED, Article.Status.FETCHING],
+    )
+    jobs = ProviderJob.objects.filter(run__claim__in=work.claims).exclude(
+        status__in=ProviderJob.TERMINAL
+    )
+    return [*_named("article", articles), *_named("provider job", jobs)]
+
+
 def all_ended() -> bool:
     return not unfinished()
 
