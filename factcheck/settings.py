@@ -362,7 +362,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SYNC_EVERY = 1
 # Each sending expires when the next is due: with no worker running, sweeps do not pile up
 # in the queue to run back to back (and at once, two by two) when a worker comes back.
-CELERY_BEAT_SCHEDULE = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "requeue-stuck-work": {
         "task": "claims.tasks.requeue_stuck_work",
         "schedule": 10.0,
