@@ -3,6 +3,7 @@ sweep never sends again a task still running; a task whose process dies goes bac
 queue; a database error is retried for longer than a minute-long outage."""
 
 from datetime import timedelta
+from typing import Any
 
 from celery import Task
 from django.conf import settings
@@ -57,7 +58,8 @@ def test_database_errors_are_retried_for_longer_than_a_minute_long_outage() -> N
 def test_a_periodic_task_left_waiting_past_its_next_due_time_is_dropped() -> None:
     # With the workers down, beat keeps sending: each sending expires when the next is due,
     # so a worker coming back runs one sweep, not one per missed interval.
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+    schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
+    for entry in schedule.values():
         assert entry["options"]["expires"] == entry["schedule"], entry["task"]
     assert settings.CELERY_BEAT_SYNC_EVERY == 1  # a beat started again knows what it sent
 

@@ -38,7 +38,7 @@ def test_beat_killed_and_started_again_sends_each_due_task_once(
     back_after = sendings([again])[SWEEP][0]
     sent = sendings([beat, again])
     for entry, times in sent.items():
-        interval = settings.CELERY_BEAT_SCHEDULE[entry]["schedule"]
+        interval = float(settings.CELERY_BEAT_SCHEDULE[entry]["schedule"])
         gaps = [(later - earlier).total_seconds() for earlier, later in pairwise(times)]
         assert all(gap >= interval - TICK_SLACK for gap in gaps), (entry, gaps)
     wait_for(
