@@ -13,11 +13,21 @@ from celery import Task, shared_task
 from factcheck.limits import LONG, QUICK, RETRY
 
 
+def redelivered(task: Task) -> bool:
+    """Whether this message ran before and its run is over: sent back to its queue after its
+    worker died (the broker marks it redelivered), or retried after a database error. Only
+    then may it take back the work it held; a duplicate of a message still running may not."""
+    request = task.request
+    return bool(request.retries or (request.delivery_info or {}).get("redelivered"))
+
+
 @shared_task(bind=True, acks_late=True, **QUICK, **RETRY)
 def ingest_article(self: Task, article_id: int) -> None:
     from claims.ingestion.services import article_ingest
 
-    article_ingest(article_id=article_id, task_id=self.request.id or "")
+    article_ingest(
+        article_id=article_id, task_id=self.request.id or "", redelivered=redelivered(self)
+    )
 
 
 @shared_task(acks_late=True, **LONG, **RETRY)
@@ -31,7 +41,7 @@ def propose_claims(article_id: int) -> None:
 def gather_from_provider(self: Task, job_id: int) -> None:
     from claims.evidence.gathering import provider_job_run
 
-    provider_job_run(job_id=job_id, task_id=self.request.id or "")
+    provider_job_run(job_id=job_id, task_id=self.request.id or "", redelivered=redelivered(self))
 
 
 @shared_task(**QUICK)

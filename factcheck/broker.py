@@ -5,6 +5,10 @@ it, so a worker polling the folder can take the file in between, read it empty, 
 on the JSON it cannot decode (seen once in a test run). Here each message is written in a
 folder beside the queue and then renamed into it: a rename within one filesystem is
 atomic, so the queue folder only ever holds complete messages.
+
+A message sent back to its queue (its worker process died) is marked redelivered where the
+task reads it, as the Redis transport marks it: only a redelivered message may take back
+the work it held (claims/tasks.py).
 """
 
 import os
@@ -32,6 +36,16 @@ class Channel(filesystem.Channel):
             os.replace(writing / name, queue_folder / name)
         except OSError as error:
             raise ChannelError(f"Cannot add message {name!r} to {queue_folder}") from error
+
+    def _restore(self, message: Any) -> None:
+        """Send a message back to its queue, marked redelivered in its delivery info."""
+        delivery_info = message.delivery_info
+        payload = message.serializable()
+        payload["redelivered"] = True
+        payload["properties"]["delivery_info"]["redelivered"] = True
+        exchange, routing_key = delivery_info["exchange"], delivery_info["routing_key"]
+        for queue in self._lookup(exchange, routing_key):  # type: ignore[no-untyped-call]
+            self._put(queue, payload)
 
 
 class Transport(filesystem.Transport):

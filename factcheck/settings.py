@@ -309,13 +309,16 @@ SPECTACULAR_SETTINGS = {
 # Celery. The database holds the state of all work, so task results are not kept.
 REDIS_URL = env_redis_url("REDIS_URL")
 BROKER_DIR = Path(env_str("BROKER_DIR", str(VAR_DIR / "broker")))
+# Redis hands a message out again when it has not been acknowledged for this long. It must
+# be longer than any countdown (a webhook's retry waits up to 32 minutes), or a message
+# waiting for its time is handed out twice; recovery never waits for it, since the sweep
+# sends lost work again after STUCK_AFTER (docs/operations.md, "Recovering from faults").
+BROKER_VISIBILITY_TIMEOUT = 3600
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # Redis gives a message taken but never acknowledged (its worker killed) to another
-    # worker after this. It must outlast the longest countdown a message waits in a worker
-    # (a webhook's retry, up to 32 minutes), or that message would run twice; the sweep, not
-    # this, sends again within a minute what a dead worker held (docs/operations.md).
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT
+    }
 else:
     # The filesystem transport is a real broker that needs no server: the web
     # process and the worker exchange messages as files in BROKER_DIR. It is named by
@@ -360,12 +363,27 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # often so that work resumes within a minute of a lost message, worker, Redis or PostgreSQL:
 # work presumed lost after STUCK_AFTER (50 s, factcheck/limits.py) is sent within 5 s more.
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "requeue-stuck-work": {"task": "claims.tasks.requeue_stuck_work", "schedule": 5.0},
-    "poll-due-feeds": {"task": "claims.tasks.poll_due_feeds", "schedule": 60.0},
+# Beat writes its schedule file after every task it sends (by default every three minutes):
+# a beat killed and started again then knows what it last sent, and does not send it again
+# at once for the same due time.
+CELERY_BEAT_SYNC_EVERY = 1
+# Each sending expires when the next is due: with no worker running, sweeps do not pile up
+# in the queue to run back to back (and at once, two by two) when a worker comes back.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "requeue-stuck-work": {
+        "task": "claims.tasks.requeue_stuck_work",
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
+    },
+    "poll-due-feeds": {
+        "task": "claims.tasks.poll_due_feeds",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
     "requeue-webhook-deliveries": {
         "task": "reviewers.tasks.requeue_webhook_deliveries",
         "schedule": 30.0,
+        "options": {"expires": 30.0},
     },
 }
 

@@ -220,17 +220,18 @@ def celery_worker(_celery_worker_process: Worker) -> Iterator[Worker]:
 
 def _worker_idle() -> bool:
     with celery_app.connection_for_write() as broker:
-        try:
-            queue = broker.default_channel.queue_declare(
-                celery_app.conf.task_default_queue, passive=True
-            )
-        except ChannelError:  # the broker has not seen the queue yet: nothing waits in it
-            waiting = 0
-        else:
-            waiting = queue.message_count
+        waiting = sum(_waiting(broker, queue) for queue in settings.CELERY_TASK_QUEUES)
     busy = celery_app.control.inspect(timeout=0.5)
     running = [*(busy.active() or {}).values(), *(busy.reserved() or {}).values()]
     return waiting == 0 and not any(running)
+
+
+def _waiting(broker: Any, queue: str) -> int:
+    """Messages waiting in a queue (every queue counts: matching waits in "bulk")."""
+    try:
+        return int(broker.default_channel.queue_declare(queue, passive=True).message_count)
+    except ChannelError:  # the broker has not seen the queue yet: nothing waits in it
+        return 0
 
 
 def wait_until(

@@ -134,11 +134,12 @@ def gathering_cancel(*, claim_ids: Iterable[int]) -> int:
     return cancelled
 
 
-def provider_job_run(*, job_id: int, task_id: str = "") -> int:
+def provider_job_run(*, job_id: int, task_id: str = "", redelivered: bool = False) -> int:
     """Run one provider's job if it is free to take; return how many pieces of evidence are new.
 
-    `task_id` is the message's: the same message delivered again (its worker died, or it is
-    retried after a database error) takes back the job it held, without waiting for the lease.
+    `task_id` is the message's: `redelivered` (its worker died, or it is retried after a
+    database error), it takes back the job it held, without waiting for the lease. A second
+    copy of a message still running is not redelivered, and finds the job taken.
     """
     checked_before = Claim.objects.checked_before().filter(gathering_runs__jobs=job_id).first()
     if checked_before is not None:  # confirmed after the job was queued, or while it ran
@@ -146,7 +147,8 @@ def provider_job_run(*, job_id: int, task_id: str = "") -> int:
             _jobs_cancel(ProviderJob.objects.filter(id=job_id), checked_before)
         return 0
     now = timezone.now()
-    claimed = ProviderJob.objects.filter(_free(now) | _held_by(task_id), id=job_id).update(
+    held = _held_by(task_id) if redelivered else Q(pk__in=[])
+    claimed = ProviderJob.objects.filter(_free(now) | held, id=job_id).update(
         status=ProviderJob.Status.RUNNING,
         attempts=F("attempts") + 1,
         lease_until=now + LEASE,
@@ -177,8 +179,8 @@ def _free(now: datetime) -> Q:
 
 def _held_by(task_id: str) -> Q:
     """A job this message held when its run ended early (a killed worker, a database error):
-    no other run can hold it, as a message is delivered again only once its run is over.
-    Its attempts are counted, so a job that kills its worker every time is given up."""
+    no other run can hold it, as a message is redelivered only once its run is over. Its
+    attempts are counted, so a job that kills its worker every time is given up."""
     if not task_id:
         return Q(pk__in=[])
     return Q(status=ProviderJob.Status.RUNNING, task_id=task_id, attempts__lt=MAX_JOB_ATTEMPTS)

@@ -85,14 +85,25 @@ def feed_poll_now(*, feed: Feed, user: User | None) -> None:
 
 
 def feeds_poll_due() -> int:
-    """Queue a poll of every active feed whose interval has passed; return how many."""
+    """Queue a poll of every active feed whose interval has passed; return how many.
+
+    A feed is polled once per due time: its poll is claimed by stamping `polled_at` when it
+    is sent, with a conditional UPDATE on the time read, so a second run for the same due
+    time (beat restarted, its message delivered twice, two runs at once) sends nothing.
+    A poll whose message is lost waits for the feed's next turn.
+    """
     next_poll = ExpressionWrapper(F("polled_at") + F("poll_every"), output_field=DateTimeField())
     due = Feed.objects.filter(active=True).annotate(next_poll=next_poll)
     due = due.filter(Q(polled_at=None) | Q(next_poll__lte=timezone.now()))
-    ids = list(due.values_list("id", flat=True))
-    for feed_id in ids:
-        tasks.poll_feed.delay_on_commit(feed_id)
-    return len(ids)
+    sent = 0
+    for feed_id, polled_at in due.values_list("id", "polled_at"):
+        claimed = Feed.objects.filter(id=feed_id, polled_at=polled_at).update(
+            polled_at=timezone.now()
+        )
+        if claimed:
+            tasks.poll_feed.delay_on_commit(feed_id)
+            sent += 1
+    return sent
 
 
 def feed_poll(*, feed_id: int) -> int:

@@ -120,16 +120,19 @@ def _existing_article(url: str, pasted: PageContent | None) -> Article | None:
     return Article.objects.filter(same).order_by("id").first()
 
 
-def article_ingest(*, article_id: int, task_id: str = "") -> None:
+def article_ingest(*, article_id: int, task_id: str = "", redelivered: bool = False) -> None:
     """Fetch (for URLs) and extract a queued article, then queue claim extraction.
 
     Transient failures (timeouts, 5xx) are tried again later with growing delays, up to
     MAX_ATTEMPTS; anything else fails the article at once with its reason. `task_id` is the
-    message's: delivered again after its worker died, it takes the article back at once.
+    message's: `redelivered` (sent back after its worker died, or retried), it takes the
+    article back at once. A second copy of a message still running is not redelivered, and
+    finds the article taken.
     """
+    held = _held_by(task_id) if redelivered else Q(pk__in=[])
     # Claim the work: only one worker moves a queued article to fetching.
     claimed = (
-        Article.objects.filter(Q(status=Article.Status.QUEUED) | _held_by(task_id))
+        Article.objects.filter(Q(status=Article.Status.QUEUED) | held)
         .filter(id=article_id)
         .update(
             status=Article.Status.FETCHING,

@@ -40,3 +40,21 @@ def test_the_queue_folder_only_ever_holds_complete_messages(tmp_path: Path) -> N
         [stored] = (tmp_path / "queue").glob("*.work.msg")
         assert stored.read_bytes().endswith(b"}")
         assert list((tmp_path / "queue-writing").iterdir()) == []  # renamed, not copied
+
+
+def test_a_message_sent_back_to_its_queue_comes_back_marked_redelivered(tmp_path: Path) -> None:
+    with _connection(tmp_path) as connection:
+        inbox = connection.SimpleQueue(
+            "returned"
+        )  # a queue of its own: kombu keeps queues in memory
+        inbox.put({"task": "claims.tasks.extract", "args": [12]})
+        first = inbox.get(timeout=1)
+        assert not first.delivery_info.get("redelivered")
+
+        first.requeue()  # what a worker does with the message of a process that died
+        again = inbox.get(timeout=1)
+
+        assert again.payload == first.payload
+        assert again.delivery_info["redelivered"] is True
+        again.ack()
+        inbox.close()

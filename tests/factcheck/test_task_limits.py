@@ -3,12 +3,16 @@ sweep never sends again a task still running; a task whose process dies goes bac
 queue; a database error is retried for longer than a minute-long outage."""
 
 from datetime import timedelta
+from typing import Any
 
 from celery import Task
+from django.conf import settings
 
 from claims import tasks as claims_tasks
 from factcheck.limits import RETRY, STUCK_AFTER, UNPROPOSED_AFTER
 from reviewers import tasks as reviewers_tasks
+from reviewers.publishing.webhooks import FIRST_RETRY_SECONDS
+from reviewers.publishing.webhooks import MAX_ATTEMPTS as WEBHOOK_ATTEMPTS
 
 TASKS: list[Task] = [
     task
@@ -49,3 +53,18 @@ def test_database_errors_are_retried_for_longer_than_a_minute_long_outage() -> N
     assert sum(waits[: RETRY["max_retries"]]) > 5 * 60
     assert RETRY["retry_backoff_max"] <= 30  # resumes soon once the database is back
     assert RETRY["retry_jitter"] is False
+
+
+def test_a_periodic_task_left_waiting_past_its_next_due_time_is_dropped() -> None:
+    # With the workers down, beat keeps sending: each sending expires when the next is due,
+    # so a worker coming back runs one sweep, not one per missed interval.
+    schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
+    for entry in schedule.values():
+        assert entry["options"]["expires"] == entry["schedule"], entry["task"]
+    assert settings.CELERY_BEAT_SYNC_EVERY == 1  # a beat started again knows what it sent
+
+
+def test_redis_hands_a_message_out_again_only_after_its_longest_countdown() -> None:
+    longest_webhook_retry = FIRST_RETRY_SECONDS << (WEBHOOK_ATTEMPTS - 2)
+    assert longest_webhook_retry < settings.BROKER_VISIBILITY_TIMEOUT
+    assert timedelta(seconds=settings.BROKER_VISIBILITY_TIMEOUT) > STUCK_AFTER

@@ -56,3 +56,10 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests.faults import web
 
     config.pluginmanager.register(web, "tests.faults.web")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The recovery figures of the worker scenarios (tests/faults/workers.py)."""
+    from tests.faults.workers import report_figures
+
+    report_figures(terminalreporter)

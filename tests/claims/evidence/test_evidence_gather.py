@@ -124,10 +124,24 @@ def test_a_message_delivered_again_after_its_worker_died_takes_its_job_back(
     soon = timezone.now() + timedelta(minutes=1)
     held = {"status": "running", "attempts": 1, "lease_until": soon, "task_id": "message-1"}
     ProviderJob.objects.filter(id=job.id).update(**held)
-    assert provider_job_run(job_id=job.id, task_id="message-2") == 0  # another message waits
-    assert provider_job_run(job_id=job.id, task_id="message-1") == 1  # its own takes it back
+    # Another message waits; its own, sent back to the queue, takes it back.
+    assert provider_job_run(job_id=job.id, task_id="message-2", redelivered=True) == 0
+    assert provider_job_run(job_id=job.id, task_id="message-1", redelivered=True) == 1
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("done", 2)
+
+
+def test_a_second_copy_of_a_message_still_running_leaves_its_job(
+    accepted_claim: Claim, make_article: Any
+) -> None:
+    make_article(ACCOUNTS)
+    job = ProviderJob.objects.get(run__claim=accepted_claim, provider="archive")
+    soon = timezone.now() + timedelta(minutes=1)
+    held = {"status": "running", "attempts": 1, "lease_until": soon, "task_id": "message-1"}
+    ProviderJob.objects.filter(id=job.id).update(**held)
+    assert provider_job_run(job_id=job.id, task_id="message-1") == 0  # not redelivered: a copy
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("running", 1)
 
 
 def test_a_job_that_killed_its_worker_on_every_attempt_is_not_taken_back(
@@ -138,7 +152,7 @@ def test_a_job_that_killed_its_worker_on_every_attempt_is_not_taken_back(
     ProviderJob.objects.filter(id=job.id).update(
         status="running", attempts=MAX_JOB_ATTEMPTS, lease_until=soon, task_id="message-1"
     )
-    assert provider_job_run(job_id=job.id, task_id="message-1") == 0
+    assert provider_job_run(job_id=job.id, task_id="message-1", redelivered=True) == 0
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("running", MAX_JOB_ATTEMPTS)  # the sweep fails it
 

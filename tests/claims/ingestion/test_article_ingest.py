@@ -189,9 +189,10 @@ def test_a_message_delivered_again_after_its_worker_died_takes_its_article_back(
     url = local_site.add("/bridge", PAGE)
     article = Article.objects.create(url=url, status=Article.Status.FETCHING, attempts=1)
     Article.objects.filter(id=article.id).update(ingest_task_id="message-1")
-    article_ingest(article_id=article.id, task_id="message-2")  # another message leaves it
+    # Another message, even one sent back to its queue, leaves it.
+    article_ingest(article_id=article.id, task_id="message-2", redelivered=True)
     assert local_site.requests == []
-    article_ingest(article_id=article.id, task_id="message-1")
+    article_ingest(article_id=article.id, task_id="message-1", redelivered=True)
     article.refresh_from_db()
     assert (article.status, article.attempts) == (Article.Status.EXTRACTED, 2)
 
@@ -203,7 +204,20 @@ def test_a_page_that_killed_its_worker_on_every_attempt_is_not_taken_back(
     article = Article.objects.create(
         url=url, status=Article.Status.FETCHING, attempts=MAX_ATTEMPTS, ingest_task_id="m-1"
     )
-    article_ingest(article_id=article.id, task_id="m-1")
+    article_ingest(article_id=article.id, task_id="m-1", redelivered=True)
     article.refresh_from_db()
     assert (article.status, article.attempts) == (Article.Status.FETCHING, MAX_ATTEMPTS)
     assert local_site.requests == []  # the sweep gives it up
+
+
+def test_a_second_copy_of_a_message_still_running_leaves_its_article(
+    local_site: LocalSite, db: None
+) -> None:
+    url = local_site.add("/bridge", PAGE)
+    article = Article.objects.create(
+        url=url, status=Article.Status.FETCHING, attempts=1, ingest_task_id="message-1"
+    )
+    article_ingest(article_id=article.id, task_id="message-1")  # not redelivered: a copy
+    article.refresh_from_db()
+    assert (article.status, article.attempts) == (Article.Status.FETCHING, 1)
+    assert local_site.requests == []

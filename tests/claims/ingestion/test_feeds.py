@@ -105,6 +105,16 @@ def test_only_due_feeds_are_polled(
     assert len(enqueued) == 1
 
 
+def test_a_due_feed_is_polled_once_however_often_its_due_time_is_looked_at(
+    feed: Feed, django_capture_on_commit_callbacks: Any
+) -> None:
+    Feed.objects.filter(id=feed.id).update(polled_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        assert feeds_poll_due() == 1
+        assert feeds_poll_due() == 0  # beat restarted, or its message delivered again
+    assert len(enqueued) == 1
+
+
 def test_subscribing_checks_the_url_and_the_user(outsider: User, editor: User) -> None:
     with pytest.raises(ValidationError, match="Only http and https"):
         feed_subscribe(url="file:///etc/passwd", user=editor)
