@@ -3,9 +3,10 @@ on, in its own transaction, and only when the decision changed something.
 
 What `detail` holds: each changed value as {"old": …, "new": …} under its field's name (edit:
 text, claimant, article_stance, stance_cue; evidence_pin: pinned; evidence_stance: stance;
-the match decisions: the match's status), and the ids involved: "parts" (split), "merged"
-and "merged_into" (merge), "span" (create), "match" with "matched_claim" or
-"matched_external" (match decisions), "evidence" (evidence decisions).
+the match decisions: the match's status; provider_retry: the job's status and its
+provider), and the ids involved: "parts" (split), "merged" and "merged_into" (merge),
+"span" (create), "match" with "matched_claim" or "matched_external" (match decisions),
+"evidence" (evidence decisions), "job" (provider_retry).
 """
 
 from typing import Any

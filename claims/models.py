@@ -267,6 +267,7 @@ class ClaimEvent(models.Model):
         MATCH_UNDO = "match_undo", "Undo a match"
         EVIDENCE_PIN = "evidence_pin", "Pin or unpin evidence"
         EVIDENCE_STANCE = "evidence_stance", "Set an evidence stance"
+        PROVIDER_RETRY = "provider_retry", "Ask a provider again"
 
     claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(

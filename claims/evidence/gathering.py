@@ -19,10 +19,11 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from claims import tasks
+from claims.events import changed, claim_event_record
 from claims.evidence.services import evidence_find, evidence_rerank
 from claims.evidence.sources import ProviderError, enabled_providers
 from claims.ingestion.fetching import FetchError
-from claims.models import Claim, Evidence, GatheringRun, ProviderJob
+from claims.models import Claim, ClaimEvent, Evidence, GatheringRun, ProviderJob
 from factcheck.auth import require_perm
 from factcheck.limits import STUCK_AFTER
 
@@ -106,6 +107,12 @@ def provider_job_retry(*, job: ProviderJob, user: User | None) -> ProviderJob:
     )
     if not retried:
         raise NotRetryable(f"{job.provider} is {job.status}; it cannot be retried now.")
+    claim_event_record(
+        claim=run.claim,
+        actor=user,
+        action=ClaimEvent.Action.PROVIDER_RETRY,
+        detail={"job": job.id, "provider": job.provider, "status": changed(job.status, "queued")},
+    )
     if run.state != GatheringRun.State.RUNNING:
         _run_reopen(run)
     tasks.gather_from_provider.delay_on_commit(job.id)

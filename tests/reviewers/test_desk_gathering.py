@@ -108,6 +108,11 @@ def test_retrying_a_failed_provider_asks_it_again_and_reopens_the_run(
     assert (run.state, run.providers_done, run.finished_at) == ("running", 1, None)
     accepted_claim.refresh_from_db()
     assert accepted_claim.gathering == Claim.Gathering.PENDING
+    retried = accepted_claim.events.get(action="provider_retry")  # the claim's history says who
+    assert (retried.actor, retried.detail) == (
+        reviewer,
+        {"job": search.id, "provider": "web_search", "status": {"old": "failed", "new": "queued"}},
+    )
 
 
 def test_only_the_latest_run_is_retried_and_only_by_who_may_gather(
