@@ -177,3 +177,25 @@ def test_the_rebuild_command_counts_again_what_was_changed_behind_the_services_b
     march = Period(datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
     claimants = next(t.rows for t in newsroom_figures(march) if t.key == "claimants")
     assert claimants == [["Governor John Roe", 1]]
+
+
+def test_a_period_adds_whole_months_and_the_days_at_its_ends(
+    accept: Callable[..., Claim],
+) -> None:
+    days = [(2, 28), (3, 1), (3, 14), (3, 15), (3, 31), (4, 1), (4, 30), (5, 1), (5, 20), (5, 21)]
+    for number, (month, day) in enumerate(days):
+        accept(
+            number, f"Speaker {month:02}-{day:02}", "", datetime(2026, month, day, 12, tzinfo=UTC)
+        )
+
+    def claimants(since: tuple[int, int], until: tuple[int, int]) -> list[str]:
+        period = Period.of_days(datetime(2026, *since).date(), datetime(2026, *until).date())
+        rows = next(t.rows for t in newsroom_figures(period) if t.key == "claimants")
+        return sorted(str(row[0]).removeprefix("Speaker ") for row in rows)
+
+    # From the middle of March to the middle of May: April whole, and days either side.
+    assert claimants((3, 15), (5, 20)) == ["03-15", "03-31", "04-01", "04-30", "05-01", "05-20"]
+    assert claimants((3, 1), (3, 31)) == ["03-01", "03-14", "03-15", "03-31"]  # one month
+    assert claimants((3, 14), (3, 14)) == ["03-14"]  # one day
+    assert claimants((2, 1), (4, 30)) == ["02-28", "03-01", "03-14", "03-15", "03-31", "04-01",
+                                          "04-30"]  # fmt: skip
