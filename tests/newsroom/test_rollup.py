@@ -6,6 +6,7 @@ them after rows were changed behind the services' back."""
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 from io import StringIO
 from typing import Any
 from unittest.mock import patch
@@ -13,12 +14,14 @@ from unittest.mock import patch
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 
 from claims.evidence.gathering import provider_job_retry, provider_job_run
 from claims.extraction.services import claim_accept
 from claims.models import Article, Claim, Evidence, ProviderJob
 from newsroom.analytics import Period, newsroom_figures
+from newsroom.models import Tally
 from newsroom.rollup import counted_from_scratch, stored_tallies
 from reviewers.models import Rating, Review
 from reviewers.services import (
@@ -199,3 +202,14 @@ def test_a_period_adds_whole_months_and_the_days_at_its_ends(
     assert claimants((3, 14), (3, 14)) == ["03-14"]  # one day
     assert claimants((2, 1), (4, 30)) == ["02-28", "03-01", "03-14", "03-15", "03-31", "04-01",
                                           "04-30"]  # fmt: skip
+
+
+def test_the_migration_counts_the_facts_stored_before_it(accept: Callable[..., Claim]) -> None:
+    accept(1, "Mayor Jane Doe", "Riverton Courier", datetime(2026, 3, 2, 9, tzinfo=UTC))
+    Tally.objects.all().delete()
+    migration = "0002_tallies_from_the_facts"
+    state = MigrationLoader(connection).project_state(("newsroom", migration))
+
+    import_module(f"newsroom.migrations.{migration}").tallies_from_the_facts(state.apps, None)
+
+    assert stored_tallies() == counted_from_scratch() != {}
