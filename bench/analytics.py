@@ -5,21 +5,28 @@ The history of N claims (default 200,000: a million events) spread over two year
 accepted (one claim event) and taken through the desk's steps (up to five review events:
 assigned, drafting, awaiting approval, approved, published), with its gathering run of two
 provider jobs and, when published, its check; the reviews' stage times are then
-back-filled from the events by the data migration's own function (reviewers 0011), timed.
-Then:
+back-filled from the events by the data migration's own function (reviewers 0011), and
+the analytics' tallies counted from the facts (`manage.py analytics_rebuild`'s function),
+each timed. Then:
 
-- the analytics page (`GET /admin/analytics/`, seven grouped queries) for the last twelve
-  weeks and for the whole two years, against a bare view that counts the same period's
-  review events by state in one `.values().annotate()` query through `JsonResponse`;
+- the analytics page (`GET /admin/analytics/`, seven figures summed from the tallies) and
+  the same figures from the API (`GET /api/v1/analytics/`), for the last twelve weeks and
+  for the whole two years, against a bare view that counts the same period's review
+  events by state in one `.values().annotate()` query through `JsonResponse`;
+- what keeping the tallies costs a write: a recount of one day of each kind of fact (what
+  a service's transaction does after it changes a fact of that day);
 - the export of every review event as CSV (`GET /api/v1/exports/review-events.csv`),
   against iterating the same rows with `.values_list().iterator()` into `csv.writer` with
   no framework; and the memory the export holds at its peak (tracemalloc), against that of
   the same rows read into a list.
 
 Django's test client, logged in as a chief editor, on a throw-away SQLite database (or the
-empty one named by BENCH_DATABASE_URL). Ratios are printed in wall-clock and CPU time.
+empty one named by BENCH_DATABASE_URL; ANALYZEd after the load, as autovacuum would).
+Ratios are printed in wall-clock and CPU time; on PostgreSQL the CPU time leaves out the
+server's, so its headline ratios are the wall clock's.
 
-    .venv/bin/python bench/analytics.py [--claims 200000] [--requests 5]
+    .venv/bin/python bench/analytics.py [--claims 200000] [--requests 5] [--no-export]
+    BENCH_DATABASE_URL=... .venv/bin/python bench/analytics.py --reuse  # the rows stored before
 """
 
 import argparse
@@ -40,7 +47,7 @@ start_django()
 from django.apps import apps  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, DateTimeField  # noqa: E402
 from django.http import HttpRequest, JsonResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -49,6 +56,7 @@ from django.utils import timezone  # noqa: E402
 
 from claims.models import Article, Claim, ClaimEvent, GatheringRun, ProviderJob  # noqa: E402
 from newsroom.exports import EXPORTS  # noqa: E402
+from newsroom.rollup import days_recount, tallies_rebuild  # noqa: E402
 from reviewers.models import PublishedCheck, Rating, Review, ReviewEvent  # noqa: E402
 
 ROUNDS = 3
@@ -192,6 +200,27 @@ def history(
             before = step
 
 
+def ratio(measure: str, value: float, target: str) -> None:
+    """One headline ratio, in the form `make bench` collects."""
+    print(f"RATIO\t{measure}\t{value:.2f}\t{target}")
+
+
+def recount_costs() -> None:
+    """Time a recount of one day of each kind of fact, in the middle of the history (a
+    day's rows are what a service's transaction counts again after a change)."""
+    middle = timezone.now() - TWO_YEARS / 2
+    for model in (Claim, PublishedCheck, ReviewEvent, ProviderJob, Review):
+        times = []
+        for _ in range(5):
+            began = time.perf_counter()
+            with transaction.atomic():
+                days_recount(model, [middle])
+            times.append(time.perf_counter() - began)
+        print(
+            f"recount of one day of {model.__name__:15}: {statistics.median(times) * 1000:.1f} ms"
+        )
+
+
 def export_rate(client: Client, url: str) -> tuple[float, float, int]:
     """Return rows a second of the streamed export (wall, CPU), then the peak memory of a
     second run (tracing memory slows Python down, so it is not timed)."""
@@ -237,17 +266,33 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=5)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the history a previous run stored in BENCH_DATABASE_URL (no new rows)",
+    )
+    parser.add_argument("--no-export", action="store_true", help="leave the export out")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
-    chief, _ = populate(args.claims)
+    chief = User.objects.get(username="bench-chief") if args.reuse else populate(args.claims)[0]
     events = ClaimEvent.objects.count() + ReviewEvent.objects.count()
-    print(f"{args.claims} claims, {events} events stored in {time.perf_counter() - began:.0f} s")
+    print(f"{Claim.objects.count()} claims, {events} events stored in "
+          f"{time.perf_counter() - began:.0f} s")  # fmt: skip
+    if connection.vendor == "postgresql":
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does after a load: the planner's figures
+        print(f"ANALYZE in {time.perf_counter() - began:.1f} s")
     began = time.perf_counter()
     back_fill = import_module("reviewers.migrations.0011_review_stage_times")
     with transaction.atomic():
         back_fill.stage_times_from_events(apps, None)
     print(f"stage times back-filled from the events in {time.perf_counter() - began:.1f} s")
+    began = time.perf_counter()
+    rows = tallies_rebuild()
+    print(f"{rows} tally rows counted from the facts in {time.perf_counter() - began:.1f} s")
+    recount_costs()
     today = timezone.now().date()
     twelve_weeks = (today - timedelta(weeks=12)).isoformat()
     two_years = (today - TWO_YEARS).isoformat()
@@ -257,8 +302,10 @@ def main() -> None:
         urls = {
             "bare, 12 weeks": f"/bare/counts/?since={twelve_weeks}",
             "analytics, 12 weeks": "/admin/analytics/",
+            "API, 12 weeks": "/api/v1/analytics/",
             "bare, 2 years": f"/bare/counts/?since={two_years}",
             "analytics, 2 years": f"/admin/analytics/?since={two_years}",
+            "API, 2 years": f"/api/v1/analytics/?since={two_years}",
         }
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in urls}
         for _ in range(ROUNDS):  # interleaved, so that all see the same machine
@@ -269,11 +316,23 @@ def main() -> None:
         for name in urls:
             print(f"{name:22}: {1000 / wall[name]:8.1f} ms a request (CPU {1000 / cpu[name]:.1f})")
         for period in ("12 weeks", "2 years"):
-            ours, bare = f"analytics, {period}", f"bare, {period}"
-            print(
-                f"ratio, analytics {period}: {wall[ours] / wall[bare]:.2f} "
-                f"(CPU time {cpu[ours] / cpu[bare]:.2f})"
-            )
+            for what in ("analytics", "API"):
+                ours, bare = f"{what}, {period}", f"bare, {period}"
+                print(
+                    f"ratio, {what} {period}: {wall[ours] / wall[bare]:.2f} "
+                    f"(CPU time {cpu[ours] / cpu[bare]:.2f})"
+                )
+        database = connection.vendor
+        for name, measure in [("analytics", "page"), ("API", "API")]:
+            for period, target in [("12 weeks", ">= 0.5"), ("2 years", ">= 0.5")]:
+                ours, bare = f"{name}, {period}", f"bare, {period}"
+                ratio(f"analytics ({database}): {measure}, {period}, wall clock",
+                      wall[ours] / wall[bare], target)  # fmt: skip
+                if database == "sqlite":  # elsewhere the queries' CPU is the server's
+                    ratio(f"analytics ({database}): {measure}, {period}, CPU time",
+                          cpu[ours] / cpu[bare], target)  # fmt: skip
+        if args.no_export:
+            return
         streamed = export_rate(client, "/api/v1/exports/review-events.csv")
     rows_per_s, cpu_rows_per_s, list_peak = bare_export_rate()
     print(f"export of every review event: {streamed[0]:.0f} rows/s (CPU {streamed[1]:.0f})")

@@ -2,37 +2,35 @@
 week, time per stage, the verdict mix, reviewer load, provider success and the most-checked
 claimants and sources.
 
-Each selector is one grouped query that starts from the period's rows through an index, so
-a page costs what its period holds, not what the tables hold (bench/analytics.py measures
-it). Each returns a `Table`: the page draws it as a chart and prints it as a table, the
-same numbers.
+Each figure is summed from the tallies kept per day and per month (newsroom/rollup.py):
+the whole months of the period from their month rows, the days at its ends from their day
+rows, so a page costs a few rows per month of the period, not what the tables hold
+(bench/analytics.py measures it). Each selector returns a `Table`: the page draws it as a
+chart and prints it as a table, the same numbers.
 """
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from typing import Any
 
 from django import forms
-from django.db.models import Count, F, FloatField, Func, Q, QuerySet
-from django.db.models.functions import Floor
+from django.contrib.auth.models import User
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from claims.models import Claim, ProviderJob
 from factcheck.api import midnight
-from reviewers.models import PublishedCheck, Review, ReviewEvent
+from newsroom.models import Tally
+from newsroom.rollup import STAGES
+from reviewers.models import Review
 
 ANALYTICS_PERMISSION = "reviewers.publish_review"  # chief editors (and admins)
 DEFAULT_WEEKS = 12
 MAX_DAYS = 731  # two years: a longer period is an export's job
 TOP = 10
-WEEK_SECONDS = 7 * 24 * 3600
 State = Review.State
-# The stages of a check: from the claim's acceptance to the first time its review was
-# assigned, first sent for approval ("drafted"), first approved and first published.
-STAGES = ["accepted", *(field.removesuffix("_at") for field in Review.STAGE_TIMES.values())]
-TENTH_OF_AN_HOUR = 360  # seconds: the figure's precision
+Span = Tally.Span
 
 
 @dataclass(frozen=True)
@@ -111,25 +109,55 @@ def newsroom_figures(period: Period) -> list[Table]:
     ]
 
 
-def _accepted_in(period: Period) -> QuerySet[Claim]:
-    return Claim.objects.filter(accepted_at__gte=period.start, accepted_at__lt=period.end)
+def _days(period: Period) -> tuple[date, date]:
+    """The period's first day and the day after its last (periods run midnight to midnight)."""
+    return period.start.date(), period.end.date()
 
 
-def _first_versions_in(period: Period) -> QuerySet[PublishedCheck]:
-    return PublishedCheck.objects.filter(
-        version=1, published_at__gte=period.start, published_at__lt=period.end
+def _next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _covering(period: Period) -> Q:
+    """The tallies that add up to the period: its whole months' month rows, and the day
+    rows of the days before the first whole month and after the last."""
+    first, end = _days(period)
+    month = first if first.day == 1 else _next_month(first)
+    months = []
+    while _next_month(month) <= end:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return Q(span=Span.DAY, day__gte=first, day__lt=end)
+    return (
+        Q(span=Span.MONTH, day__in=months)
+        | Q(span=Span.DAY, day__gte=first, day__lt=months[0])
+        | Q(span=Span.DAY, day__gte=_next_month(months[-1]), day__lt=end)
     )
+
+
+def totals(figure: str, period: Period) -> dict[str, int]:
+    """Return the figure's count per key over the period."""
+    rows = Tally.objects.filter(_covering(period), figure=figure)
+    summed = rows.values("key").annotate(total=Sum("n")).values_list("key", "total")
+    return dict(summed.order_by())
+
+
+def _per_day(figure: str, period: Period) -> dict[date, int]:
+    first, end = _days(period)
+    rows = Tally.objects.filter(figure=figure, span=Span.DAY, day__gte=first, day__lt=end)
+    return dict(rows.values_list("day", "n"))  # one key: one row a day
 
 
 def weekly_flow(period: Period) -> Table:
     """Claims accepted for checking and checks first published, per week (weeks start on
     Monday, in UTC)."""
-    origin = period.start - timedelta(days=period.start.weekday())
-    claims_in = _per_week(_accepted_in(period), "accepted_at", origin)
-    checks_out = _per_week(_first_versions_in(period), "published_at", origin)
+    origin = period.start.date() - timedelta(days=period.start.weekday())
+    claims_in = _per_week(_per_day("claims_in", period), origin)
+    checks_out = _per_week(_per_day("checks_out", period), origin)
     weeks = sorted(claims_in.keys() | checks_out.keys())
     rows: list[list[str | int | float | None]] = [
-        [(origin + timedelta(weeks=week)).date().isoformat(), claims_in.get(week, 0),
+        [(origin + timedelta(weeks=week)).isoformat(), claims_in.get(week, 0),
          checks_out.get(week, 0)]
         for week in weeks
     ]  # fmt: skip
@@ -137,57 +165,32 @@ def weekly_flow(period: Period) -> Table:
     return Table("weekly", "Claims in and checks out per week", columns, rows, "line", [1, 2])
 
 
-class EpochSeconds(Func):
-    """A timestamp as seconds since 1970, computed by the database: the figures group and
-    subtract numbers there, rather than parse a timestamp per row here (on SQLite, Django
-    parses every timestamp it reads, and truncates dates in a Python function)."""
-
-    output_field = FloatField()
-    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
-        days = "((julianday(%(expressions)s) - 2440587.5) * 86400.0)"  # Julian day of 1970
-        return self.as_sql(compiler, connection, template=days, **extra)
-
-
-def _per_week(
-    rows: QuerySet[Claim] | QuerySet[PublishedCheck], field: str, origin: datetime
-) -> dict[int, int]:
-    """Return how many rows fall in each week counted from `origin`."""
-    since = (EpochSeconds(field) - origin.timestamp()) / WEEK_SECONDS
-    weeks = rows.annotate(week=Floor(since)).values("week").annotate(n=Count("id"))
-    return {int(row["week"]): row["n"] for row in weeks.order_by()}
+def _per_week(per_day: dict[date, int], origin: date) -> dict[int, int]:
+    """Return the counts per week counted from `origin`."""
+    weeks: dict[int, int] = {}
+    for day, n in per_day.items():
+        week = (day - origin).days // 7
+        weeks[week] = weeks.get(week, 0) + n
+    return weeks
 
 
 def stage_times(period: Period) -> Table:
     """Median and 90th percentile of the hours each stage took, for the claims accepted in
     the period; a stage counts the reviews that reached its end.
 
-    Each stage is one grouped count over the period's reviews (their stored durations,
-    through a covering index): how many took each tenth of an hour. The percentiles are
-    read off those counts, exact at the figure's precision, however many reviews there are.
+    Each stage's tally counts the reviews per tenth of an hour they took (from their stored
+    durations); the percentiles are read off the period's counts, exact at the figure's
+    precision, however many reviews there are.
     """
-    reviews = Review.objects.filter(accepted_at__gte=period.start, accepted_at__lt=period.end)
     rows: list[list[str | int | float | None]] = []
     for before, after in pairwise(STAGES):
-        took = _tenths_of_an_hour(reviews, f"{after}_seconds")
+        took = {int(tenths): n for tenths, n in totals(f"stage_{after}", period).items()}
         count = sum(took.values())
         rows.append(
             [f"{before} → {after}", count, _rank(took, count, 0.5), _rank(took, count, 0.9)]
         )
     columns = ["Stage", "Reviews", "Median (hours)", "90th percentile (hours)"]
     return Table("stages", "Time per stage", columns, rows, "bar", [2, 3])
-
-
-def _tenths_of_an_hour(reviews: QuerySet[Review], seconds: str) -> dict[int, int]:
-    """Return how many reviews took each number of tenths of an hour (rounded to the
-    nearest, a half up), among those that reached the stage's end. The stored durations
-    are whole seconds, so the database groups integers: no timestamp is read."""
-    reached = reviews.filter(**{f"{seconds}__isnull": False})
-    half = TENTH_OF_AN_HOUR // 2
-    tenths = reached.annotate(tenths=Floor((F(seconds) + half) / float(TENTH_OF_AN_HOUR)))
-    counted = tenths.values("tenths").annotate(n=Count("id")).order_by()
-    return {int(row["tenths"]): row["n"] for row in counted}
 
 
 def _rank(counts: dict[int, int], total: int, share: float) -> float | None:
@@ -206,12 +209,9 @@ def _rank(counts: dict[int, int], total: int, share: float) -> float | None:
 def verdict_mix(period: Period) -> Table:
     """The ratings, as they stand now, of the checks first published in the period and not
     retracted (every version keeps the first publication's time)."""
-    checks = PublishedCheck.objects.public().filter(
-        published_at__gte=period.start, published_at__lt=period.end
-    )
-    mix = checks.values("rating_label", "rating_value").annotate(n=Count("id"))
+    ratings = [(*json.loads(key), n) for key, n in totals("verdicts", period).items()]
     rows: list[list[str | int | float | None]] = [
-        [row["rating_label"], row["n"]] for row in mix.order_by("-rating_value")
+        [label, n] for value, label, n in sorted(ratings, key=lambda r: (-r[0], r[1]))
     ]
     return Table("verdicts", "Verdict mix", ["Rating", "Checks"], rows, "bar", [1])
 
@@ -219,46 +219,35 @@ def verdict_mix(period: Period) -> Table:
 def reviewer_load(period: Period) -> Table:
     """Each reviewer's open work now, and the verdicts they sent for approval in the period."""
     open_now = Review.objects.filter(state__in=[State.ASSIGNED, State.DRAFTING])
-    writing = dict(_count_by(open_now, "assignee__username"))
-    sent = ReviewEvent.objects.filter(
-        to_state=State.AWAITING_APPROVAL,
-        created_at__gte=period.start,
-        created_at__lt=period.end,
+    counted = open_now.values_list("assignee__username").annotate(n=Count("id")).order_by()
+    writing: dict[str, int] = dict(counted)
+    sent = totals("sent_for_approval", period)
+    names = dict(
+        User.objects.filter(id__in=[int(key) for key in sent]).values_list("id", "username")
     )
-    submitted = dict(_count_by(sent, "actor__username"))
-    names = sorted(writing.keys() | submitted.keys())
+    submitted = {names[int(key)]: n for key, n in sent.items()}
     rows: list[list[str | int | float | None]] = [
-        [name, writing.get(name, 0), submitted.get(name, 0)] for name in names
+        [name, writing.get(name, 0), submitted.get(name, 0)]
+        for name in sorted(writing.keys() | submitted.keys())
     ]
     columns = ["Reviewer", "Open now", "Sent for approval in the period"]
     return Table("load", "Reviewer load", columns, rows, "stacked", [1, 2])
 
 
-def _count_by(rows: QuerySet[Review] | QuerySet[ReviewEvent], field: str) -> list[tuple[str, int]]:
-    return list(rows.values_list(field).annotate(n=Count("id")).order_by())
-
-
 def provider_success(period: Period) -> Table:
     """Per provider, the jobs of the gathering runs started in the period: how many finished,
     the share that succeeded, and the share that found evidence."""
-    jobs = ProviderJob.objects.filter(
-        run__started_at__gte=period.start, run__started_at__lt=period.end
-    )
-    done, failed = Q(status=ProviderJob.Status.DONE), Q(status=ProviderJob.Status.FAILED)
-    counts = jobs.values("provider").annotate(
-        done=Count("id", filter=done),
-        failed=Count("id", filter=failed),
-        found=Count("id", filter=done & Q(evidence_found__gt=0)),
-    )
+    done, failed = totals("jobs_done", period), totals("jobs_failed", period)
+    found = totals("jobs_found", period)
     rows: list[list[str | int | float | None]] = []
-    for row in counts.order_by("provider"):
-        finished = row["done"] + row["failed"]
+    for provider in sorted(totals("jobs", period)):  # every provider asked, finished or not
+        finished = done.get(provider, 0) + failed.get(provider, 0)
         rows.append(
             [
-                row["provider"],
+                provider,
                 finished,
-                _percent(row["done"], finished),
-                _percent(row["found"], finished),
+                _percent(done.get(provider, 0), finished),
+                _percent(found.get(provider, 0), finished),
             ]
         )
     columns = ["Provider", "Jobs finished", "Succeeded (%)", "Found evidence (%)"]
@@ -271,16 +260,17 @@ def _percent(part: int, whole: int) -> float | None:
 
 def top_claimants(period: Period) -> Table:
     """Who said the most claims accepted for checking in the period."""
-    rows = _top(_accepted_in(period).exclude(claimant=""), "claimant")
+    rows = _top("claimants", period)
     return Table("claimants", "Most-checked claimants", ["Claimant", "Claims"], rows, "bar", [1])
 
 
 def top_sources(period: Period) -> Table:
     """Which publishers carried the most claims accepted for checking in the period."""
-    rows = _top(_accepted_in(period).exclude(article__publisher=""), "article__publisher")
+    rows = _top("sources", period)
     return Table("sources", "Most-checked sources", ["Publisher", "Claims"], rows, "bar", [1])
 
 
-def _top(claims: QuerySet[Claim], field: str) -> list[list[str | int | float | None]]:
-    counted = claims.values_list(field).annotate(n=Count("id")).order_by("-n", field)[:TOP]
-    return [[name, n] for name, n in counted]
+def _top(figure: str, period: Period) -> list[list[str | int | float | None]]:
+    rows = Tally.objects.filter(_covering(period), figure=figure)
+    summed = rows.values("key").annotate(total=Sum("n")).order_by("-total", "key")[:TOP]
+    return [[row["key"], row["total"]] for row in summed]

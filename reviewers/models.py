@@ -173,6 +173,8 @@ class Review(models.Model):
         ]
         indexes = [
             models.Index(fields=["assignee", "state"], name="review_assignee_state_idx"),
+            # The reviewer-load figure's open work: the few open reviews by state, not all.
+            models.Index(fields=["state", "assignee"], name="review_state_assignee_idx"),
             # Covers the time-per-stage figure: the period's reviews by range, index only.
             models.Index(fields=STAGE_INDEX, name="review_stage_times_idx"),
         ]

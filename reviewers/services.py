@@ -18,6 +18,7 @@ from django.utils import timezone
 from claims.matching.services import match_headline_request
 from claims.models import Claim, Evidence
 from claims.tips.services import tip_readers_notify_request
+from factcheck.facts import facts_changed
 from reviewers.models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
 from reviewers.publishing.claimreview import claim_review, frozen_evidence
 from reviewers.publishing.webhooks import deliveries_create
@@ -383,6 +384,7 @@ def _freeze_version(
         if retracted
         else claim_review(review, published_at=published_at, modified_at=now),
     )
+    facts_changed(PublishedCheck, published_at)  # the first publication's day
     deliveries_create(check=check)
     match_headline_request(claim_id=claim.id)  # matching weighs the check's headline
     if not retracted:
@@ -507,6 +509,7 @@ def _audit(
         reason_code=reason_code,
         assignee=assignee,
     )
+    facts_changed(ReviewEvent, event.created_at)
     _stamp_stage(review, event.created_at)
 
 
@@ -523,6 +526,7 @@ def _stamp_stage(review: Review, at: datetime) -> None:
     stamps = {field: at, field.replace("_at", "_seconds"): took}
     _apply(review, **stamps)
     Review.objects.filter(pk=review.pk).update(**stamps)
+    facts_changed(Review, review.accepted_at)
 
 
 def _require_perm(user: User, permission: str) -> None:

@@ -25,6 +25,7 @@ from claims.evidence.sources import ProviderError, enabled_providers
 from claims.ingestion.fetching import FetchError
 from claims.models import Claim, ClaimEvent, Evidence, GatheringRun, ProviderJob
 from factcheck.auth import require_perm
+from factcheck.facts import facts_changed
 from factcheck.limits import STUCK_AFTER
 
 
@@ -67,6 +68,7 @@ def gathering_start(*, claim: Claim, user: User | None = None) -> GatheringRun:
     jobs = ProviderJob.objects.bulk_create(
         [ProviderJob(run=run, provider=provider) for provider in providers]
     )
+    facts_changed(ProviderJob, run.started_at)
     Claim.objects.filter(id=claim.id).update(
         gathering=Claim.Gathering.PENDING, gathering_error="", gathering_changed_at=timezone.now()
     )
@@ -113,6 +115,7 @@ def provider_job_retry(*, job: ProviderJob, user: User | None) -> ProviderJob:
         action=ClaimEvent.Action.PROVIDER_RETRY,
         detail={"job": job.id, "provider": job.provider, "status": changed(job.status, "queued")},
     )
+    facts_changed(ProviderJob, run.started_at)  # its outcome no longer counts
     if run.state != GatheringRun.State.RUNNING:
         _run_reopen(run)
     tasks.gather_from_provider.delay_on_commit(job.id)
@@ -230,6 +233,7 @@ def _job_finish(job: ProviderJob, status: str, **fields: object) -> bool:
         id=job.id, status=ProviderJob.Status.RUNNING, attempts=job.attempts
     ).update(status=status, lease_until=None, changed_at=timezone.now(), **fields)
     if held:
+        facts_changed(ProviderJob, job.run.started_at)
         _run_progress(job.run_id)
     return bool(held)
 

@@ -11,6 +11,7 @@ from claims.extraction.decisions import ClaimAlreadyDecided
 from claims.matching.services import matching_request
 from claims.models import Article, Claim, ClaimEvent
 from factcheck.auth import require_perm
+from factcheck.facts import facts_changed
 
 
 def claims_propose(*, article_id: int) -> int:
@@ -69,6 +70,7 @@ def claim_accept(*, claim: Claim, user: User) -> Claim:
         from_status=from_status,
         to_status=claim.status,
     )
+    facts_changed(Claim, claim.accepted_at)
     if not claim.checked_before:
         gathering_start(claim=claim, user=user)
     matching_request([claim])  # it becomes a match target, and is matched once more

@@ -43,8 +43,8 @@ def stage_times_from_events(apps: Any, schema_editor: Any) -> None:
 
 
 class EpochSeconds(Func):
-    """A timestamp as seconds since 1970 (newsroom.analytics has the same; a migration
-    keeps its own copy, and reviewers never imports the newsroom)."""
+    """A timestamp as seconds since 1970 (a migration keeps its own functions, and
+    reviewers never imports the newsroom)."""
 
     output_field = models.FloatField()
     template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
