@@ -22,8 +22,9 @@ from usearch.index import Index
 EXACT_SEARCH_BELOW = 2_000
 # HNSW: links per node, and the breadth of building and of searching. bench/ann.py at
 # 100,000 vectors: recall@5 0.947 at breadth 64, 0.979 at 128, 0.995 at 256, 1.000 at 512
-# (p95 1.8 ms of CPU); clusters grow denser with the archive, so 512 leaves room. int8
-# copies cost no recall against float16 (measured) once the found are scored again exactly.
+# (p95 1.8 ms of CPU); at 300,000, 0.990 at 512 (p95 4.3 ms of CPU): clusters grow denser
+# with the archive (bench/README.md says what a million would need). int8 copies cost no
+# recall against float16 (measured) once the found are scored again exactly.
 CONNECTIVITY = 16
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 512
