@@ -95,6 +95,7 @@ def main() -> None:
         f"full extraction:     {count / extraction:8.0f} sentences/s "
         f"ratio {segmentation / extraction:.2f}"
     )
+    print(f"RATIO\textraction: full / segmentation alone\t{segmentation / extraction:.2f}\t>= 0.4")
     print(f"model alone:         {len(texts) / scoring:8.0f} sentences/s (target >= 500)")
     for name, rows in splits.items():
         scores = model.score([text for text, _ in rows])

@@ -117,6 +117,7 @@ def main() -> None:
     print(f"trafilatura alone:     {trafilatura_rate:8.1f} pages/s    (baseline)")
     ratio = ingest_rate / trafilatura_rate
     print(f"whole ingest step:     {ingest_rate:8.1f} articles/s ratio {ratio:.2f}")
+    print(f"RATIO\tingest: whole step / trafilatura alone\t{ratio:.2f}\t>= 0.5")
     print(f"plain requests.get:    {plain_rate:8.1f} fetches/s  (baseline, median of {ROUNDS})")
     print(
         f"safe fetch:            {safe_rate:8.1f} fetches/s  "

@@ -22,8 +22,9 @@ def start_django(**settings_env: str) -> Path:
     """Set Django up on a new temporary folder and return it.
 
     The database is SQLite in that folder unless BENCH_DATABASE_URL names an empty one
-    (PostgreSQL, say); the broker is the filesystem broker there. `settings_env` adds or
-    overrides environment settings (e.g. FETCH_ALLOWED_HOSTS).
+    (PostgreSQL, say); the broker is the filesystem broker there unless BENCH_REDIS_URL
+    names a Redis database. `settings_env` adds or overrides environment settings (e.g.
+    FETCH_ALLOWED_HOSTS).
     """
     work = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
     os.environ.update(
@@ -35,6 +36,8 @@ def start_django(**settings_env: str) -> Path:
         **settings_env,
     )
     os.environ.pop("REDIS_URL", None)
+    if os.environ.get("BENCH_REDIS_URL"):
+        os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
     import django

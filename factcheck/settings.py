@@ -460,6 +460,10 @@ if UNSCORED_CANDIDATES_PER_ARTICLE < 1:
 # data (claims/matching/engine/reranker.json).
 MATCH_POSSIBLE_THRESHOLD = env_probability("MATCH_POSSIBLE_THRESHOLD")
 MATCH_SAME_CLAIM_THRESHOLD = env_probability("MATCH_SAME_CLAIM_THRESHOLD")
+# From this many stored vectors on, each worker's match index finds the nearest through an
+# approximate (HNSW) graph instead of comparing every vector; unset, the engine's measured
+# crossing (claims/matching/engine/vectors.py).
+MATCH_EXACT_SEARCH_BELOW = env_int("MATCH_EXACT_SEARCH_BELOW", 0) or None
 
 # The organisation that publishes checks, as named in ClaimReview JSON-LD.
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")

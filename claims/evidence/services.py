@@ -1,6 +1,5 @@
 """Evidence: turn what a provider found into ranked passages of stored articles."""
 
-from django.db import connections
 from django.utils import timezone
 
 from claims.evidence.passages import best_passage, query_terms
@@ -9,7 +8,7 @@ from claims.evidence.sources import Lead, registry
 from claims.extraction.candidates import claim_core
 from claims.ingestion.fetching import FetchedPage, FetchError, fetch_many
 from claims.ingestion.pages import ExtractionError
-from claims.ingestion.politeness import wait_turn
+from claims.ingestion.politeness import reserve_turns, wait_until
 from claims.ingestion.services import source_store
 from claims.models import Article, Claim, Evidence
 
@@ -31,8 +30,12 @@ def evidence_find(claim: Claim, provider: str) -> list[Evidence]:
     found = []
     leads = registry()[provider](claim, terms)
     pages = _fetched_in_parallel(leads)
+    stored = _stored_articles(leads)
     for lead in leads:
-        source = _source(lead, pages.get(lead.url))
+        if lead.article_id is not None:
+            source = stored.get(lead.article_id)
+        else:
+            source = _source(lead, pages.get(lead.url))
         if source is None or source.id == claim.article_id:
             continue
         passage, share = best_passage(source.text, terms)
@@ -67,20 +70,21 @@ def _fetched_in_parallel(leads: list[Lead]) -> dict[str, FetchedPage | FetchErro
     not on each other."""
     urls = {lead.url for lead in leads if lead.article_id is None and not lead.text}
     stored = Article.objects.filter(url__in=urls).values_list("url", flat=True)
-    return fetch_many(urls - set(stored), before_each=_polite)
+    new = urls - set(stored)
+    turns = reserve_turns(new)  # here, not in the fetching threads: no connection each
+    return fetch_many(new, before_each=lambda url: wait_until(turns.get(url)))
 
 
-def _polite(url: str) -> None:
-    """Wait for the host's turn; this runs in a fetching thread, so close its connection."""
-    try:
-        wait_turn(url)
-    finally:
-        connections.close_all()
+def _stored_articles(leads: list[Lead]) -> dict[int, Article]:
+    """The readable articles that leads name by id (the archive's), in one query."""
+    ids = [lead.article_id for lead in leads if lead.article_id is not None]
+    if not ids:
+        return {}
+    return Article.objects.filter(status=Article.Status.EXTRACTED).in_bulk(ids)
 
 
 def _source(lead: Lead, page: FetchedPage | FetchError | None) -> Article | None:
-    if lead.article_id is not None:
-        return Article.objects.filter(id=lead.article_id, status=Article.Status.EXTRACTED).first()
+    """The stored article for a lead to a page (fetched, or text from an API)."""
     if isinstance(page, FetchError):
         return None
     try:

@@ -226,17 +226,18 @@ def _duplicate_of(article: Article, content: PageContent) -> Article | None:
 
 
 def _store_snapshot(article: Article, page: FetchedPage) -> None:
-    Snapshot.objects.get_or_create(
+    # One INSERT that keeps the row already there when a retried ingest stored this body
+    # before (unique on article and sha256), where get_or_create took four statements.
+    snapshot = Snapshot(
         article=article,
         sha256=page.sha256,
-        defaults={
-            "url": page.url,
-            "content_type": page.content_type,
-            "body_gzip": gzip.compress(page.body),
-            "size": len(page.body),
-            "fetched_at": page.fetched_at,
-        },
+        url=page.url,
+        content_type=page.content_type,
+        body_gzip=gzip.compress(page.body),
+        size=len(page.body),
+        fetched_at=page.fetched_at,
     )
+    Snapshot.objects.bulk_create([snapshot], ignore_conflicts=True)
 
 
 def _article_fail(article: Article, reason: str) -> None:

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Q
 
 from claims.matching import engine
@@ -27,7 +28,8 @@ class IndexFollower:
     """A MatchIndex of every match target, and where in the entries table it has read to."""
 
     def __init__(self) -> None:
-        self.index = engine.MatchIndex()
+        exact_below = settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW
+        self.index = engine.MatchIndex(exact_below=exact_below)
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.loaded = 0

@@ -1,7 +1,8 @@
 """MatchIndex: earlier claims, ranked by how likely they state the same claim as a new text.
 
-Two retrievers each bring their best candidates: BM25 over content words, and exact
-cosine over sentence vectors (one matrix product: about 10 ms for 100,000 claims). The
+Two retrievers each bring their best candidates: BM25 over content words, and cosine over
+sentence vectors (vectors.py: one exact matrix product in a small index, an HNSW graph in a
+large one; the candidates' cosines are exact either way). The
 re-ranker then scores every candidate from both and the best come back first. A stored
 text may come with a headline (the title of its check); the headline is compared with the
 query too, by its own BM25 and cosine, and the re-ranker weighs it (reranking.py).
@@ -18,6 +19,7 @@ from claims.matching.engine.embedding import DIMENSIONS, embed, normalised
 from claims.matching.engine.lexical import K1, BM25Index
 from claims.matching.engine.reranking import Signals, load_reranker
 from claims.matching.engine.text import clean, numbers, words
+from claims.matching.engine.vectors import EXACT_SEARCH_BELOW, VectorIndex
 
 # Candidates taken from each retriever before re-ranking. On the CheckThat! train split
 # the right claim is among the union of both top-20 lists for 98 % of the tweets.
@@ -47,16 +49,19 @@ class _Stored:
 class MatchIndex:
     """An in-memory index of texts under caller-chosen keys ("claim:12", "external:7")."""
 
-    def __init__(self, candidates: int = CANDIDATES) -> None:
+    def __init__(
+        self, candidates: int = CANDIDATES, *, exact_below: int = EXACT_SEARCH_BELOW
+    ) -> None:
+        """`exact_below`: from this many stored texts on, their vectors are searched through
+        an approximate (HNSW) graph instead of compared one by one (vectors.py)."""
         self.candidates = candidates
         self._lock = threading.RLock()
         self._slots: dict[str, int] = {}
         self._stored: list[_Stored | None] = []
         self._free: list[int] = []
-        self._vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
+        self._vectors = VectorIndex(DIMENSIONS, exact_below=exact_below)
         # Only headlined slots have one: an archive of unchecked claims costs nothing here.
         self._headline_vectors: dict[int, np.ndarray] = {}
-        self._live = np.zeros(0, dtype=bool)
         self._bm25 = BM25Index()
         self._headline_bm25 = BM25Index()  # only the slots whose text has a headline
 
@@ -65,6 +70,15 @@ class MatchIndex:
 
     def __contains__(self, key: object) -> bool:
         return key in self._slots
+
+    @property
+    def approximate(self) -> bool:
+        """Whether the vector search is approximate at the index's present size."""
+        return self._vectors.approximate
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the texts' vectors and, if built, their search graph."""
+        return self._vectors.memory_bytes()
 
     def add(
         self,
@@ -115,6 +129,7 @@ class MatchIndex:
                 items, cleaned, vectors, headline_vectors, strict=True
             ):
                 self._put(key, text, vector, headline, headline_vector)
+            self._vectors.link()
 
     def discard(self, key: str) -> None:
         """Forget `key`; nothing happens if it is not indexed."""
@@ -123,7 +138,7 @@ class MatchIndex:
             if slot is None:
                 return
             self._stored[slot] = None
-            self._live[slot] = False
+            self._vectors.remove(slot)
             self._bm25.discard(slot)
             self._headline_bm25.discard(slot)
             self._headline_vectors.pop(slot, None)
@@ -167,21 +182,15 @@ class MatchIndex:
         headline_words = words(headline)
         has_headline = bool(headline)  # cleaned: a headline of only stopwords still counts
         self._stored[slot] = _Stored(key, frozenset(text_words), numbers(text), has_headline)
-        self._vectors[slot] = vector
-        self._live[slot] = True
+        self._vectors.put(slot, vector)
         self._bm25.add(slot, text_words)
         if has_headline:
             self._headline_vectors[slot] = headline_vector.copy()
             self._headline_bm25.add(slot, headline_words)
 
     def _grow(self) -> int:
-        slot = len(self._stored)
         self._stored.append(None)
-        if slot >= len(self._vectors):
-            capacity = max(64, 2 * len(self._vectors))
-            self._vectors = _grown(self._vectors, capacity, slot)
-            self._live = _grown(self._live, capacity, slot)
-        return slot
+        return len(self._stored) - 1
 
     def _stored_at(self, slots: list[int]) -> list[_Stored]:
         stored = [self._stored[slot] for slot in slots]
@@ -192,11 +201,13 @@ class MatchIndex:
         self, query: str, query_words: list[str], query_vector: np.ndarray
     ) -> tuple[list[int], list[Signals]]:
         size = len(self._stored)
-        cosines = self._vectors[:size] @ query_vector
-        cosines[~self._live[:size]] = -np.inf
+        cosines = self._vectors.nearest(query_vector, self.candidates)
         lexical = self._bm25.scores(query_words, size)
-        slots = _top(cosines, self.candidates) | _top(lexical, self.candidates, above=0.0)
-        ordered = sorted(slots)
+        ordered = sorted(cosines.keys() | _top(lexical, self.candidates, above=0.0))
+        lexical_only = [slot for slot in ordered if slot not in cosines]
+        if lexical_only:
+            found = self._vectors.cosines(query_vector, lexical_only)
+            cosines.update(zip(lexical_only, found.tolist(), strict=True))
         bm25_ceiling = _bm25_ceiling(self._bm25, query_words)
         headline_cosines = [
             float(self._headline_vectors[slot] @ query_vector)
@@ -212,7 +223,7 @@ class MatchIndex:
                 slot,
                 set(query_words),
                 query_numbers,
-                float(cosines[slot]),
+                cosines[slot],
                 min(float(lexical[slot]) / bm25_ceiling, 1.0),
                 (
                     headline_cosines[number],
@@ -267,12 +278,6 @@ def _headline_vectors(headlines: Sequence[str]) -> np.ndarray:
     if present:
         vectors[present] = embed([headlines[number] for number in present])
     return vectors
-
-
-def _grown(array: np.ndarray, capacity: int, used: int) -> np.ndarray:
-    grown = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
-    grown[:used] = array[:used]
-    return grown
 
 
 def _top(scores: np.ndarray, count: int, above: float = -math.inf) -> set[int]:
