@@ -105,6 +105,9 @@ def main() -> None:
     print(f"RATIO\textraction: full extraction / segmentation\t{segmentation / extraction:.2f}\t-")
     english_speed = len(texts) / scoring
     for language in TWEETS:
+        if scorer_for(language) is None:
+            print(f"{language}: no model ships (training/README.md), not benchmarked")
+            continue
         multilingual(language, english_speed)
 
 

@@ -1,10 +1,12 @@
 """The check-worthiness models: how likely would a fact-checker pick this sentence to check?
 
 English: a MiniLM-L6 encoder fine-tuned on the CLEF CheckThat! 2024 English training data
-(training/train_checkworthiness.py), exported to ONNX. Arabic, Dutch and Spanish: a
-logistic-regression head per language over the multilingual sentence encoder
-(multilingual_encoder.py), trained on CheckThat! 2024 tweets
-(training/train_checkworthiness_multilingual.py). Both ship in checkworthiness_model/.
+(training/train_checkworthiness.py), exported to ONNX. Dutch and Spanish: per language, one
+linear score over the multilingual sentence encoder's vector (multilingual_encoder.py) and
+the sentence's hashed word and character n-grams (ngram_features.py), trained on CheckThat!
+2024 tweets (training/train_checkworthiness_multilingual.py). Both ship in
+checkworthiness_model/. Arabic has none: no model trained on its tweets beat calling every
+tweet check-worthy, so the training script does not ship it.
 
 Every score is calibrated (Platt scaling fitted on data the model was not trained on), so a
 score is the probability that a fact-checker would pick the sentence, comparable across
@@ -23,7 +25,7 @@ import numpy as np
 import onnxruntime
 from tokenizers import Tokenizer
 
-from claims.extraction import multilingual_encoder
+from claims.extraction import multilingual_encoder, ngram_features
 from claims.extraction.batching import padded_batches
 
 MODEL_DIR = Path(__file__).resolve().parent / "checkworthiness_model"
@@ -91,20 +93,40 @@ class CheckworthinessModel:
 
 
 @dataclass(frozen=True)
-class EncoderHead:
-    """A language's head over the multilingual encoder: a linear score, then calibration."""
+class NgramPart:
+    """Hashed word and character n-grams (ngram_features.py): a weight and an inverse
+    document frequency per bucket."""
+
+    language: str
+    idf: np.ndarray
+    weights: np.ndarray
+
+    def raw(self, sentences: Sequence[str]) -> np.ndarray:
+        return ngram_features.linear_scores(sentences, self.language, self.idf, self.weights, 0.0)
+
+
+@dataclass(frozen=True)
+class LanguageHead:
+    """A language's model: one linear score over the multilingual encoder's vector and/or the
+    sentence's hashed n-grams (the two parts' weights already scaled by their share in the
+    average), then calibration."""
 
     name: str
     threshold: float
-    weights: np.ndarray
     bias: float
     calibration: Calibration
+    encoder_weights: np.ndarray | None
+    ngrams: NgramPart | None
 
     def score(self, sentences: Sequence[str]) -> list[float]:
         """Return the calibrated probability of "Yes" for each sentence, in input order."""
         if not sentences:
             return []
-        raw = multilingual_encoder.embed(sentences) @ self.weights + self.bias
+        raw = np.full(len(sentences), self.bias, dtype=np.float64)
+        if self.encoder_weights is not None:
+            raw += multilingual_encoder.embed(sentences) @ self.encoder_weights
+        if self.ngrams is not None:
+            raw += self.ngrams.raw(sentences)
         return _rounded(self.calibration.probabilities(raw))
 
 
@@ -158,17 +180,26 @@ def load_model(folder: Path = MODEL_DIR) -> CheckworthinessModel:
 
 
 @cache
-def _load_head(language: str, folder: Path = MODEL_DIR) -> EncoderHead:
+def _load_head(language: str, folder: Path = MODEL_DIR) -> LanguageHead:
     config = _heads_config(folder)
     head = config["languages"][language]
-    with np.load(folder / f"{HEADS}.npz") as weights:
-        vector = np.asarray(weights[language], dtype=np.float32)
-    return EncoderHead(
+    with np.load(folder / f"{HEADS}.npz") as arrays:
+        key = f"{language}.encoder"
+        encoder = np.asarray(arrays[key], dtype=np.float32) if key in arrays else None
+        ngrams = None
+        if f"{language}.ngram_weights" in arrays:
+            ngrams = NgramPart(
+                language,
+                np.asarray(arrays[f"{language}.ngram_idf"], dtype=np.float64),
+                np.asarray(arrays[f"{language}.ngram_weights"], dtype=np.float64),
+            )
+    return LanguageHead(
         name=f"{config['name']}-{language}",
         threshold=float(head["threshold"]),
-        weights=vector,
         bias=float(head["bias"]),
         calibration=Calibration(**head["calibration"]),
+        encoder_weights=encoder,
+        ngrams=ngrams,
     )
 
 

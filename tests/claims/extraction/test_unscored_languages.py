@@ -79,7 +79,7 @@ def test_the_note_says_how_many_of_how_many_and_how_they_were_chosen() -> None:
     extraction = propose_candidates(long_german_page(), language_hint="de")
     assert extraction.note == (
         "25 of 320 sentences in de kept as candidates, unscored: no check-worthiness model for "
-        "de (the models read Arabic, Dutch, English and Spanish only); chosen by numbers, "
+        "de (the models read Dutch, English and Spanish only); chosen by numbers, "
         "quotations, names and reporting verbs, at most 25 per article."
     )
 
@@ -97,7 +97,7 @@ def test_a_short_page_keeps_every_sentence_and_says_they_are_unscored() -> None:
     assert len(extraction.candidates) == 4
     assert extraction.note == (
         "Sentences in de are proposed unscored: no check-worthiness model for de "
-        "(the models read Arabic, Dutch, English and Spanish only)."
+        "(the models read Dutch, English and Spanish only)."
     )
 
 
