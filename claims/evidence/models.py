@@ -112,6 +112,8 @@ class Evidence(models.Model):
     class Stance(models.TextChoices):
         SUPPORTS = "supports"
         REFUTES = "refutes"
+        DISCUSSES = "discusses"  # reports the claim without taking a side
+        UNRELATED = "unrelated"  # not about the claim, whatever words they share
         MIXED = "mixed"
         NOT_ENOUGH_INFO = "not_enough_info"
         UNKNOWN = "unknown"

@@ -1,4 +1,4 @@
-"""Pick the passage of a source text that bears most on a claim."""
+"""Find the passages of a source text that share most words with a claim."""
 
 import re
 
@@ -27,19 +27,29 @@ def query_terms(text: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def best_passage(text: str, terms: list[str], sentences_per_passage: int = 2) -> tuple[str, float]:
-    """Return the run of sentences sharing most terms with the claim, and that share (0–1)."""
+def candidate_passages(
+    text: str, terms: list[str], count: int, sentences_per_passage: int = 2
+) -> list[tuple[str, float]]:
+    """Return up to `count` runs of sentences sharing most terms with the claim, with that
+    share (0–1), best first; the runs do not overlap, so each says something of its own."""
     sentences = [sentence.text for sentence in segmentation.sentences(text)]
     if not sentences or not terms:
-        return "", 0.0
-    best_index, best_share = 0, -1.0
-    for index in range(len(sentences)):
-        window = " ".join(sentences[index : index + sentences_per_passage])
-        share = _term_share(window, terms)
-        if share > best_share:
-            best_index, best_share = index, share
-    passage = " ".join(sentences[best_index : best_index + sentences_per_passage])
-    return passage, round(best_share, 4)
+        return []
+    windows = [
+        (index, _term_share(" ".join(sentences[index : index + sentences_per_passage]), terms))
+        for index in range(len(sentences))
+    ]
+    windows.sort(key=lambda window: (-window[1], window[0]))
+    chosen: list[tuple[int, float]] = []
+    for index, share in windows:
+        if all(abs(index - other) >= sentences_per_passage for other, _ in chosen):
+            chosen.append((index, share))
+            if len(chosen) == count:
+                break
+    return [
+        (" ".join(sentences[index : index + sentences_per_passage]), round(share, 4))
+        for index, share in chosen
+    ]
 
 
 def _term_share(passage: str, terms: list[str]) -> float:

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims.events import changed, claim_event_record
-from claims.evidence.passages import best_passage
-from claims.evidence.services import claim_terms, evidence_build, evidence_rerank
+from claims.evidence.services import Choice, evidence_build, evidence_rerank, passages_choose
 from claims.ingestion.documents import Upload
 from claims.ingestion.fetching import FetchError, check_url
 from claims.ingestion.pages import ExtractionError
@@ -100,11 +99,11 @@ def _fetched_source(url: str) -> Article:
 
 
 def _evidence_save(claim: Claim, source: Article, user: User | None, *, field: str) -> Evidence:
-    passage, share = best_passage(source.text, claim_terms(claim))
-    if not passage:
-        passage = source.text[:1000]
+    # A reviewer chose this source: its passage is shown however few of the claim's words
+    # it shares, and with no passage of whole sentences, its beginning.
+    choice = passages_choose(claim, [source.text], min_share=0.0)[0]
     evidence = evidence_build(
-        claim, source, provider=BY_HAND, passage=passage, relevance=share, rank=0
+        claim, source, provider=BY_HAND, choice=choice or Choice(source.text[:1000], 0.0), rank=0
     )
     evidence.pinned, evidence.added_by = True, user
     try:

@@ -1,48 +1,14 @@
-"""What rules can tell about a piece of evidence: its stance toward the claim, and
-whether its source is an interested party (the claimant, or the subject of the claim)."""
+"""What rules can tell about a piece of evidence: whether its source is an interested party
+(the claimant, or the subject of the claim). Its stance is the stance model's (stance.py)."""
 
 import re
-from dataclasses import dataclass
 
 from claims.evidence.passages import STOPWORDS
-from claims.models import Evidence
 
-REFUTING = re.compile(
-    r"\b(false|falsely|fake|untrue|not true|incorrect|inaccurate|wrong|misleading|no evidence"
-    r"|debunk\w*|refut\w*|den(?:y|ies|ied)|rejects?|rejected|baseless|hoax|fabricated"
-    r"|dismissed|misinformation|disinformation)\b",
-    re.IGNORECASE,
-)
-SUPPORTING = re.compile(
-    r"(?<!not )(?<!in)\b(confirm\w*|true|correct|accurate|verified|acknowledg\w*|admitted)\b",
-    re.IGNORECASE,
-)
 # A name right after one of these is where something happened, not who is involved:
 # the town's auditor is no party to a claim about "the bridge in Riverton".
 PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|across|outside|inside)\s+(?:the\s+)?$", re.I)
 NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'-]+)*")
-
-
-@dataclass(frozen=True)
-class StanceGuess:
-    stance: str
-    cue: str = ""
-
-
-def suggest_stance(passage: str) -> StanceGuess:
-    """Guess the passage's stance from refuting and supporting cues (a suggestion for people).
-
-    The passage is already the part of the source that shares most of the claim's words,
-    so a cue in it is near the claim's terms.
-    """
-    refuting, supporting = REFUTING.search(passage), SUPPORTING.search(passage)
-    if refuting and supporting:
-        return StanceGuess(Evidence.Stance.MIXED, f"{refuting.group()} / {supporting.group()}")
-    if refuting:
-        return StanceGuess(Evidence.Stance.REFUTES, refuting.group())
-    if supporting:
-        return StanceGuess(Evidence.Stance.SUPPORTS, supporting.group())
-    return StanceGuess(Evidence.Stance.UNKNOWN)
 
 
 def interested_party(*, claim_text: str, claimant: str, publisher: str, author: str) -> bool:

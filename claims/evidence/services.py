@@ -1,9 +1,12 @@
 """Evidence: turn what a provider found into ranked passages of stored articles."""
 
+from dataclasses import dataclass
+
 from django.utils import timezone
 
-from claims.evidence.passages import best_passage, query_terms
-from claims.evidence.rules import StanceGuess, interested_party, suggest_stance
+from claims.evidence import stance as stance_model
+from claims.evidence.passages import candidate_passages, query_terms
+from claims.evidence.rules import interested_party
 from claims.evidence.sources import Lead, registry
 from claims.extraction.candidates import claim_core
 from claims.ingestion.fetching import FetchedPage, FetchError, fetch_many
@@ -14,10 +17,62 @@ from claims.models import Article, Claim, Evidence
 
 EVIDENCE_PER_PROVIDER = 5
 MIN_PASSAGE_SHARE = 0.2
+# Passages of a source read by the stance model: the best keyword match is often a source
+# restating the claim, and the sentence that refutes it one or two windows further down.
+CANDIDATE_PASSAGES = 4
+# FNC-1's labels, which the model gives, as the product's stances.
+STANCE_OF_LABEL = {
+    stance_model.AGREE: Evidence.Stance.SUPPORTS,
+    stance_model.DISAGREE: Evidence.Stance.REFUTES,
+    stance_model.DISCUSS: Evidence.Stance.DISCUSSES,
+    stance_model.UNRELATED: Evidence.Stance.UNRELATED,
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The passage of a source shown on its card, and what the stance model read in it."""
+
+    passage: str
+    relevance: float  # the share of the claim's words it holds
+    stance: stance_model.Stance | None = None
 
 
 def claim_terms(claim: Claim) -> list[str]:
     return query_terms(claim_core(claim.text))
+
+
+def passages_choose(
+    claim: Claim, texts: list[str], min_share: float = MIN_PASSAGE_SHARE
+) -> list[Choice | None]:
+    """For each source text, the passage that decides its stance toward the claim: of the
+    few passages sharing most of the claim's words (at least `min_share` of them), the one
+    the stance model finds most clearly agreeing or disagreeing; the best keyword match when
+    the model finds none of them related. None when no passage shares enough words.
+
+    All passages of all texts go through the model in one batch."""
+    terms = claim_terms(claim)
+    candidates = [
+        [
+            (passage, share)
+            for passage, share in candidate_passages(text, terms, CANDIDATE_PASSAGES)
+            if share >= min_share
+        ]
+        for text in texts
+    ]
+    pairs = [(claim.text, passage) for found in candidates for passage, _ in found]
+    stances = iter(stance_model.load_model().predict(pairs) if pairs else [])
+    return [
+        _deciding([Choice(passage, share, next(stances)) for passage, share in found])
+        for found in candidates
+    ]
+
+
+def _deciding(read: list[Choice]) -> Choice | None:
+    related = [c for c in read if c.stance and c.stance.label != stance_model.UNRELATED]
+    if not related:
+        return read[0] if read else None
+    return max(related, key=lambda choice: choice.stance.takes_side if choice.stance else 0.0)
 
 
 def evidence_find(claim: Claim, provider: str) -> list[Evidence]:
@@ -26,35 +81,35 @@ def evidence_find(claim: Claim, provider: str) -> list[Evidence]:
     Errors of the provider's own endpoint propagate (the job retries or fails on them);
     a single source that cannot be fetched or read is skipped.
     """
-    terms = claim_terms(claim)
-    found = []
-    leads = registry()[provider](claim, terms)
+    leads = registry()[provider](claim, claim_terms(claim))
     pages = _fetched_in_parallel(leads)
     stored = _stored_articles(leads)
+    sources = []
     for lead in leads:
         if lead.article_id is not None:
             source = stored.get(lead.article_id)
         else:
             source = _source(lead, pages.get(lead.url))
-        if source is None or source.id == claim.article_id:
-            continue
-        passage, share = best_passage(source.text, terms)
-        if share >= MIN_PASSAGE_SHARE:
-            found.append((share, source, passage, lead))
-    found.sort(key=lambda item: (-item[0], item[1].id))
+        if source is not None and source.id != claim.article_id:
+            sources.append((source, lead))
+    choices = passages_choose(claim, [source.text for source, _ in sources])
+    found = [
+        (choice, source, lead)
+        for (source, lead), choice in zip(sources, choices, strict=True)
+        if choice is not None
+    ]
+    found.sort(key=lambda item: (-item[0].relevance, item[1].id))
     return [
-        evidence_build(
-            claim, source, provider=provider, passage=passage, relevance=share, rank=rank, lead=lead
-        )
-        for rank, (share, source, passage, lead) in enumerate(
+        evidence_build(claim, source, provider=provider, choice=choice, rank=rank, lead=lead)
+        for rank, (choice, source, lead) in enumerate(
             _distinct(found)[:EVIDENCE_PER_PROVIDER], start=1
         )
     ]
 
 
 def _distinct(
-    found: list[tuple[float, Article, str, Lead]],
-) -> list[tuple[float, Article, str, Lead]]:
+    found: list[tuple[Choice, Article, Lead]],
+) -> list[tuple[Choice, Article, Lead]]:
     """Two leads can end at one article (a redirect, a duplicate): keep its best."""
     seen: set[int] = set()
     distinct = []
@@ -105,26 +160,24 @@ def evidence_build(
     source: Article,
     *,
     provider: str,
-    passage: str,
-    relevance: float,
+    choice: Choice,
     rank: int,
     lead: Lead | None = None,
 ) -> Evidence:
-    """Return an unsaved Evidence row with everything rules can tell about it."""
-    guess = suggest_stance(passage)
-    if lead and lead.stance:  # a fact-checker's rating says more than cue words
-        guess = StanceGuess(lead.stance, lead.stance_cue)
+    """Return an unsaved Evidence row with everything the stance model and the rules can
+    tell about it; its stance is a suggestion until a person sets or confirms it."""
+    stance, cue = _suggested_stance(choice, lead)
     claimed_at = claim.article.published_at or claim.article.created_at
     snapshot = source.snapshots.order_by("-fetched_at").first()
     return Evidence(
         claim=claim,
         source=source,
         provider=provider,
-        passage=passage,
+        passage=choice.passage,
         rank=rank,
-        relevance=relevance,
-        stance=guess.stance,
-        stance_cue=guess.cue[:200],
+        relevance=choice.relevance,
+        stance=stance,
+        stance_cue=cue[:200],
         snapshot_hash=snapshot.sha256 if snapshot else source.content_hash,
         retrieved_at=timezone.now(),
         published_after_claim=bool(source.published_at and source.published_at > claimed_at),
@@ -135,6 +188,18 @@ def evidence_build(
             author=source.author,
         ),
     )
+
+
+def _suggested_stance(choice: Choice, lead: Lead | None) -> tuple[str, str]:
+    """The suggested stance and what suggested it. A fact-checker's rating, ours included,
+    says more than a model's reading of one passage."""
+    if lead and lead.stance:
+        return lead.stance, lead.stance_cue
+    if choice.stance is None:
+        return Evidence.Stance.UNKNOWN, ""
+    model = stance_model.load_model()
+    probability = choice.stance.probability
+    return STANCE_OF_LABEL[choice.stance.label], f"{model.name}, p = {probability:.2f}"
 
 
 def evidence_rerank(claim_id: int) -> None:

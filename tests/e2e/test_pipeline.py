@@ -93,7 +93,9 @@ def test_article_goes_from_url_to_published_check(
     assert "212 million" in evidence["archive"]["passage"]
     cited = evidence["links"]  # the page the article links to, fetched by the worker
     assert cited["source_url"] == local_site.base_url + "/council/accounts"
-    assert (cited["publisher"], cited["stance"]) == ("Riverton Auditor", "mixed")
+    # "… the viral figure of 400 million is false": the stance model reads a refutation
+    # (cue words saw "confirmed" and "false" and said mixed).
+    assert (cited["publisher"], cited["stance"]) == ("Riverton Auditor", "refutes")
     assert not cited["interested_party"]  # the bridge is in Riverton; the auditor is no party
     assert sorted(item["rank"] for item in claim["evidence"]) == [1, 2]
 

@@ -78,7 +78,9 @@ def test_a_page_added_by_url_is_fetched_safely_and_pinned(
     assert (evidence.provider, evidence.pinned, evidence.rank) == ("by_hand", True, 1)
     assert evidence.added_by == reviewer
     assert "212 million dollars" in evidence.passage
-    assert evidence.stance == "supports"  # "confirmed"
+    # The stance model's suggestion, with its name and probability, for a person to confirm.
+    assert evidence.stance_cue.startswith("minilm-l6-fnc1-stance-v1, p = ")
+    assert evidence.stance_by is None
     assert evidence.source.publisher == "Riverton Auditor"
     assert evidence.snapshot_hash == evidence.source.snapshots.get().sha256
     with pytest.raises(ValidationError, match="already evidence"):

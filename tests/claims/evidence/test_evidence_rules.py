@@ -1,31 +1,12 @@
-"""What rules can tell about evidence: a suggested stance with its cue, and whether the
-source is an interested party (the claimant, or the subject of the claim)."""
+"""What rules can tell about evidence: whether the source is an interested party (the
+claimant, or the subject of the claim). The suggested stance is the model's (test_stance.py)."""
 
-import pytest
-
-from claims.evidence.rules import interested_party, suggest_stance
+from claims.evidence.rules import interested_party
 
 PEACEKEEPERS = (
     "Russia's peacekeeping efforts were allegedly aimed at breaking Nagorno-Karabakh away "
     "from Armenia and handing it over to Azerbaijan."
 )
-
-
-@pytest.mark.parametrize(
-    ("passage", "stance", "cue"),
-    [
-        ("The ministry said the reports were false and can be refuted.", "refutes", "false"),
-        ("Officials denied that the bridge cost 400 million.", "refutes", "denied"),
-        ("That figure is not true, the auditor said.", "refutes", "not true"),
-        ("The auditor confirmed the bridge cost 212 million.", "supports", "confirmed"),
-        ("The mayor confirmed one figure but called the other misleading.", "mixed",
-         "misleading / confirmed"),
-        ("The bridge opened on September 30.", "unknown", ""),
-    ],
-)  # fmt: skip
-def test_cue_words_suggest_a_stance(passage: str, stance: str, cue: str) -> None:
-    guess = suggest_stance(passage)
-    assert (guess.stance, guess.cue) == (stance, cue)
 
 
 def test_a_ministry_rebutting_claims_about_its_own_country_is_an_interested_party() -> None:

@@ -3,6 +3,7 @@ the article cites, trusted outlets' feeds, a SearxNG search, a MediaWiki API and
 ClaimReview search. Every source page goes through the safe fetch and becomes an Article."""
 
 import json
+import re
 import threading
 import time
 from datetime import UTC, datetime
@@ -91,7 +92,8 @@ def test_links_cited_in_the_article_are_fetched_and_quoted(
     )
     assert evidence.snapshot_hash == source.snapshots.get().sha256
     assert evidence.published_after_claim  # 20 October, after the post of 12 October
-    assert evidence.stance == Evidence.Stance.REFUTES and evidence.stance_cue == "false"
+    assert evidence.stance == Evidence.Stance.REFUTES  # "… 400 million dollars is false."
+    assert re.fullmatch(r"minilm-l6-fnc1-stance-v1, p = 0\.\d\d", evidence.stance_cue)
     assert source.candidates_proposed_at is None  # sources are not mined for claims
     assert Article.objects.filter(url=rain).exists()  # fetched, but not relevant
 
@@ -296,11 +298,10 @@ def test_sources_are_fetched_in_parallel_but_at_most_two_at_a_time_per_host(
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         urls = [f"http://127.0.0.1:{server.server_port}/{number}" for number in range(6)]
-        started = time.monotonic()
         pages = fetch_many(urls)
-        elapsed = time.monotonic() - started
     finally:
         server.shutdown()
     assert all(isinstance(page, FetchedPage) for page in pages.values())
-    assert most[0] == 2  # politeness: two at a time from one host
-    assert elapsed < 6 * 0.2  # but not one after the other
+    # Two at once (so not one after the other), and never more from one host: politeness.
+    # Counted by the server, not timed: a busy machine makes any time bound flaky.
+    assert most[0] == 2

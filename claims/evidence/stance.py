@@ -1,0 +1,245 @@
+"""The stance model: does a passage agree with a claim, disagree, discuss it without taking
+a side, or is it unrelated?
+
+Two stages, trained on FNC-1 (training/train_stance.py) and shipped in stance_model/:
+
+1. relatedness, from the words claim and passage share (a logistic regression over a few
+   overlap features; its weights are in config.json): cheap, and on FNC-1 as good as a
+   network at telling a related passage from an unrelated one;
+2. for related passages, agree / disagree / discuss from a cross-encoder: MiniLM-L6
+   fine-tuned on (claim, passage) pairs, exported to ONNX and quantised to int8.
+
+Running it needs ONNX Runtime, the tokenizers library and NumPy: nothing is trained,
+downloaded or put on a GPU at run time. Labels are FNC-1's; claims.evidence.services maps
+them to the product's stances.
+"""
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+from tokenizers import Encoding, Tokenizer
+
+from claims.evidence.passages import WORD, query_terms
+from claims.extraction import segmentation
+from claims.extraction.batching import padded_batches
+
+MODEL_DIR = Path(__file__).resolve().parent / "stance_model"
+AGREE, DISAGREE, DISCUSS, UNRELATED = "agree", "disagree", "discuss", "unrelated"
+LABELS = (AGREE, DISAGREE, DISCUSS, UNRELATED)
+SIDES = (AGREE, DISAGREE, DISCUSS)  # the cross-encoder's outputs, in this order
+# Pairs (claim plus passage) run up to 128 tokens, so batches stay small: one long pair
+# pads the others (measured in bench/stance.py).
+BATCH_SIZE = 16
+STEM = 5  # letters that fold "refuted" and "refutes", "Russia" and "Russian" together
+
+
+@dataclass(frozen=True)
+class Stance:
+    label: str  # one of LABELS
+    probability: float  # of that label
+    related: float  # probability that the passage is about the claim at all
+    sides: dict[str, float]  # probability of each of SIDES, given that it is related
+
+    @property
+    def takes_side(self) -> float:
+        """How strongly the passage agrees or disagrees (0 when it is unrelated)."""
+        if self.label == UNRELATED:
+            return 0.0
+        return self.related * max(self.sides[AGREE], self.sides[DISAGREE])
+
+
+def relatedness_features(claim: str, passage: str) -> list[float]:
+    """Shares of the claim's content words found in the passage: as written, by stem, and
+    their number (a claim of three words matching says less than one of twelve)."""
+    terms = query_terms(claim)
+    if not terms:
+        return [0.0, 0.0, 0.0]
+    words = {word.strip("’'-") for word in WORD.findall(passage.lower())}
+    stems = {word[:STEM] for word in words}
+    exact = sum(1 for term in terms if term in words)
+    stemmed = sum(1 for term in terms if term[:STEM] in stems)
+    return [exact / len(terms), stemmed / len(terms), min(stemmed, 8) / 8]
+
+
+def focus(claim: str, sentences: Sequence[str], max_words: int) -> str:
+    """The sentences of a longer text that bear most on the claim, up to `max_words` words,
+    in their order in the text: what the model reads of an article."""
+    terms = query_terms(claim)
+    stems = {term[:STEM] for term in terms}
+
+    def overlap(sentence: str) -> int:
+        return len(stems & {word.lower()[:STEM] for word in WORD.findall(sentence)})
+
+    ranked = sorted(range(len(sentences)), key=lambda index: (-overlap(sentences[index]), index))
+    chosen: list[int] = []
+    words = 0
+    for index in ranked:
+        length = len(sentences[index].split())
+        if chosen and words + length > max_words:
+            continue
+        chosen.append(index)
+        words += length
+        if words >= max_words:
+            break
+    return " ".join(sentences[index] for index in sorted(chosen))
+
+
+def sentences_of(text: str) -> list[str]:
+    return [sentence.text for sentence in segmentation.sentences(text)]
+
+
+@dataclass(frozen=True)
+class StanceModel:
+    name: str
+    session: onnxruntime.InferenceSession
+    tokenizer: Tokenizer
+    focus_words: int
+    related_weights: tuple[float, ...]
+    related_bias: float
+    related_threshold: float
+    side_bias: np.ndarray  # added to the cross-encoder's logits; chosen on held-out data
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[Stance]:
+        """The stance of each passage toward its claim, for (claim, passage) pairs in order.
+
+        Only the pairs found related go through the cross-encoder, sorted by length and in
+        batches padded to their own longest pair."""
+        related = [self._related(claim, passage) for claim, passage in pairs]
+        to_read = [index for index, p in enumerate(related) if p >= self.related_threshold]
+        sides = self._sides([pairs[index] for index in to_read])
+        stances = [Stance(UNRELATED, round(1 - p, 4), round(p, 4), {}) for p in related]
+        for index, probabilities in zip(to_read, sides, strict=True):
+            best = int(np.argmax(probabilities))
+            p = related[index]
+            stances[index] = Stance(
+                SIDES[best],
+                round(p * float(probabilities[best]), 4),
+                round(p, 4),
+                {side: round(float(q), 4) for side, q in zip(SIDES, probabilities, strict=True)},
+            )
+        return stances
+
+    def tokenize(self, pairs: Sequence[tuple[str, str]]) -> list[Encoding]:
+        """What the cross-encoder reads of each pair ([CLS] claim [SEP] passage [SEP])."""
+        return list(self.tokenizer.encode_batch(list(pairs)))
+
+    def _related(self, claim: str, passage: str) -> float:
+        features = relatedness_features(claim, passage)
+        z = self.related_bias + sum(
+            w * x for w, x in zip(self.related_weights, features, strict=True)
+        )
+        return 1 / (1 + math.exp(-z))
+
+    def _sides(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        probabilities = np.empty((len(pairs), len(SIDES)), dtype=np.float32)
+        if not pairs:
+            return probabilities
+        encodings = self.tokenize(pairs)
+        ids = [encoding.ids for encoding in encodings]
+        for batch, input_ids, mask in padded_batches(ids, BATCH_SIZE):
+            types = np.zeros_like(input_ids)
+            for row, index in enumerate(batch):
+                type_ids = encodings[index].type_ids
+                types[row, : len(type_ids)] = type_ids
+            feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": types}
+            logits = self.session.run(["logits"], feed)[0] + self.side_bias
+            logits -= logits.max(axis=1, keepdims=True)
+            exp = np.exp(logits)
+            probabilities[batch] = exp / exp.sum(axis=1, keepdims=True)
+        return probabilities
+
+
+@cache
+def load_model(folder: Path = MODEL_DIR) -> StanceModel:
+    """Load the shipped model once per process."""
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=int(config["max_length"]))
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 2
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(
+        str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+    )
+    relatedness = config["relatedness"]
+    return StanceModel(
+        name=str(config["name"]),
+        session=session,
+        tokenizer=tokenizer,
+        focus_words=int(config["focus_words"]),
+        related_weights=tuple(float(w) for w in relatedness["weights"]),
+        related_bias=float(relatedness["bias"]),
+        related_threshold=float(relatedness["threshold"]),
+        side_bias=np.asarray([config["side_bias"][side] for side in SIDES], dtype=np.float32),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# FNC-1's files: pairs (pair_id, headline, body_id[, stance]) and bodies (body_id, body)
+# --------------------------------------------------------------------------------------------
+
+
+class StanceDataError(ValueError):
+    """A file that is not in FNC-1's format, with what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    pair_id: str
+    headline: str
+    body_id: str
+    stance: str  # "" when the file gives none
+
+
+def read_pairs(path: Path) -> list[Pair]:
+    """Read a pairs file: TAB-separated, header `pair_id headline body_id` and optionally
+    `stance` (a label of LABELS)."""
+    header, body = _rows(path, required=("pair_id", "headline", "body_id"))
+    column = {name: header.index(name) for name in header}
+    pairs = []
+    for number, row in body:
+        stance = row[column["stance"]].strip() if "stance" in column else ""
+        if stance and stance not in LABELS:
+            raise StanceDataError(f"{path}, row {number}: unknown stance {stance!r}.")
+        pairs.append(
+            Pair(row[column["pair_id"]], row[column["headline"]], row[column["body_id"]], stance)
+        )
+    return pairs
+
+
+def read_bodies(path: Path) -> dict[str, str]:
+    """Read a bodies file: TAB-separated, header `body_id body`."""
+    header, body = _rows(path, required=("body_id", "body"))
+    id_column, text_column = header.index("body_id"), header.index("body")
+    return {row[id_column]: row[text_column] for _, row in body}
+
+
+def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the numbered rows of a TAB-separated file."""
+    if not path.is_file():
+        raise StanceDataError(f"{path} is not a file.")
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article bodies are long fields
+    with path.open(encoding="utf-8", newline="") as lines:
+        reader = csv.reader(lines, delimiter="\t")
+        header = next(reader, None)
+        if header is None or not set(required) <= set(header):
+            raise StanceDataError(
+                f"{path}: the first line must name the columns {', '.join(required)}."
+            )
+        rows = []
+        for number, row in enumerate(reader, start=2):
+            if not row:
+                continue
+            if len(row) < len(header):
+                raise StanceDataError(f"{path}, row {number}: expected {len(header)} columns.")
+            rows.append((number, row))
+    return header, rows
