@@ -21,7 +21,7 @@ from claims.tips.services import tip_readers_notify_request
 from reviewers.models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
 from reviewers.publishing.claimreview import claim_review, frozen_evidence
 from reviewers.publishing.webhooks import deliveries_create
-from reviewers.queue import least_loaded_reviewer
+from reviewers.queue import least_loaded_reviewer, review_counts_move
 
 State = Review.State
 
@@ -400,6 +400,7 @@ def _open_review(claim: Claim) -> Review:
     if review is None:
         _refuse_checked_before(claim)
         review = Review.objects.create(claim=claim, state=State.NEW, accepted_at=claim.accepted_at)
+        review_counts_move(from_state="", to_state=State.NEW)
     return review
 
 
@@ -507,6 +508,8 @@ def _audit(
         reason_code=reason_code,
         assignee=assignee,
     )
+    # Every change of state records its event here, so here the desk's counts follow it.
+    review_counts_move(from_state=from_state, to_state=review.state)
     _stamp_stage(review, event.created_at)
 
 
