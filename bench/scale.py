@@ -34,6 +34,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from typing import Any
@@ -80,16 +81,20 @@ OPEN = [State.ASSIGNED, State.DRAFTING, State.AWAITING_APPROVAL]
 def copy(model: type[models.Model], varying: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
     """COPY rows into a model's table: `varying` columns from each row, every other column
     the model's default (as `Model()` would save it)."""
-    fields = [f for f in model._meta.concrete_fields if not f.generated]
+    pk = model._meta.pk
+    fields = [
+        f for f in model._meta.concrete_fields
+        if not f.generated and (f is not pk or pk.name in varying or "id" in varying)
+    ]  # fmt: skip
     prototype = model()
     defaults = [f.get_db_prep_save(f.pre_save(prototype, True), connection) for f in fields]
     names = [f.column for f in fields]
     where = [names.index(_column(model, name)) for name in varying]
     count = 0
-    raw = connection.connection
-    with raw.cursor() as cursor:
+    table = model._meta.db_table
+    with connection.cursor() as cursor, _indexes_set_aside(cursor, table):
         columns = ", ".join(f'"{name}"' for name in names)
-        with cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as pipe:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as pipe:
             for values in rows:
                 row = list(defaults)
                 for index, value in zip(where, values, strict=True):
@@ -97,6 +102,23 @@ def copy(model: type[models.Model], varying: list[str], rows: Iterable[tuple[Any
                 pipe.write_row(row)
                 count += 1
     return count
+
+
+@contextmanager
+def _indexes_set_aside(cursor: Any, table: str) -> Iterator[None]:
+    """Drop a table's indexes (those no constraint needs) and build them again after: one
+    build of a million rows is several times faster than a million insertions."""
+    cursor.execute(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN"
+        " (SELECT conname FROM pg_constraint WHERE conindid <> 0)",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, definition in indexes:
+        cursor.execute(definition)
 
 
 def _column(model: type[models.Model], name: str) -> str:

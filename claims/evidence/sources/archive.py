@@ -17,6 +17,9 @@ NAME = "archive"
 SEARCH_DEPTH = 20
 # Matches ranked at most, per search: bounds the work a common word makes on PostgreSQL.
 RANK_DEPTH = 2000
+# A term in more of the stored articles than this share is left out of a search (if another
+# term is left): it would make the index read a large part of the archive for little.
+COMMON_SHARE = 0.1
 
 SQLITE_INDEX = {
     "claims_article_fts": (
@@ -69,9 +72,10 @@ def search_archive(terms: list[str], *, exclude_article_id: int, limit: int = 10
 
 
 def _search_postgresql(terms: list[str], exclude_article_id: int, limit: int) -> list[Hit]:
-    """Articles with every term first, then those with any; each set ranked, but only its
-    first RANK_DEPTH matches: a common word matches hundreds of thousands of articles of a
-    million, and ranking them all took seconds (bench/README.md, bench/scale.py)."""
+    """Articles with every telling term first, then those with any; each set ranked, but
+    only its first RANK_DEPTH matches: a common word matches hundreds of thousands of
+    articles of a million, and ranking them all took seconds (bench/README.md)."""
+    terms = _telling_terms(terms)
     hits = _ranked_postgresql(" ".join(terms), exclude_article_id, limit, skip=[])
     if len(hits) < limit and len(terms) > 1:
         found = [hit.article_id for hit in hits]
@@ -79,6 +83,33 @@ def _search_postgresql(terms: list[str], exclude_article_id: int, limit: int) ->
             " OR ".join(terms), exclude_article_id, limit - len(hits), skip=found
         )
     return hits
+
+
+def _telling_terms(terms: list[str]) -> list[str]:
+    """Leave out the terms found in more than COMMON_SHARE of the stored articles (as the
+    statistics ANALYZE keeps of the search column say), but never all of them: the index
+    reads every article a term is in before it can stop, and a word in a third of the
+    archive tells little about a claim anyway."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH stats AS ("
+            "  SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs"
+            "  FROM pg_stats WHERE schemaname = current_schema()"
+            "  AND tablename = 'claims_article' AND attname = 'search_document')"
+            " SELECT term, COUNT(word.lexeme),"
+            " COALESCE(MAX(stats.freqs[array_position(stats.elems, word.lexeme)]), 0)"
+            " FROM unnest(%s::text[]) AS term"
+            " LEFT JOIN LATERAL unnest(to_tsvector('english', term)) AS word ON true"
+            " LEFT JOIN stats ON true GROUP BY term",
+            [terms],
+        )
+        rows = cursor.fetchall()
+    # A stop word ("the") has no lexeme: the search would leave it out anyway.
+    share = {term: float(found) for term, lexemes, found in rows if lexemes}
+    telling = [term for term in terms if term in share and share[term] <= COMMON_SHARE]
+    if telling or not share:
+        return telling or terms
+    return [min(share, key=share.__getitem__)]
 
 
 def _ranked_postgresql(
