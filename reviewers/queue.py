@@ -7,6 +7,7 @@ reviews. One query reads a page of the queue, whatever the filters.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import Permission, User
 from django.db import connection, transaction
@@ -125,7 +126,7 @@ def review_counts_rebuild() -> dict[str, int]:
     return counts
 
 
-def _unreviewed_claims() -> QuerySet[Claim]:
+def _unreviewed_claims() -> QuerySet[Claim, Any]:
     # Newest first: new claims are the recent ones, so counting stops after about as many
     # claims as it counts, not after every claim checked in years (see bounded_count).
     unreviewed = Claim.objects.needing_review().filter(review__isnull=True)
