@@ -10,7 +10,7 @@ ratio is printed in wall-clock time and in this process's CPU time (see `rate`).
 
     .venv/bin/python bench/review_queue.py [--claims 20000] [--requests 200]
     BENCH_DATABASE_URL=postgres://USER@HOST/factcheck_bench \
-        .venv/bin/python bench/review_queue.py --claims 1000000
+        .venv/bin/python bench/review_queue.py --claims 1000000 [--reuse]
 """
 
 import argparse
@@ -106,10 +106,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="measure an earlier run's data")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
-    reviewer = populate(args.claims)
+    # --reuse: BENCH_DATABASE_URL's data, stored by a run with the same --claims.
+    reused = User.objects.filter(username="bench-reviewer").first() if args.reuse else None
+    reviewer = reused or populate(args.claims)
     call_command("rebuild_review_counts", stdout=StringIO())  # bulk_create skips the services
     print(f"{args.claims} accepted claims stored in {time.perf_counter() - began:.0f} s")
     with override_settings(ROOT_URLCONF=sys.modules[__name__]):

@@ -92,7 +92,6 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
             "title": "Review queue",
             "opts": self.model._meta,
             "form": form,
-            "page": page,
             "rows": [
                 (claim, score_class(claim.checkworthiness), _state_label(claim))
                 for claim in page.claims
@@ -238,7 +237,7 @@ def _state_label(claim: Claim) -> str:
 
 
 def _counted(counts: dict[str, int]) -> list[tuple[str, str, str]]:
-    """Each state's value, label and count as shown ("1,000+" where counting stopped)."""
+    """Each state's value, label and count as shown ("100+" where counting stopped)."""
     shown = {value: f"{count:,}" for value, count in counts.items()}
     if not new_count_is_exact(counts):
         shown[State.NEW] += "+"

@@ -4,7 +4,7 @@ A page is the claims after (or before) the last one seen, in the queue's order
 (`-checkworthiness, -accepted_at, -id`, the order of `claim_review_queue_idx`), so the
 database seeks to it in the index: page 2,000 costs what page 1 costs, and no request
 counts the whole queue to number its pages. How many claims a view holds is counted up to
-COUNT_LIMIT only (a page of 50 needs no more).
+COUNT_LIMIT only.
 """
 
 import base64
@@ -20,7 +20,10 @@ from django.utils.timezone import is_aware
 from claims.models import Claim
 from factcheck.api import MAX_ID
 
-COUNT_LIMIT = 1000  # a view's count stops here: "1,000 or more" is all a desk needs
+# A view's count stops here: "two pages or more" is all a desk needs, and PostgreSQL counts
+# up to about a hundred claims on its own, where more would start parallel workers (tens
+# of milliseconds to start them, to count what takes one: bench/README.md).
+COUNT_LIMIT = 100
 FORWARD_ORDER = ("-checkworthiness", "-accepted_at", "-id")
 BACKWARD_ORDER = ("checkworthiness", "accepted_at", "id")
 
