@@ -12,6 +12,7 @@ import binascii
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -24,6 +25,7 @@ from factcheck.api import MAX_ID
 # up to about a hundred claims on its own, where more would start parallel workers (tens
 # of milliseconds to start them, to count what takes one: bench/README.md).
 COUNT_LIMIT = 100
+Row = Claim | dict[str, Any]
 FORWARD_ORDER = ("-checkworthiness", "-accepted_at", "-id")
 BACKWARD_ORDER = ("checkworthiness", "accepted_at", "id")
 
@@ -38,9 +40,12 @@ class QueueCursor:
     id: int
 
     @classmethod
-    def at(cls, claim: Claim, *, forward: bool) -> "QueueCursor":
-        assert claim.accepted_at is not None  # every accepted claim has one (a constraint)
-        return cls(forward, claim.checkworthiness, claim.accepted_at, claim.id)
+    def at(cls, row: "Row", *, forward: bool) -> "QueueCursor":
+        """The cursor at a claim of a page: a Claim, or its `.values()` row."""
+        if isinstance(row, dict):
+            return cls(forward, row["checkworthiness"], row["accepted_at"], row["id"])
+        assert row.accepted_at is not None  # every accepted claim has one (a constraint)
+        return cls(forward, row.checkworthiness, row.accepted_at, row.id)
 
     @classmethod
     def decode(cls, text: str | None) -> "QueueCursor | None":
@@ -71,13 +76,14 @@ class QueueCursor:
 
 @dataclass(frozen=True)
 class QueuePage:
-    claims: list[Claim]
+    claims: list[Any]  # Claims, or their `.values()` rows: what the queryset gave
     next: QueueCursor | None
     previous: QueueCursor | None
 
 
-def queue_page(claims: QuerySet[Claim], *, cursor: QueueCursor | None, size: int) -> QueuePage:
-    """Return a page of the queue (`review_queue`'s claims) from the cursor on."""
+def queue_page(claims: QuerySet[Claim, Any], *, cursor: QueueCursor | None, size: int) -> QueuePage:
+    """Return a page of the queue (`review_queue`'s claims, or their `.values()`) from the
+    cursor on."""
     if cursor is None or cursor.forward:
         if cursor is not None:
             claims = _after(claims, cursor)
@@ -97,7 +103,7 @@ def queue_page(claims: QuerySet[Claim], *, cursor: QueueCursor | None, size: int
     )
 
 
-def bounded_count(claims: QuerySet[Claim]) -> tuple[int, bool]:
+def bounded_count(claims: QuerySet[Claim, Any]) -> tuple[int, bool]:
     """Return how many claims the view holds, counted up to COUNT_LIMIT, and whether that
     is all of them.
 
@@ -110,7 +116,7 @@ def bounded_count(claims: QuerySet[Claim]) -> tuple[int, bool]:
     return min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
 
 
-def _after(claims: QuerySet[Claim], cursor: QueueCursor) -> QuerySet[Claim]:
+def _after(claims: QuerySet[Claim, Any], cursor: QueueCursor) -> QuerySet[Claim, Any]:
     # A range on the index's first ordered column (which the database seeks to), then the
     # claims of the cursor's own score that come before it.
     score, stamp = cursor.checkworthiness, cursor.accepted_at
@@ -120,7 +126,7 @@ def _after(claims: QuerySet[Claim], cursor: QueueCursor) -> QuerySet[Claim]:
     )
 
 
-def _before(claims: QuerySet[Claim], cursor: QueueCursor) -> QuerySet[Claim]:
+def _before(claims: QuerySet[Claim, Any], cursor: QueueCursor) -> QuerySet[Claim, Any]:
     score, stamp = cursor.checkworthiness, cursor.accepted_at
     return claims.filter(checkworthiness__gte=score).exclude(
         Q(checkworthiness=score)
