@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from claims.models import Claim
 from reviewers.models import Review, ReviewStateCount
+from reviewers.queue_pages import newest_first
 
 State = Review.State
 # States in which a review still needs someone's work; the default view of the queue.
@@ -128,12 +129,12 @@ def review_counts_rebuild() -> dict[str, int]:
 
 def _unreviewed_claims() -> QuerySet[Claim, Any]:
     # Newest first: new claims are the recent ones, so counting stops after about as many
-    # claims as it counts, not after every claim checked in years (see bounded_count).
+    # claims as it counts, not after every claim checked in years (queue_pages.py).
     # NOT EXISTS, not a LEFT JOIN … IS NULL: PostgreSQL plans the first as an anti-join and
     # estimates it well; the second it took for one row in a million and so counted them all.
     reviewed = Review.objects.filter(claim=OuterRef("pk"))
     unreviewed = Claim.objects.needing_review().filter(~Exists(reviewed))
-    return unreviewed.order_by("-accepted_at").values("id")
+    return newest_first(unreviewed.values("id"))
 
 
 def least_loaded_reviewer() -> User | None:
