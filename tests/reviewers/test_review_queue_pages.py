@@ -54,8 +54,8 @@ def walk(client: Any, url: str, *, key: str) -> list[list[Any]]:
 def test_api_pages_follow_each_other_without_gaps_or_repeats(
     make_claims: MakeClaims, reviewer: User, client_for: Any
 ) -> None:
-    make_claims(7)
-    review_self_assign(claim=Claim.objects.order_by("id").first(), actor=reviewer)  # type: ignore[arg-type]
+    first, *_ = make_claims(7)
+    review_self_assign(claim=first, actor=reviewer)  # one row with a review, the rest new
     everything = [c.id for c in review_queue(user=reviewer, filters=QueueFilters())]
     as_reviewer = client_for(reviewer)
     pages = walk(as_reviewer, "/api/v1/reviews/queue/?page_size=3", key="next")
@@ -89,7 +89,7 @@ def test_the_desk_pages_with_next_and_previous_links_keeping_the_filters(
     make_claims: MakeClaims, reviewer: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("reviewers.desk.QUEUE_PAGE_SIZE", 2)
-    claims = make_claims(3)
+    make_claims(3)
     everything = [c.id for c in review_queue(user=reviewer, filters=QueueFilters())]
     client = Client()
     client.force_login(reviewer)
@@ -102,7 +102,6 @@ def test_the_desk_pages_with_next_and_previous_links_keeping_the_filters(
     assert [row.id for row, *_ in back.context["rows"]] == everything[:2]
     hand_made = client.get("/admin/reviewers/review/", {"cursor": "edited"})
     assert hand_made.status_code == 200 and len(hand_made.context["rows"]) == 2
-    assert len(claims) == 3
 
 
 def test_the_desk_says_when_it_stopped_counting_new_claims(
