@@ -1,19 +1,24 @@
 # The two commands of the README, and what they need.
 #   make demo   set up, publish a demo check through the whole pipeline, serve on :8000
 #   make test   set up, then lint, type-check and run the whole test suite
+#   make bench  run every benchmark and print one table of their ratios (bench/README.md);
+#               QUICK=1 at small sizes, BENCH="api review_queue" only those
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint
+.PHONY: demo test lint bench
 
 demo: $(INSTALLED) var/secret_key
 	SECRET_KEY="$$(cat var/secret_key)" DEBUG=true $(BIN)/python manage.py demo
 
 test: $(INSTALLED) lint
 	$(BIN)/python -m pytest
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick) $(BENCH)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

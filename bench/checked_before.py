@@ -166,6 +166,7 @@ def quantile(values: list[float], at: float) -> float:
 
 def row(measure: str, result: str, baseline: str, ratio: float, unit: str = "") -> None:
     print(f"{measure:<40} {result:>16}   vs {baseline:<32} ratio {ratio:.2f}{unit}")
+    print(f"RATIO\tchecked_before: {measure.strip()}\t{ratio:.2f}\t-")
 
 
 if __name__ == "__main__":

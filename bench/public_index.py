@@ -73,6 +73,7 @@ def main() -> None:
             f"{name:<31}: {wall[name]:8.1f} requests/s, ratio {wall[name] / wall['bare']:.2f}"
             f" (CPU {cpu[name] / cpu['bare']:.2f})"
         )
+    print(f"RATIO\tpublic_index: first page, CPU vs bare\t{cpu['index'] / cpu['bare']:.2f}\t-")
 
     for name, ms in cold.items():
         print(f"{name:<20} after a new version: {ms:6.1f} ms a request (nothing cached)")

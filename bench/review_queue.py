@@ -1,13 +1,16 @@
 """Speed of the review desk's queue endpoint, as a ratio to a bare Django view in the same run.
 
 Requests per second of `GET /api/v1/reviews/queue/` (50 claims a page: the default view,
-and filtered by a claimant) over 20,000 accepted claims, a third of them with a review in
-some state, against a bare view that returns the same page's rows from one `.values()`
-query through `JsonResponse`. Both go through the same WSGI handler and middleware
-(Django's test client, logged in as a reviewer), on a throw-away SQLite database. Each
+a page twenty pages in, and filtered by a claimant) and of the desk's queue page in the
+admin, over 20,000 accepted claims, a third of them with a review in some state, against a
+bare view that returns the same page's rows from one `.values()` query through
+`JsonResponse`. All go through the same WSGI handler and middleware (Django's test client,
+logged in as a reviewer), on a throw-away SQLite database (or BENCH_DATABASE_URL's). Each
 ratio is printed in wall-clock time and in this process's CPU time (see `rate`).
 
     .venv/bin/python bench/review_queue.py [--claims 20000] [--requests 200]
+    BENCH_DATABASE_URL=postgres://USER@HOST/factcheck_bench \
+        .venv/bin/python bench/review_queue.py --claims 1000000 [--reuse]
 """
 
 import argparse
@@ -15,6 +18,7 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 from throwaway import rate, start_django
 
@@ -102,10 +106,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--claims", type=int, default=20_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="measure an earlier run's data")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
-    reviewer = populate(args.claims)
+    # --reuse: BENCH_DATABASE_URL's data, stored by a run with the same --claims.
+    reused = User.objects.filter(username="bench-reviewer").first() if args.reuse else None
+    reviewer = reused or populate(args.claims)
+    call_command("rebuild_review_counts", stdout=StringIO())  # bulk_create skips the services
     print(f"{args.claims} accepted claims stored in {time.perf_counter() - began:.0f} s")
     with override_settings(ROOT_URLCONF=sys.modules[__name__]):
         client = Client()
@@ -113,10 +121,15 @@ def main() -> None:
         api = client.get("/api/v1/reviews/queue/").json()["results"]
         bare = client.get("/bare/queue/").json()["results"]
         assert [c["claim"] for c in api] == [c["id"] for c in bare]
+        deep = client.get("/api/v1/reviews/queue/").json()["next"]
+        for _ in range(19):  # twenty pages into the cursor
+            deep = client.get(deep).json()["next"]
         urls = {
             "bare": "/bare/queue/",
             "queue": "/api/v1/reviews/queue/",
+            "deep": deep.removeprefix("http://testserver"),
             "claimant": "/api/v1/reviews/queue/?claimant=mayor",
+            "admin": "/admin/reviewers/review/",
         }
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in urls}
         for _ in range(ROUNDS):  # interleaved, so that all see the same machine
@@ -124,17 +137,21 @@ def main() -> None:
                 results[name].append(rate(client, url, args.requests))
     wall = {name: statistics.median(r[0] for r in rs) for name, rs in results.items()}
     cpu = {name: statistics.median(r[1] for r in rs) for name, rs in results.items()}
-    print(f"bare .values() + JsonResponse : {wall['bare']:8.1f} requests/s")
-    print(f"queue, default view           : {wall['queue']:8.1f} requests/s")
-    print(f"queue, filtered by claimant   : {wall['claimant']:8.1f} requests/s")
-    print(f"ratio, default view           : {wall['queue'] / wall['bare']:.2f}")
-    print(f"ratio, by claimant            : {wall['claimant'] / wall['bare']:.2f}")
-    print(
-        f"in CPU time, bare / queue / by claimant : {cpu['bare']:.1f} / {cpu['queue']:.1f} / "
-        f"{cpu['claimant']:.1f} requests/s"
-    )
-    print(f"ratio in CPU time, default view : {cpu['queue'] / cpu['bare']:.2f}")
-    print(f"ratio in CPU time, by claimant  : {cpu['claimant'] / cpu['bare']:.2f}")
+    labels = {
+        "queue": "API queue, default view",
+        "deep": "API queue, page 21",
+        "claimant": "API queue, by claimant",
+        "admin": "admin queue page",
+    }
+    print(f"bare .values() + JsonResponse : {wall['bare']:8.1f} requests/s (CPU {cpu['bare']:.1f})")
+    for name, label in labels.items():
+        print(
+            f"{label:<30}: {wall[name]:8.1f} requests/s, ratio {wall[name] / wall['bare']:.2f}"
+            f" (CPU time: {cpu[name]:.1f} requests/s, ratio {cpu[name] / cpu['bare']:.2f})"
+        )
+        size = f"{args.claims // 1000}k" if args.claims < 1_000_000 else f"{args.claims // 10**6}M"
+        ratio = cpu[name] / cpu["bare"]
+        print(f"RATIO\treview_queue: {label} at {size} claims, CPU vs bare\t{ratio:.2f}\t>= 0.5")
 
 
 if __name__ == "__main__":

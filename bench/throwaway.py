@@ -24,16 +24,14 @@ def start_django(**settings_env: str) -> Path:
     The database is SQLite in that folder unless BENCH_DATABASE_URL names an empty one
     (PostgreSQL, say); the broker is the filesystem broker there unless BENCH_REDIS_URL
     names a Redis database. `settings_env` adds or overrides environment settings (e.g.
-    FETCH_ALLOWED_HOSTS).
+    FETCH_ALLOWED_HOSTS; ALLOWED_HOSTS is "testserver", Django's test client, unless given).
     """
     work = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
     os.environ.update(
         SECRET_KEY="bench-only-" + "x" * 40,
         DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}"),
         BROKER_DIR=str(work / "broker"),
-        ALLOWED_HOSTS="testserver",  # Django's test client
-        LOG_LEVEL="WARNING",
-        **settings_env,
+        **{"ALLOWED_HOSTS": "testserver", "LOG_LEVEL": "WARNING", **settings_env},
     )
     os.environ.pop("REDIS_URL", None)
     if os.environ.get("BENCH_REDIS_URL"):

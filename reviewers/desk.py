@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -25,7 +24,14 @@ from factcheck.auth import acting_user
 from reviewers import services
 from reviewers.desk_steps import STEPS, VerdictForm, available_steps
 from reviewers.models import Rating, Review
-from reviewers.queue import QueueFilters, permission_holders, review_queue, state_counts
+from reviewers.queue import (
+    QueueFilters,
+    new_count_is_exact,
+    permission_holders,
+    review_queue,
+    state_counts,
+)
+from reviewers.queue_pages import QueueCursor, QueuePage, queue_page
 
 State = Review.State
 QUEUE_PAGE_SIZE = 50
@@ -80,16 +86,15 @@ class ReviewDeskAdmin(admin.ModelAdmin[Review]):
         user = acting_user(request.user)
         form = QueueFilterForm(request.GET or None)
         claims = review_queue(user=user, filters=form.filters())
-        page = Paginator(claims, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = queue_page(claims, cursor=_cursor(request), size=QUEUE_PAGE_SIZE)
         context = {
             **self.admin_site.each_context(request),
             "title": "Review queue",
             "opts": self.model._meta,
             "form": form,
-            "page": page,
-            "rows": [(claim, claim_band(claim), _state_label(claim)) for claim in page],
-            "counts": [(value, label, n) for (value, label), n in _counted(state_counts())],
-            "query": _without_page(request.GET),
+            "rows": [(claim, claim_band(claim), _state_label(claim)) for claim in page.claims],
+            "counts": _counted(state_counts()),
+            **_page_links(request.GET, page),
         }
         return TemplateResponse(request, "admin/reviewers/review/queue.html", context)
 
@@ -228,14 +233,32 @@ def _state_label(claim: Claim) -> str:
     return str(State(getattr(claim, "desk_state", State.NEW)).label)
 
 
-def _counted(counts: dict[str, int]) -> list[tuple[tuple[str, str], int]]:
-    return [((value, str(label)), counts[value]) for value, label in State.choices]
+def _counted(counts: dict[str, int]) -> list[tuple[str, str, str]]:
+    """Each state's value, label and count as shown ("100+" where counting stopped)."""
+    shown = {value: f"{count:,}" for value, count in counts.items()}
+    if not new_count_is_exact(counts):
+        shown[State.NEW] += "+"
+    return [(value, str(label), shown[value]) for value, label in State.choices]
 
 
-def _without_page(query: QueryDict) -> str:
-    kept = query.copy()
-    kept.pop("page", None)
-    return kept.urlencode()
+def _cursor(request: HttpRequest) -> QueueCursor | None:
+    """The page asked for; a cursor the desk did not give (edited by hand) is page one."""
+    try:
+        return QueueCursor.decode(request.GET.get("cursor"))
+    except ValidationError:
+        return None
+
+
+def _page_links(query: QueryDict, page: QueuePage) -> dict[str, str]:
+    """The query strings of the neighbouring pages, with the filters kept."""
+    links = {}
+    for name, cursor in (("next_query", page.next), ("previous_query", page.previous)):
+        if cursor is not None:
+            kept = query.copy()
+            kept.pop("page", None)
+            kept["cursor"] = cursor.encode()
+            links[name] = kept.urlencode()
+    return links
 
 
 def _desk_url(claim_id: int) -> str:

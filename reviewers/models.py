@@ -196,6 +196,26 @@ class Review(models.Model):
         return held | ({self.author_id} if self.author_id else set())
 
 
+class ReviewStateCount(models.Model):
+    """How many reviews are in one state: the desk's counts read these nine rows instead of
+    counting every review on every request. reviewers/services.py changes them in the
+    transaction that changes a review's state (`review_counts_move`), so a step that fails
+    leaves them as they were; `manage.py rebuild_review_counts` recounts them."""
+
+    state = models.CharField(primary_key=True, max_length=24, choices=Review.State.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=0), name="review_state_count_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.state}: {self.count}"
+
+
 class AuditTrailIsAppendOnly(PermissionDenied):
     """Someone tried to change or delete a review event."""
 

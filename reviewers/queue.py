@@ -7,13 +7,16 @@ reviews. One query reads a page of the queue, whatever the filters.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import Permission, User
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from claims.models import Claim
-from reviewers.models import Review
+from reviewers.models import Review, ReviewStateCount
+from reviewers.queue_pages import newest_first
 
 State = Review.State
 # States in which a review still needs someone's work; the default view of the queue.
@@ -27,6 +30,8 @@ OPEN_STATES = [
 ]
 # The load auto-assignment balances: reviews a reviewer has to write.
 WRITING_STATES = [State.ASSIGNED, State.DRAFTING]
+# New claims (no review yet) are counted up to here, as views are (queue_pages.COUNT_LIMIT).
+NEW_COUNT_LIMIT = 100
 
 
 QUEUE_ROW_FIELDS = [
@@ -77,13 +82,61 @@ def review_queue(*, user: User, filters: QueueFilters | None = None) -> QuerySet
 
 
 def state_counts() -> dict[str, int]:
-    """Return how many claims are in each state of the desk, every state listed."""
+    """Return how many claims are in each state of the desk, every state listed.
+
+    Reviews are counted by the table the services keep (ReviewStateCount); accepted claims
+    with no review yet ("new") are counted up to NEW_COUNT_LIMIT, so that no request
+    counts a million waiting claims: `new_count_is_exact` says whether it stopped there.
+    """
+    counts = dict.fromkeys(State.values, 0)
+    counts.update(ReviewStateCount.objects.values_list("state", "count"))
+    counts[State.NEW] += _unreviewed_claims()[:NEW_COUNT_LIMIT].count()
+    return counts
+
+
+def new_count_is_exact(counts: dict[str, int]) -> bool:
+    """Whether `state_counts()`'s count of new claims is all of them (not the limit)."""
+    return counts[State.NEW] < NEW_COUNT_LIMIT
+
+
+def review_counts_move(*, from_state: str, to_state: str) -> None:
+    """Move one review from a state's count to another's ("" for a review just written),
+    in the caller's transaction: the only place the counts change, apart from a rebuild."""
+    if from_state == to_state:
+        return
+    states = [state for state in (from_state, to_state) if state]
+    step = Case(When(state=to_state, then=Value(1)), default=Value(-1))
+    updated = ReviewStateCount.objects.filter(state__in=states).update(count=F("count") + step)
+    if updated < len(states):  # a row missing (a database emptied by hand): count anew
+        for state in states:
+            real = Review.objects.filter(state=state).count()
+            ReviewStateCount.objects.get_or_create(state=state, defaults={"count": real})
+
+
+@transaction.atomic
+def review_counts_rebuild() -> dict[str, int]:
+    """Count every review by state and store the counts (after a bulk load, or to check
+    them); return them. The table is locked meanwhile, so no step moves a count between
+    the count and the write."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {ReviewStateCount._meta.db_table} IN EXCLUSIVE MODE")
     counts = dict.fromkeys(State.values, 0)
     rows = Review.objects.values_list("state").annotate(count=Count("id")).order_by()
     counts.update(dict(rows))
-    new_claims = Claim.objects.needing_review().filter(review__isnull=True)
-    counts[State.NEW] += new_claims.count()
+    for state, count in counts.items():
+        ReviewStateCount.objects.update_or_create(state=state, defaults={"count": count})
     return counts
+
+
+def _unreviewed_claims() -> QuerySet[Claim, Any]:
+    # Newest first: new claims are the recent ones, so counting stops after about as many
+    # claims as it counts, not after every claim checked in years (queue_pages.py).
+    # NOT EXISTS, not a LEFT JOIN … IS NULL: PostgreSQL plans the first as an anti-join and
+    # estimates it well; the second it took for one row in a million and so counted them all.
+    reviewed = Review.objects.filter(claim=OuterRef("pk"))
+    unreviewed = Claim.objects.needing_review().filter(~Exists(reviewed))
+    return newest_first(unreviewed.values("id"))
 
 
 def least_loaded_reviewer() -> User | None:

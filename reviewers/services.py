@@ -22,7 +22,7 @@ from factcheck.facts import facts_changed
 from reviewers.models import PublishedCheck, Rating, Review, ReviewComment, ReviewEvent, Tag
 from reviewers.publishing.claimreview import claim_review, frozen_evidence
 from reviewers.publishing.webhooks import deliveries_create
-from reviewers.queue import least_loaded_reviewer
+from reviewers.queue import least_loaded_reviewer, review_counts_move
 
 State = Review.State
 
@@ -402,6 +402,7 @@ def _open_review(claim: Claim) -> Review:
     if review is None:
         _refuse_checked_before(claim)
         review = Review.objects.create(claim=claim, state=State.NEW, accepted_at=claim.accepted_at)
+        review_counts_move(from_state="", to_state=State.NEW)
     return review
 
 
@@ -510,6 +511,8 @@ def _audit(
         assignee=assignee,
     )
     facts_changed(ReviewEvent, event.created_at)
+    # Every change of state records its event here, so here the desk's counts follow it.
+    review_counts_move(from_state=from_state, to_state=review.state)
     _stamp_stage(review, event.created_at)
 
 
