@@ -382,8 +382,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
     "requeue-webhook-deliveries": {
         "task": "reviewers.tasks.requeue_webhook_deliveries",
-        "schedule": 30.0,
-        "options": {"expires": 30.0},
+        # As often as the sweep: a delivery whose worker died mid-POST is sent again within
+        # its lease (STUCK_AFTER) + 5 s, inside the minute that recovery is held to.
+        "schedule": 5.0,
+        "options": {"expires": 5.0},
     },
 }
 
