@@ -11,7 +11,9 @@ class ReviewersConfig(AppConfig):
     def ready(self) -> None:
         from reviewers.publishing.search import ensure_index_after_migrate
 
-        post_migrate.connect(grant_admin_every_permission, sender=self)
+        # After every app's migration, not only ours: an app listed after this one (the
+        # newsroom's tallies, factcheck's kept messages) gets its permissions after ours.
+        post_migrate.connect(grant_admin_every_permission)
         # Schema upkeep, not business logic: see search.ensure_sqlite_index for why.
         post_migrate.connect(ensure_index_after_migrate, sender=self)
 

@@ -50,6 +50,13 @@ class IndexFollower:
         with self._lock:
             return self.index.search(text, top=top, vector=vector)
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop targets whose rows are gone: the follower reads only added rows, so a
+        deletion reaches this index when a search finds its target missing."""
+        with self._lock:
+            for key in keys:
+                self.index.discard(key)
+
     def _new_ids(self) -> list[int]:
         now = time.monotonic()
         self.gaps = {id_: at for id_, at in self.gaps.items() if now - at < GAP_PATIENCE_SECONDS}

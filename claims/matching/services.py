@@ -36,6 +36,9 @@ MATCHES_KEPT = 5
 # Hits are filtered afterwards (only accepted claims, not the claim's own group), so the
 # index is asked for more than are kept.
 SEARCH_DEPTH = 30
+# Each search forgets the deleted targets among its SEARCH_DEPTH hits (_search_eligible), so
+# a few searches clear even a crowd of them; past this many, the living hits found are used.
+MAX_SEARCHES = 5
 MIN_WORDS = 2
 MAX_MATCH_CHARS = 1000
 MAX_ATTEMPTS = 3
@@ -98,8 +101,7 @@ def claim_match(*, claim_id: int) -> int:
         _finish_unmatched(claim, Claim.Matching.FAILED, f"Gave up after {MAX_ATTEMPTS} attempts.")
         return 0
     vector = _vector(claim.id, prepared.text)
-    index = process_index()
-    chosen = _eligible(claim, index.search(prepared.text, top=SEARCH_DEPTH, vector=vector))
+    chosen = _search_eligible(claim, prepared.text, vector)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(id=claim.id)
         if locked.text != claim.text or locked.matching != Claim.Matching.PENDING:
@@ -124,10 +126,9 @@ def similar_claims(claim: Claim) -> dict[int, float]:
     if prepared.skip:
         return {}
     vector = _vector(claim.id, prepared.text)
-    hits = process_index().search(prepared.text, top=SEARCH_DEPTH, vector=vector)
     return {
         chosen.claim_id: chosen.score
-        for chosen in _eligible(claim, hits)
+        for chosen in _search_eligible(claim, prepared.text, vector)
         if chosen.claim_id is not None
     }
 
@@ -199,23 +200,44 @@ class Chosen:
     external_id: int | None = None
 
 
-def _eligible(claim: Claim, hits: Sequence[engine.Hit]) -> list[Chosen]:
+def _search_eligible(claim: Claim, text: str, vector: np.ndarray) -> list[Chosen]:
+    """Search this process's index and keep the eligible hits. A worker's index follows
+    only the rows added to the entries table, so a target deleted since (its claim or
+    review gone) can still come back as a hit: it is forgotten, and the search is asked
+    again, so that such hits never crowd the living ones out of the SEARCH_DEPTH."""
+    index = process_index()
+    for _ in range(MAX_SEARCHES):
+        chosen, gone = _eligible(claim, index.search(text, top=SEARCH_DEPTH, vector=vector))
+        if not gone:
+            break
+        index.forget(gone)
+    return chosen
+
+
+def _eligible(claim: Claim, hits: Sequence[engine.Hit]) -> tuple[list[Chosen], list[str]]:
     """Keep the hits that are possible matches, are still there, and are not the claim,
-    nor in its group of duplicates; return the best MATCHES_KEPT."""
+    nor in its group of duplicates; return the best MATCHES_KEPT, and the keys of the hits
+    whose claim or review no longer exists."""
     floor = possible_threshold()
-    scores = {hit.key: min(max(hit.score, 0.0), 1.0) for hit in hits if hit.score >= floor}
-    claim_ids = _ids(scores, "claim")
+    scores = {hit.key: min(max(hit.score, 0.0), 1.0) for hit in hits}
     group = claim.duplicate_of_id or claim.id
     kept: list[Chosen] = []
-    accepted = Claim.objects.filter(id__in=claim_ids, status=Claim.Status.ACCEPTED)
-    for other_id, canonical_id in accepted.values_list("id", "duplicate_of_id"):
-        if other_id != claim.id and (canonical_id or other_id) != group:
-            kept.append(Chosen(scores[f"claim:{other_id}"], claim_id=other_id))
+    existing = set()
+    found = Claim.objects.filter(id__in=_ids(scores, "claim"))
+    for other_id, status, canonical_id in found.values_list("id", "status", "duplicate_of_id"):
+        key = f"claim:{other_id}"
+        existing.add(key)
+        eligible = status == Claim.Status.ACCEPTED and other_id != claim.id
+        if eligible and (canonical_id or other_id) != group and scores[key] >= floor:
+            kept.append(Chosen(scores[key], claim_id=other_id))
     external = ExternalReview.objects.filter(id__in=_ids(scores, "review"))
     for external_id in external.values_list("id", flat=True):
-        kept.append(Chosen(scores[f"review:{external_id}"], external_id=external_id))
+        key = f"review:{external_id}"
+        existing.add(key)
+        if scores[key] >= floor:
+            kept.append(Chosen(scores[key], external_id=external_id))
     kept.sort(key=lambda chosen: -chosen.score)
-    return kept[:MATCHES_KEPT]
+    return kept[:MATCHES_KEPT], [key for key in scores if key not in existing]
 
 
 def _ids(scores: dict[str, float], kind: str) -> list[int]:

@@ -99,6 +99,22 @@ def test_a_new_claim_is_matched_with_an_earlier_one_stated_differently(
     assert possible_threshold() <= match.score <= 1
 
 
+def test_targets_deleted_since_the_index_loaded_them_never_crowd_out_living_ones(
+    checked_claim: Claim, new_claim: Callable[..., Claim], matched: Callable[..., Claim]
+) -> None:
+    # A worker's index follows added rows only: it still holds, say, forty claims whose
+    # rows are gone since (here, ids no row has), worded as the new claim is.
+    index = follower.process_index()
+    gone = [(f"claim:{10_000_000 + n}", BRIDGE_PARAPHRASE) for n in range(40)]
+    index.index.add_many(gone)
+
+    claim = matched(new_claim(BRIDGE_PARAPHRASE))
+
+    assert claim.matches.get().matched_claim == checked_claim  # not lost behind the dead
+    hits = index.search(BRIDGE_PARAPHRASE, top=10)
+    assert not {hit.key for hit in hits} & {key for key, _ in gone}  # and they are forgotten
+
+
 def test_a_new_claim_is_matched_with_another_fact_checkers_review(
     new_claim: Callable[..., Claim], matched: Callable[..., Claim]
 ) -> None:
