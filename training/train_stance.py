@@ -73,7 +73,7 @@ from claims.evidence.stance import (
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-MODEL_NAME = "minilm-l6-fnc1-stance-v1"  # bump when the shipped model changes
+MODEL_NAME = "minilm-l6-fnc1-stance-v2"  # bump when the shipped model changes
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 

@@ -32,15 +32,7 @@ UNRELATED = (
     ("passage", "label"),
     [
         (REFUTATION, "disagree"),
-        pytest.param(
-            CONFIRMATION,
-            "agree",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the shipped model (FNC-1 dev macro-F1 0.55) reads this confirmation "
-                "as discuss: see training/README.md",
-            ),
-        ),
+        (CONFIRMATION, "agree"),
         (UNRELATED, "unrelated"),
     ],
 )
