@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from claims.extraction.services import claim_accept
 from claims.models import Article, Claim
 from newsroom.rollup import counted_from_scratch, stored_tallies
+from tests.conftest import Worker, _worker_idle, wait_until
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -49,7 +50,7 @@ def someone_waits_for_a_recount() -> bool:
 
 
 def test_two_acceptances_of_the_same_day_both_count(
-    make_article: Callable[..., Article], editor: User
+    make_article: Callable[..., Article], editor: User, celery_worker: Worker
 ) -> None:
     first, second = (
         Claim.objects.create(
@@ -82,6 +83,8 @@ def test_two_acceptances_of_the_same_day_both_count(
 
     assert errors == []
     assert waited  # the second recount waited for the first transaction
+    # Accepting starts gathering, which the worker runs and counts too: compare once it is done.
+    wait_until(_worker_idle, what="the worker to finish gathering", worker=celery_worker)
     tallies = stored_tallies()
     assert tallies == counted_from_scratch()
     assert sum(n for (figure, span, _, _), n in tallies.items()
