@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from claims.matching.claimreviews import Found
-from claims.matching.engine import MatchIndex, embed
+from claims.matching.engine import POSSIBLE_MATCH_THRESHOLD, Hit, MatchIndex, embed
 from claims.matching.engine.checkthat import read_corpus, read_queries
 from claims.matching.engine.vectors import VectorIndex
 from claims.matching.follower import IndexFollower
@@ -41,13 +41,25 @@ def both_indexes(
     return exact, approximate
 
 
+def suggested(hits: list[Hit]) -> list[tuple[str, float]]:
+    """What an editor would be shown: the hits from the threshold on, scores to 3 places."""
+    return [(hit.key, round(hit.score, 3)) for hit in hits if hit.score >= POSSIBLE_MATCH_THRESHOLD]
+
+
+def same_matches(approximate: list[Hit], exact: list[Hit]) -> bool:
+    """The same suggestions, in order. Below the threshold the graph may bring up another
+    near-zero candidate (it is approximate, and built on several threads), which nobody sees."""
+    return suggested(approximate) == suggested(exact)
+
+
 def test_the_graph_finds_the_same_matches_as_the_exact_search(archive: Any) -> None:
     items, vectors, tweets = archive
     exact, approximate = both_indexes(items, vectors)
     assert approximate.approximate and not exact.approximate
 
-    for tweet in tweets:
-        assert approximate.search(tweet) == exact.search(tweet), tweet
+    found = [(approximate.search(tweet), exact.search(tweet)) for tweet in tweets]
+    assert all(same_matches(*pair) for pair in found)
+    assert any(suggested(exact_hits) for _, exact_hits in found)  # there were some to find
 
 
 def test_the_graph_follows_additions_replacements_and_removals(archive: Any) -> None:
@@ -63,7 +75,7 @@ def test_the_graph_follows_additions_replacements_and_removals(archive: Any) -> 
     removed = {key for key, _ in items[:300:3]}
     for tweet in tweets:
         found = approximate.search(tweet)
-        assert found == exact.search(tweet), tweet
+        assert same_matches(found, exact.search(tweet)), tweet
         assert not removed & {hit.key for hit in found}
     assert approximate.search("carrots make you see in the dark")[0].key == items[1][0]
 
