@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError
 
 # A task that fetches (a page, a provider's sources, a webhook) or matches one claim: its
 # fetches take at most twice FETCH_TIMEOUT_SECONDS each, in parallel; the rest is seconds.
@@ -31,9 +31,11 @@ UNPROPOSED_AFTER = timedelta(seconds=LONG_HARD_LIMIT + 10)
 
 # A database error is worth more tries, spaced 5, 10, 20, 20 … seconds (no jitter, which
 # could make them all early): six minutes in all, so a minute-long PostgreSQL outage is
-# outlasted, and work resumes within 20 s of the database coming back. Anything else is a bug.
+# outlasted, and work resumes within 20 s of the database coming back. InterfaceError is
+# Django's for a connection found closed (not a DatabaseError): the same outage, seen later.
+# Anything else is a bug.
 RETRY: dict[str, Any] = {
-    "autoretry_for": (DatabaseError,),
+    "autoretry_for": (DatabaseError, InterfaceError),
     "retry_backoff": 5,
     "retry_backoff_max": 20,
     "retry_jitter": False,

@@ -142,6 +142,8 @@ def article_ingest(*, article_id: int, task_id: str = "", redelivered: bool = Fa
         )
     )
     if not claimed:
+        if redelivered:
+            _lost_proposal_send(article_id, task_id)
         return
     article = Article.objects.get(id=article_id)
     page = None
@@ -166,6 +168,26 @@ def _held_by(task_id: str) -> Q:
     if not task_id:
         return Q(pk__in=[])
     return Q(status=Article.Status.FETCHING, ingest_task_id=task_id, attempts__lt=MAX_ATTEMPTS)
+
+
+def _lost_proposal_send(article_id: int, task_id: str) -> None:
+    """Send the claim proposal this message's earlier run queued, if it may have been lost.
+
+    When the database connection breaks during COMMIT, the article can be stored while the
+    worker sees an error: the proposal queued on commit is dropped, and the task is retried.
+    The retry finds the article extracted by this very message and not yet proposed, so it
+    sends the proposal now instead of leaving it to the sweep (UNPROPOSED_AFTER, minutes).
+    Proposing twice adds nothing twice (claims_propose), so an unneeded send costs only time.
+    """
+    lost = Article.objects.filter(
+        id=article_id,
+        status=Article.Status.EXTRACTED,
+        ingest_task_id=task_id,
+        proposes_claims=True,
+        candidates_proposed_at=None,
+    )
+    if task_id and lost.exists():
+        tasks.propose_claims.delay_on_commit(article_id)
 
 
 def _fetch_failed(article: Article, error: FetchError) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from celery import Task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from claims import tasks as claims_tasks
 from factcheck.limits import RETRY, STUCK_AFTER, UNPROPOSED_AFTER
@@ -53,6 +54,13 @@ def test_database_errors_are_retried_for_longer_than_a_minute_long_outage() -> N
     assert sum(waits[: RETRY["max_retries"]]) > 5 * 60
     assert RETRY["retry_backoff_max"] <= 30  # resumes soon once the database is back
     assert RETRY["retry_jitter"] is False
+
+
+def test_every_way_an_outage_shows_itself_is_retried() -> None:
+    # A query cut off (OperationalError) and a connection found closed later on
+    # (InterfaceError, which Django does not count as a DatabaseError) are the same outage.
+    retried = RETRY["autoretry_for"]
+    assert all(issubclass(error, retried) for error in (OperationalError, InterfaceError))
 
 
 def test_a_periodic_task_left_waiting_past_its_next_due_time_is_dropped() -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from claims.ingestion.services import MAX_ATTEMPTS, article_ingest, article_submit
 from claims.models import Article, Snapshot
@@ -221,3 +222,27 @@ def test_a_second_copy_of_a_message_still_running_leaves_its_article(
     article.refresh_from_db()
     assert (article.status, article.attempts) == (Article.Status.FETCHING, 1)
     assert local_site.requests == []
+
+
+def test_a_retry_after_a_lost_commit_answer_sends_the_proposal_its_first_run_queued(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The first run stored the article, but the database connection broke during COMMIT:
+    # the worker saw an error, dropped the proposal it had queued on commit, and retried.
+    article = Article.objects.create(
+        text="The bridge cost 212 million dollars.",
+        content_hash="0" * 64,
+        status=Article.Status.EXTRACTED,
+        ingest_task_id="message-1",
+        proposes_claims=True,
+    )
+    with django_capture_on_commit_callbacks(execute=False) as other_message:
+        article_ingest(article_id=article.id, task_id="message-2", redelivered=True)
+    with django_capture_on_commit_callbacks(execute=False) as retried:
+        article_ingest(article_id=article.id, task_id="message-1", redelivered=True)
+    assert (len(other_message), len(retried)) == (0, 1)
+
+    Article.objects.filter(id=article.id).update(candidates_proposed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=False) as proposed_already:
+        article_ingest(article_id=article.id, task_id="message-1", redelivered=True)
+    assert proposed_already == []
