@@ -1,5 +1,7 @@
 """The periodic sweep: whatever a lost message or a dead worker left behind is enqueued again."""
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from claims import tasks
@@ -9,6 +11,7 @@ from claims.matching.services import stuck_matching_requeue
 from claims.models import Article
 from claims.tips.services import stuck_tips_requeue
 from factcheck.celery import unsent_messages_send
+from factcheck.heartbeat import HEARTBEAT_MAX_AGE, heartbeat_age
 from factcheck.limits import STUCK_AFTER, UNPROPOSED_AFTER
 
 
@@ -30,16 +33,56 @@ def stuck_work_requeue() -> int:
         )
         tasks.ingest_article.delay_on_commit(article.id)
         requeued += 1
+    requeued += lost_proposals_requeue()
+    requeued += stuck_jobs_requeue(STUCK_AFTER) + stuck_matching_requeue(STUCK_AFTER)
+    return requeued + stuck_tips_requeue(STUCK_AFTER)
+
+
+def lost_proposals_requeue() -> int:
+    """Send again the proposals of articles extracted but never proposed, whose message was
+    lost (not started within STUCK_AFTER) or whose worker is gone (no heartbeat, and the
+    proposal older than STUCK_AFTER), or that outlived the long time limit (UNPROPOSED_AFTER:
+    the run died unseen). A proposal on a live worker is left to finish."""
+    now = timezone.now()
     unproposed = Article.objects.filter(
         status=Article.Status.EXTRACTED,
         proposes_claims=True,  # never an evidence source
         candidates_proposed_at=None,
-        status_changed_at__lt=timezone.now() - UNPROPOSED_AFTER,
     )
-    for article_id in unproposed.values_list("id", flat=True):
-        # Sent again now: the next sweeps wait a whole task's time before sending it again.
-        Article.objects.filter(id=article_id).update(status_changed_at=timezone.now())
-        tasks.propose_claims.delay_on_commit(article_id)
-        requeued += 1
-    requeued += stuck_jobs_requeue(STUCK_AFTER) + stuck_matching_requeue(STUCK_AFTER)
-    return requeued + stuck_tips_requeue(STUCK_AFTER)
+    never_started = unproposed.filter(
+        proposal_started_at=None, status_changed_at__lt=now - STUCK_AFTER
+    )
+    started = unproposed.filter(proposal_started_at__lt=now - STUCK_AFTER)
+    lost: list[tuple[int, datetime | None]] = [
+        (article_id, None) for article_id in never_started.values_list("id", flat=True)
+    ]
+    for article_id, started_at, worker in started.values_list(
+        "id", "proposal_started_at", "proposal_worker"
+    ):
+        overdue = started_at is not None and started_at < now - UNPROPOSED_AFTER
+        if overdue or not _worker_alive(worker):
+            lost.append((article_id, started_at))
+    requeued = 0
+    for article_id, started_at in lost:
+        # The lease is freed for the message sent now, unless it moved since it was read; the
+        # next sweeps wait STUCK_AFTER more.
+        freed = Article.objects.filter(
+            id=article_id, candidates_proposed_at=None, proposal_started_at=started_at
+        ).update(status_changed_at=now, proposal_started_at=None, proposal_task_id="")
+        if freed:
+            tasks.propose_claims.delay_on_commit(article_id)
+            requeued += 1
+    return requeued
+
+
+def _worker_alive(worker: str) -> bool:
+    """Whether the worker's heartbeat is recent. One whose heartbeat is stale or unknown is
+    gone; when the heartbeats cannot be read at all (their Redis is down), the worker counts
+    as alive, so that a running proposal is not sent twice."""
+    if not worker:
+        return False
+    try:
+        age = heartbeat_age(worker)
+    except Exception:  # the heartbeat cache is unreachable: we cannot tell
+        return True
+    return age is not None and age[1] <= HEARTBEAT_MAX_AGE

@@ -30,11 +30,18 @@ def ingest_article(self: Task, article_id: int) -> None:
     )
 
 
-@shared_task(acks_late=True, **LONG, **RETRY)
-def propose_claims(article_id: int) -> None:
-    from claims.extraction.services import claims_propose
+@shared_task(bind=True, acks_late=True, **LONG, **RETRY)
+def propose_claims(self: Task, article_id: int) -> None:
+    from claims.extraction.services import article_proposal_take, claims_propose
 
-    claims_propose(article_id=article_id)
+    request = self.request
+    if article_proposal_take(
+        article_id=article_id,
+        task_id=request.id or "",
+        worker=request.hostname or "",
+        redelivered=redelivered(self),
+    ):
+        claims_propose(article_id=article_id)
 
 
 @shared_task(bind=True, acks_late=True, **QUICK, **RETRY)

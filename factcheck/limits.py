@@ -26,7 +26,8 @@ LONG = {"soft_time_limit": LONG_HARD_LIMIT - 30, "time_limit": LONG_HARD_LIMIT}
 # Past this, quick work that has not moved (queued, or running) is presumed lost; a provider
 # job's lease lasts as long. Just longer than the hard limit: never a task still running.
 STUCK_AFTER = timedelta(seconds=QUICK_HARD_LIMIT + 5)
-# The same for claims never proposed: the propose task runs under the long limit.
+# A proposal still held by a live worker is left this long: the propose task runs under the
+# long limit (one whose worker is gone is sent again after STUCK_AFTER, claims/sweep.py).
 UNPROPOSED_AFTER = timedelta(seconds=LONG_HARD_LIMIT + 10)
 
 # A database error is worth more tries, spaced 5, 10, 20, 20 … seconds (no jitter, which

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.events import claim_event_record
@@ -12,6 +13,28 @@ from claims.matching.services import matching_request
 from claims.models import Article, Claim, ClaimEvent
 from factcheck.auth import require_perm
 from factcheck.facts import facts_changed
+
+
+def article_proposal_take(
+    *, article_id: int, task_id: str, worker: str = "", redelivered: bool = False
+) -> bool:
+    """Take the lease on proposing the article's claims for this message; False when there
+    is nothing to propose or another message holds it (a copy of a message still running,
+    or one the sweep sent while this one waited in the queue). A message that ran before and
+    ended early (`redelivered`: its worker died, or a database error retried it) takes back
+    the lease it held. The sweep frees a lease whose worker is gone (claims/sweep.py)."""
+    held = Q(proposal_task_id=task_id) if redelivered and task_id else Q(pk__in=[])
+    return bool(
+        Article.objects.filter(
+            Q(proposal_started_at=None) | held,
+            id=article_id,
+            status=Article.Status.EXTRACTED,
+            proposes_claims=True,
+            candidates_proposed_at=None,
+        ).update(
+            proposal_task_id=task_id, proposal_started_at=timezone.now(), proposal_worker=worker
+        )
+    )
 
 
 def claims_propose(*, article_id: int) -> int:

@@ -78,6 +78,15 @@ class Article(models.Model):
         default=True, help_text="False for an evidence source: no claims are proposed from it."
     )
     candidates_proposed_at = models.DateTimeField(null=True, blank=True)
+    # The proposal's lease: the message proposing claims, since when, and on which worker, so
+    # that the sweep can tell a proposal still running from one lost with its worker.
+    proposal_task_id = models.CharField(
+        max_length=64, blank=True, help_text="The message proposing its claims (a Celery task id)."
+    )
+    proposal_started_at = models.DateTimeField(null=True, blank=True)
+    proposal_worker = models.CharField(
+        max_length=255, blank=True, help_text="The worker proposing its claims (its Celery name)."
+    )
     candidates_note = models.TextField(
         blank=True, help_text="What extraction could not do: text cut short, a language unscored."
     )

@@ -6,18 +6,25 @@ from typing import Any
 
 from django.utils import timezone
 
+from claims.extraction.services import article_proposal_take
 from claims.ingestion.services import source_store
 from claims.models import Article
 from claims.sweep import stuck_work_requeue
+from factcheck.heartbeat import heartbeat_record
 from factcheck.limits import QUICK_HARD_LIMIT, STUCK_AFTER, UNPROPOSED_AFTER
 
 
-def test_an_article_never_proposed_is_proposed_by_the_sweep(
+def test_an_article_whose_proposal_never_started_is_proposed_by_the_sweep(
     make_article: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     article = make_article("The bridge cost 400 million dollars, a post claims.")
     Article.objects.filter(id=article.id).update(
-        status_changed_at=timezone.now() - UNPROPOSED_AFTER - timedelta(seconds=1)
+        status_changed_at=timezone.now() - STUCK_AFTER + timedelta(seconds=5)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 0  # its message may still be waiting in the queue
+    Article.objects.filter(id=article.id).update(
+        status_changed_at=timezone.now() - STUCK_AFTER - timedelta(seconds=1)
     )
     with django_capture_on_commit_callbacks(execute=False) as sent:
         assert stuck_work_requeue() == 1
@@ -29,13 +36,51 @@ def test_an_article_sent_again_is_not_sent_again_by_the_next_sweeps(
 ) -> None:
     article = make_article("The bridge cost 400 million dollars, a post claims.")
     Article.objects.filter(id=article.id).update(
-        status_changed_at=timezone.now() - UNPROPOSED_AFTER - timedelta(seconds=1)
+        status_changed_at=timezone.now() - STUCK_AFTER - timedelta(seconds=1)
     )
     with django_capture_on_commit_callbacks(execute=False):
         assert stuck_work_requeue() == 1
     with django_capture_on_commit_callbacks(execute=False) as sent:
         assert stuck_work_requeue() == 0  # ten seconds later, under beat: still in its time
     assert sent == []
+
+
+def test_a_proposal_on_a_live_worker_is_left_to_finish_and_one_on_a_gone_worker_is_sent_again(
+    make_article: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    article = make_article("The bridge cost 400 million dollars, a post claims.")
+    assert article_proposal_take(article_id=article.id, task_id="m-1", worker="alive@host")
+    long_ago = timezone.now() - STUCK_AFTER - timedelta(seconds=1)
+    Article.objects.filter(id=article.id).update(
+        status_changed_at=long_ago, proposal_started_at=long_ago
+    )
+    heartbeat_record("alive@host")
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 0  # scoring a long article takes minutes
+
+    Article.objects.filter(id=article.id).update(proposal_worker="gone@host")
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 1
+    assert len(sent) == 1
+    article.refresh_from_db()
+    assert (article.proposal_started_at, article.proposal_task_id) == (None, "")
+    # The message sent now takes the lease; the old one, if it ever runs again, does not.
+    assert article_proposal_take(article_id=article.id, task_id="m-2", worker="alive@host")
+    assert not article_proposal_take(article_id=article.id, task_id="m-1")
+
+
+def test_a_proposal_that_outlived_the_long_time_limit_is_sent_again(
+    make_article: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    article = make_article("The bridge cost 400 million dollars, a post claims.")
+    assert article_proposal_take(article_id=article.id, task_id="m-1", worker="alive@host")
+    heartbeat_record("alive@host")
+    Article.objects.filter(id=article.id).update(
+        proposal_started_at=timezone.now() - UNPROPOSED_AFTER - timedelta(seconds=1)
+    )
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 1
+    assert len(sent) == 1
 
 
 def test_evidence_sources_are_never_proposed_by_the_sweep(

@@ -11,6 +11,14 @@ from claims.models import Article, Evidence, GatheringRun, ProviderJob
 from reviewers.models import PublishedCheck, WebhookDelivery
 
 
+def unproposed(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """Of `articles`, those a worker ingested whose claims are not proposed yet (an article
+    a test stored directly, as ingestion would have left it, was never sent to propose)."""
+    return articles.filter(
+        status=Article.Status.EXTRACTED, proposes_claims=True, candidates_proposed_at=None
+    ).exclude(ingest_task_id="")
+
+
 def unfinished() -> list[str]:
     """The work still waiting or running, one line each."""
     articles = Article.objects.filter(status__in=[Article.Status.QUEUED, Article.Status.FETCHING])
@@ -19,6 +27,7 @@ def unfinished() -> list[str]:
     deliveries = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING)
     return [
         *_named("article", articles),
+        *_named("proposal of article", unproposed(Article.objects.all())),
         *_named("provider job", jobs),
         *_named("gathering run", runs),
         *_named("webhook delivery", deliveries),
@@ -34,7 +43,12 @@ def unfinished_of_work(work: Any) -> list[str]:
     jobs = ProviderJob.objects.filter(run__claim__in=work.claims).exclude(
         status__in=ProviderJob.TERMINAL
     )
-    return [*_named("article", articles), *_named("provider job", jobs)]
+    proposals = unproposed(Article.objects.filter(id__in=[article.id for article in work.articles]))
+    return [
+        *_named("article", articles),
+        *_named("proposal of article", proposals),
+        *_named("provider job", jobs),
+    ]
 
 
 def all_ended() -> bool:

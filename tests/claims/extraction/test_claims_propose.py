@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from claims.extraction.services import claim_accept, claims_propose
+from claims.extraction.services import article_proposal_take, claim_accept, claims_propose
 from claims.ingestion.pages import read_pasted
 from claims.models import Claim
 
@@ -43,3 +43,16 @@ def test_running_again_adds_nothing_and_keeps_editor_decisions(
     assert Claim.objects.filter(article=article).count() == first
     chosen.refresh_from_db()
     assert chosen.status == Claim.Status.ACCEPTED
+
+
+def test_one_message_at_a_time_proposes_an_article(make_article: Any) -> None:
+    article = make_article("The bridge cost 400 million dollars, a post claims.")
+    assert article_proposal_take(article_id=article.id, task_id="m-1", worker="w@host")
+    # A copy of that message, or one the sweep sent while it waited, leaves it to m-1 ...
+    assert not article_proposal_take(article_id=article.id, task_id="m-2")
+    assert not article_proposal_take(article_id=article.id, task_id="m-1")
+    # ... but m-1 itself, retried after a database error or sent back after its worker
+    # died, takes it back.
+    assert article_proposal_take(article_id=article.id, task_id="m-1", redelivered=True)
+    claims_propose(article_id=article.id)
+    assert not article_proposal_take(article_id=article.id, task_id="m-1", redelivered=True)
