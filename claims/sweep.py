@@ -11,7 +11,7 @@ from claims.matching.services import stuck_matching_requeue
 from claims.models import Article
 from claims.tips.services import stuck_tips_requeue
 from factcheck.celery import unsent_messages_send
-from factcheck.heartbeat import HEARTBEAT_MAX_AGE, heartbeat_age
+from factcheck.heartbeat import holder_alive
 from factcheck.limits import STUCK_AFTER, UNPROPOSED_AFTER
 
 
@@ -75,14 +75,11 @@ def lost_proposals_requeue() -> int:
     return requeued
 
 
-def _worker_alive(worker: str) -> bool:
-    """Whether the worker's heartbeat is recent. One whose heartbeat is stale or unknown is
-    gone; when the heartbeats cannot be read at all (their Redis is down), the worker counts
-    as alive, so that a running proposal is not sent twice."""
-    if not worker:
-        return False
+def _worker_alive(holder: str) -> bool:
+    """Whether the worker holding a proposal still beats (factcheck/heartbeat.py); when the
+    heartbeats cannot be read at all (their Redis is down), it counts as alive, so that a
+    running proposal is not sent twice."""
     try:
-        age = heartbeat_age(worker)
+        return holder_alive(holder)
     except Exception:  # the heartbeat cache is unreachable: we cannot tell
         return True
-    return age is not None and age[1] <= HEARTBEAT_MAX_AGE

@@ -10,6 +10,7 @@ limit, and retries database errors long enough to outlast an outage (factcheck/l
 
 from celery import Task, shared_task
 
+from factcheck.heartbeat import worker_holding
 from factcheck.limits import LONG, QUICK, RETRY
 
 
@@ -38,7 +39,7 @@ def propose_claims(self: Task, article_id: int) -> None:
     if article_proposal_take(
         article_id=article_id,
         task_id=request.id or "",
-        worker=request.hostname or "",
+        worker=worker_holding(request.hostname or ""),
         redelivered=redelivered(self),
     ):
         claims_propose(article_id=article_id)

@@ -11,6 +11,7 @@ not make a worker look dead (restarting it would not help, and it recovers by it
 
 import logging
 import time
+import uuid
 from typing import Any
 
 from celery import bootsteps
@@ -21,6 +22,10 @@ logger = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10
 HEARTBEAT_MAX_AGE = 3 * HEARTBEAT_SECONDS
 _LATEST = "worker:latest"
+# Tells this start of a worker from the last one of the same name (a restarted container
+# keeps its host name): made once per worker process at import, before the pool forks, so
+# its processes share it.
+INCARNATION = uuid.uuid4().hex[:12]
 
 
 def heartbeat_record(node: str) -> None:
@@ -28,7 +33,8 @@ def heartbeat_record(node: str) -> None:
     now = time.time()
     # Kept a little longer than they count, so that the health check can say how old they are.
     caches["heartbeats"].set_many(
-        {f"worker:{node}": now, _LATEST: [node, now]}, timeout=10 * HEARTBEAT_MAX_AGE
+        {f"worker:{node}": [now, INCARNATION], _LATEST: [node, now]},
+        timeout=10 * HEARTBEAT_MAX_AGE,
     )
 
 
@@ -38,9 +44,26 @@ def heartbeat_age(node: str = "") -> tuple[str, float] | None:
     cache = caches["heartbeats"]
     if node:
         seen = cache.get(f"worker:{node}")
-        return None if seen is None else (node, time.time() - float(seen))
+        return None if seen is None else (node, time.time() - float(seen[0]))
     latest = cache.get(_LATEST)
     return None if latest is None else (str(latest[0]), time.time() - float(latest[1]))
+
+
+def worker_holding(node: str) -> str:
+    """How work held by a task of this process names its worker: the node and this start."""
+    return f"{node} {INCARNATION}"
+
+
+def holder_alive(holder: str) -> bool:
+    """Whether the worker that `worker_holding` named is still beating: the same node, the
+    same start, a heartbeat no older than HEARTBEAT_MAX_AGE. A worker killed and started
+    again under its old name is not the holder. Raises if the heartbeats cannot be read."""
+    node, _, incarnation = holder.rpartition(" ")
+    seen = caches["heartbeats"].get(f"worker:{node}") if node else None
+    if seen is None:
+        return False
+    beat_at, beating = seen
+    return beating == incarnation and time.time() - float(beat_at) <= HEARTBEAT_MAX_AGE
 
 
 class Heartbeat(bootsteps.StartStopStep):  # type: ignore[misc]  # celery has no type hints

@@ -10,7 +10,7 @@ from claims.extraction.services import article_proposal_take
 from claims.ingestion.services import source_store
 from claims.models import Article
 from claims.sweep import stuck_work_requeue
-from factcheck.heartbeat import heartbeat_record
+from factcheck.heartbeat import heartbeat_record, worker_holding
 from factcheck.limits import QUICK_HARD_LIMIT, STUCK_AFTER, UNPROPOSED_AFTER
 
 
@@ -49,23 +49,25 @@ def test_a_proposal_on_a_live_worker_is_left_to_finish_and_one_on_a_gone_worker_
     make_article: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     article = make_article("The bridge cost 400 million dollars, a post claims.")
-    assert article_proposal_take(article_id=article.id, task_id="m-1", worker="alive@host")
+    alive = worker_holding("w@host")
+    assert article_proposal_take(article_id=article.id, task_id="m-1", worker=alive)
     long_ago = timezone.now() - STUCK_AFTER - timedelta(seconds=1)
     Article.objects.filter(id=article.id).update(
         status_changed_at=long_ago, proposal_started_at=long_ago
     )
-    heartbeat_record("alive@host")
+    heartbeat_record("w@host")
     with django_capture_on_commit_callbacks(execute=False) as sent:
         assert stuck_work_requeue() == 0  # scoring a long article takes minutes
 
-    Article.objects.filter(id=article.id).update(proposal_worker="gone@host")
+    # Killed and started again under the same name: the new worker beats, the holder is gone.
+    Article.objects.filter(id=article.id).update(proposal_worker="w@host 0123456789ab")
     with django_capture_on_commit_callbacks(execute=False) as sent:
         assert stuck_work_requeue() == 1
     assert len(sent) == 1
     article.refresh_from_db()
     assert (article.proposal_started_at, article.proposal_task_id) == (None, "")
     # The message sent now takes the lease; the old one, if it ever runs again, does not.
-    assert article_proposal_take(article_id=article.id, task_id="m-2", worker="alive@host")
+    assert article_proposal_take(article_id=article.id, task_id="m-2", worker=alive)
     assert not article_proposal_take(article_id=article.id, task_id="m-1")
 
 
@@ -73,8 +75,8 @@ def test_a_proposal_that_outlived_the_long_time_limit_is_sent_again(
     make_article: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     article = make_article("The bridge cost 400 million dollars, a post claims.")
-    assert article_proposal_take(article_id=article.id, task_id="m-1", worker="alive@host")
-    heartbeat_record("alive@host")
+    assert article_proposal_take(article_id=article.id, task_id="m-1", worker=worker_holding("w"))
+    heartbeat_record("w")
     Article.objects.filter(id=article.id).update(
         proposal_started_at=timezone.now() - UNPROPOSED_AFTER - timedelta(seconds=1)
     )

@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
+from claims.ingestion.services import article_submit
 from claims.models import Article, ProviderJob
 from tests.faults import ledger
 from tests.faults.scenarios import fetches_in_hand, seconds_until_all_ended, submit_work
 from tests.faults.sites import Site, site
-from tests.faults.workers import Scenario, record_recovery, scenario
+from tests.faults.workers import Scenario, record_recovery, scenario, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 __all__ = ["scenario", "site"]
@@ -79,6 +80,50 @@ def test_a_whole_worker_killed_mid_fetch_is_replaced_and_the_sweep_resends_its_w
         "1b SIGKILL of the whole worker mid-fetch",
         {"recovered after restart": recovery},
     )
+
+
+def test_a_whole_worker_killed_mid_proposal_is_started_again_and_the_sweep_resends_it(
+    scenario: Scenario, editor: User, request: pytest.FixtureRequest
+) -> None:
+    scenario.start_beat()
+    worker = scenario.start_worker(2)
+    article = article_submit(text=LONG_ARTICLE, submitted_by=editor).article
+
+    def proposing() -> bool:
+        article.refresh_from_db()
+        return article.proposal_started_at is not None and article.candidates_proposed_at is None
+
+    wait_for(proposing, what="the proposal under way", timeout=60)
+    killed_message = article.proposal_task_id
+    worker.kill()
+    # Started again under the same name, as a restarted container is: its heartbeat is
+    # fresh, but it is not the worker that held the proposal.
+    replacement = scenario.start_worker(2, name=worker.name)
+    back_at = time.monotonic()
+
+    def taken_up_again() -> bool:
+        article.refresh_from_db()
+        return article.proposal_task_id not in ("", killed_message)
+
+    wait_for(taken_up_again, what="the proposal sent again and taken up", timeout=75)
+    resumed = time.monotonic() - back_at
+    recovery = seconds_until_all_ended(back_at, 180, replacement)  # scoring on a busy machine
+    ledger.assert_every_job_ended_once()
+    article.refresh_from_db()
+    assert article.candidates_proposed_at is not None and article.claims.exists()
+    assert resumed < 60, f"the proposal was taken up again {resumed:.0f} s after the restart"
+    record_recovery(
+        request,
+        "1c SIGKILL of the whole worker mid-proposal",
+        {"proposal taken up again after restart": resumed, "proposed after restart": recovery},
+    )
+
+
+# 400 sentences: scoring them takes seconds, long enough to be killed in the middle.
+LONG_ARTICLE = " ".join(
+    f"The council said on day {day} that the bridge cost {day * 7} million dollars."
+    for day in range(1, 401)
+)
 
 
 def _attempts_of(work: Any) -> int:

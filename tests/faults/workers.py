@@ -130,8 +130,10 @@ class Scenario:
     broker_env: dict[str, str]
     started: list[Started] = field(default_factory=list)
 
-    def start_worker(self, concurrency: int = 2, **env: str) -> Started:
-        name = f"fault-{uuid.uuid4().hex[:8]}"
+    def start_worker(self, concurrency: int = 2, name: str = "", **env: str) -> Started:
+        """Start a worker named `name` (a new name unless given: give the name of one that
+        was killed to start it again as a restarted container would)."""
+        name = name or f"fault-{uuid.uuid4().hex[:8]}"
         command = ["worker", "-n", f"{name}@%h", "--concurrency", str(concurrency)]
         command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
         worker = self._start(name, command, env)
