@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from claims.tips.models import MAX_TIP_CHARS, TOO_LONG
 from claims.verdicts import Verdict, published_verdicts
 from factcheck.auth import require_perm
 from factcheck.languages import normalise_language
+from factcheck.limits import STUCK_AFTER
 
 # A new tip is compared with the groups asked most recently: enough to catch a claim that
 # is going round, without comparing every tip with every group ever formed.
@@ -172,11 +173,13 @@ def tip_readers_notify(*, claim_id: int) -> int:
     verdict = published_verdicts([claim_id]).get(claim_id)
     if verdict is None or verdict.retracted:
         return 0
-    waiting = Tip.objects.filter(group__claim_id=claim_id, notified_at=None).exclude(contact="")
+    waiting = Tip.objects.filter(_untold(), group__claim_id=claim_id).exclude(contact="")
     told = 0
     for tip_id, contact, token in waiting.values_list("id", "contact", "token"):
-        # Claimed first, so two workers never send the same news twice.
-        if not Tip.objects.filter(id=tip_id, notified_at=None).update(notified_at=timezone.now()):
+        # Claimed first, so two workers never send the same news at once. The address is
+        # deleted once sent: a worker killed in between leaves the claim to lapse, and the
+        # news is sent again (at least once: a reader may, rarely, get it twice).
+        if not Tip.objects.filter(_untold(), id=tip_id).update(notified_at=timezone.now()):
             continue
         try:
             _send_news(contact, token, verdict)
@@ -186,6 +189,12 @@ def tip_readers_notify(*, claim_id: int) -> int:
         Tip.objects.filter(id=tip_id).update(contact="")
         told += 1
     return told
+
+
+def _untold() -> Q:
+    """Tips whose news is not being sent: never claimed, or claimed by a send that has not
+    finished within STUCK_AFTER (its worker died). Tips already told have no address left."""
+    return Q(notified_at=None) | Q(notified_at__lt=timezone.now() - STUCK_AFTER)
 
 
 def _send_news(contact: str, token: str, verdict: Verdict) -> None:
@@ -221,7 +230,7 @@ def stuck_tips_requeue(stuck_after: timedelta) -> int:
     Tip.objects.filter(id__in=tip_ids).update(grouping_changed_at=timezone.now())
     for tip_id in tip_ids:
         tasks.group_tip.delay_on_commit(tip_id)
-    waiting = Tip.objects.filter(notified_at=None, group__claim__isnull=False).exclude(contact="")
+    waiting = Tip.objects.filter(_untold(), group__claim__isnull=False).exclude(contact="")
     claim_ids = set(waiting.values_list("group__claim_id", flat=True)[:SWEEP_BATCH])
     verdicts = published_verdicts(claim_ids)
     published = [i for i, verdict in verdicts.items() if not verdict.retracted]

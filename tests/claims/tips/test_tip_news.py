@@ -2,16 +2,19 @@
 address is emailed once (then the address is deleted), and every tip's status link shows the
 verdict. A reader can delete the address sooner from that page."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from claims.models import Claim, Evidence, Tip
 from claims.sweep import stuck_work_requeue
 from claims.tips.services import tip_group, tip_group_claim, tip_readers_notify, tip_submit
+from factcheck.limits import STUCK_AFTER
 from reviewers.models import Rating, Review
 from reviewers.services import (
     review_approve,
@@ -147,3 +150,27 @@ def test_a_reader_deletes_the_address_from_the_status_page(client: Client) -> No
 def test_an_unknown_status_link_is_not_found(db: None, client: Client) -> None:
     assert client.get("/tips/not-a-token/").status_code == 404
     assert client.post("/tips/not-a-token/forget/").status_code == 404
+
+
+def test_news_whose_worker_died_mid_send_is_sent_again_once_its_claim_lapses(
+    ferry_claim: tuple[Claim, list[Tip]],
+    reviewer: User,
+    chief_editor: User,
+    make_evidence: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    claim, tips = ferry_claim
+    published(claim, reviewer, chief_editor, make_evidence(claim))
+    # A worker claimed the first reader's news, then died before sending it.
+    sending_since = timezone.now() - timedelta(seconds=5)
+    Tip.objects.filter(id=tips[0].id).update(notified_at=sending_since)
+    assert tip_readers_notify(claim_id=claim.id) == 1  # the claim may still be sending
+    Tip.objects.filter(id=tips[0].id).update(notified_at=timezone.now() - STUCK_AFTER)
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        assert stuck_work_requeue() == 1
+    assert [callback.args for callback in enqueued] == [(claim.id,)]
+    assert tip_readers_notify(claim_id=claim.id) == 1
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "first@example.org",
+        "second@example.org",
+    ]
