@@ -204,6 +204,13 @@ def _fetch_failed(article: Article, error: FetchError) -> None:
         tasks.ingest_article.apply_async_on_commit((article.id,), countdown=delay)
 
 
+STORED_BY_EXTRACTION = [
+    "fetched_at", "text", "content_hash", "canonical_url", "title", "author", "publisher",
+    "published_at", "language", "links", "status", "failure_reason", "status_changed_at",
+    "proposes_claims",
+]  # fmt: skip
+
+
 @transaction.atomic
 def _article_store(
     article: Article, content: PageContent, page: FetchedPage | None, *, propose: bool = True
@@ -229,7 +236,9 @@ def _article_store(
     article.failure_reason = ""
     article.status_changed_at = timezone.now()
     article.proposes_claims = propose
-    article.save()
+    # Only what extraction found: the rest (attempts, the message holding it) belongs to
+    # the conditional updates that claim the work, and may have moved since it was read.
+    article.save(update_fields=STORED_BY_EXTRACTION)
     if propose:
         tasks.propose_claims.delay_on_commit(article.id)
 

@@ -35,7 +35,8 @@ def unfinished() -> list[str]:
 
 
 def unfinished_of_work(work: Any) -> list[str]:
-    """The articles and provider jobs of `work` (tests/faults/scenarios.py) not yet ended."""
+    """The fetches of `work` (tests/faults/scenarios.py) not yet ended: its articles' ingests
+    and its claims' provider jobs (the proposals that follow are counted by `unfinished`)."""
     articles = Article.objects.filter(
         id__in=[article.id for article in work.articles],
         status__in=[Article.Status.QUEUED, Article.Status.FETCHING],
@@ -43,12 +44,7 @@ def unfinished_of_work(work: Any) -> list[str]:
     jobs = ProviderJob.objects.filter(run__claim__in=work.claims).exclude(
         status__in=ProviderJob.TERMINAL
     )
-    proposals = unproposed(Article.objects.filter(id__in=[article.id for article in work.articles]))
-    return [
-        *_named("article", articles),
-        *_named("proposal of article", proposals),
-        *_named("provider job", jobs),
-    ]
+    return [*_named("article", articles), *_named("provider job", jobs)]
 
 
 def all_ended() -> bool:
