@@ -121,16 +121,15 @@ class ReviewDraftInput(serializers.Serializer[None]):
 class ReviewDraftApi(APIView):
     @extend_schema(request=ReviewDraftInput, responses={201: ReviewOutput, **WRITE_ERRORS})
     def post(self, request: Request) -> Response:
-        given = ReviewDraftInput(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = validated(ReviewDraftInput, request.data)
         review = services.review_draft(
             author=acting_user(request.user),
-            claim=given.validated_data["claim"],
-            rating=given.validated_data.get("rating"),
-            headline=given.validated_data["headline"],
-            justification=given.validated_data["justification"],
-            cited_evidence=given.validated_data.get("cited_evidence"),  # None: unchanged
-            expected_version=given.validated_data.get("version"),
+            claim=given["claim"],
+            rating=given.get("rating"),
+            headline=given["headline"],
+            justification=given["justification"],
+            cited_evidence=given.get("cited_evidence"),  # None: unchanged
+            expected_version=given.get("version"),
         )
         return Response(ReviewOutput(review).data, status=status.HTTP_201_CREATED)
 
@@ -274,13 +273,12 @@ class ReviewRetractInput(serializers.Serializer[None]):
 class ReviewRetractApi(APIView):
     @extend_schema(request=ReviewRetractInput, responses={201: CheckDetailOutput, **WRITE_ERRORS})
     def post(self, request: Request, review_id: int) -> Response:
-        given = ReviewRetractInput(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = validated(ReviewRetractInput, request.data)
         check = services.review_retract(
             review=_review(review_id),
             retractor=acting_user(request.user),
-            reason=given.validated_data["reason"],
-            expected_version=given.validated_data.get("version"),
+            reason=given["reason"],
+            expected_version=given.get("version"),
         )
         return Response(CheckDetailOutput(check).data, status=status.HTTP_201_CREATED)
 

@@ -258,7 +258,6 @@ class DeliveryListApi(generics.ListAPIView[WebhookDelivery]):
 
     def get_queryset(self) -> QuerySet[WebhookDelivery]:
         require_perm(acting_user(self.request.user), "reviewers.view_webhookdelivery")
-        filters = DeliveryFilters(data=self.request.query_params)
-        filters.is_valid(raise_exception=True)
+        filters = validated(DeliveryFilters, self.request.query_params)
         deliveries = WebhookDelivery.objects.select_related("version")
-        return deliveries.filter(**filters.validated_data).order_by("-created_at", "-id")
+        return deliveries.filter(**filters).order_by("-created_at", "-id")

@@ -140,11 +140,10 @@ class EvidencePinInput(serializers.Serializer[None]):
 class EvidencePinApi(APIView):
     @extend_schema(request=EvidencePinInput, responses={200: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, evidence_id: int) -> Response:
-        given = EvidencePinInput(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = validated(EvidencePinInput, request.data)
         evidence = evidence_pin(
             evidence=by_id(Evidence, evidence_id),
-            pinned=given.validated_data["pinned"],
+            pinned=given["pinned"],
             user=acting_user(request.user),
         )
         return Response(EvidenceOutput(evidence).data)
@@ -157,11 +156,10 @@ class EvidenceStanceInput(serializers.Serializer[None]):
 class EvidenceStanceApi(APIView):
     @extend_schema(request=EvidenceStanceInput, responses={200: EvidenceOutput, **WRITE_ERRORS})
     def post(self, request: Request, evidence_id: int) -> Response:
-        given = EvidenceStanceInput(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = validated(EvidenceStanceInput, request.data)
         evidence = evidence_set_stance(
             evidence=by_id(Evidence, evidence_id),
-            stance=given.validated_data["stance"],
+            stance=given["stance"],
             user=acting_user(request.user),
         )
         return Response(EvidenceOutput(evidence).data)

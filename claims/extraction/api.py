@@ -193,11 +193,8 @@ class ClaimCreateApi(APIView):
     )
     def post(self, request: Request, article_id: int) -> Response:
         article = by_id(Article, article_id)
-        given = ClaimCreateInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        claim, created = claim_create(
-            article=article, user=acting_user(request.user), **given.validated_data
-        )
+        given = validated(ClaimCreateInput, request.data)
+        claim, created = claim_create(article=article, user=acting_user(request.user), **given)
         body = ClaimOutput(claim).data
         if not created:
             return Response({**body, "existing": True}, status=status.HTTP_200_OK)
@@ -229,9 +226,8 @@ class ClaimEditApi(APIView):
     @extend_schema(request=ClaimEditInput, responses={200: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = _claim(claim_id)
-        given = ClaimEditInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        claim = claim_edit(claim=claim, user=acting_user(request.user), **given.validated_data)
+        given = validated(ClaimEditInput, request.data)
+        claim = claim_edit(claim=claim, user=acting_user(request.user), **given)
         return Response(ClaimOutput(claim).data)
 
 
@@ -249,9 +245,8 @@ class ClaimSplitApi(APIView):
     @extend_schema(request=ClaimSplitInput, responses={201: ClaimOutput(many=True), **WRITE_ERRORS})
     def post(self, request: Request, claim_id: int) -> Response:
         claim = _claim(claim_id)
-        given = ClaimSplitInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        parts = [Part(**part) for part in given.validated_data["parts"]]
+        given = validated(ClaimSplitInput, request.data)
+        parts = [Part(**part) for part in given["parts"]]
         claims = claim_split(claim=claim, user=acting_user(request.user), parts=parts)
         return Response(ClaimOutput(claims, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -266,16 +261,13 @@ class ClaimMergeInput(serializers.Serializer[None]):
 class ClaimMergeApi(APIView):
     @extend_schema(request=ClaimMergeInput, responses={201: ClaimOutput, **WRITE_ERRORS})
     def post(self, request: Request) -> Response:
-        given = ClaimMergeInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        ids = set(given.validated_data["claims"])
+        given = validated(ClaimMergeInput, request.data)
+        ids = set(given["claims"])
         claims = list(Claim.objects.filter(id__in=ids))
         missing = sorted(ids - {claim.id for claim in claims})
         if missing:
             raise ValidationError({"claims": f"There is no claim #{missing[0]}."})
-        merged = claim_merge(
-            claims=claims, user=acting_user(request.user), text=given.validated_data["text"]
-        )
+        merged = claim_merge(claims=claims, user=acting_user(request.user), text=given["text"])
         return Response(ClaimOutput(merged).data, status=status.HTTP_201_CREATED)
 
 

@@ -78,9 +78,8 @@ class ArticleSubmitApi(APIView):
         responses={200: ArticleSubmittedOutput, 202: ArticleSubmittedOutput, **WRITE_ERRORS},
     )
     def post(self, request: Request) -> Response:
-        given = ArticleSubmitInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        submission = article_submit(**given.validated_data, submitted_by=acting_user(request.user))
+        given = validated(ArticleSubmitInput, request.data)
+        submission = article_submit(**given, submitted_by=acting_user(request.user))
         article = submission.article
         status_url = request.build_absolute_uri(reverse("api-article", args=[article.id]))
         body = {

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from claims.ingestion.feeds import feed_delete, feed_poll_now, feed_subscribe, feed_update
 from claims.models import Feed
-from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS, Pages, by_id
+from factcheck.api import ERROR, READ_ERRORS, WRITE_ERRORS, Pages, by_id, validated
 from factcheck.auth import acting_user, require_perm
 
 MINUTES_A_WEEK = 7 * 24 * 60
@@ -63,8 +63,7 @@ class FeedListApi(generics.ListAPIView[Feed]):
         return Feed.objects.order_by("url")
 
     def post(self, request: Request) -> Response:
-        given = FeedCreateInput(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = validated(FeedCreateInput, request.data)
         feed = feed_subscribe(user=acting_user(request.user), **_fields(given))
         return Response(FeedOutput(feed).data, status=status.HTTP_201_CREATED)
 
@@ -78,8 +77,7 @@ class FeedDetailApi(APIView):
     @extend_schema(request=FeedChangeInput, responses={200: FeedOutput, **WRITE_ERRORS})
     def patch(self, request: Request, feed_id: int) -> Response:
         """Change the title, pause or resume, or poll at another interval. The URL stays."""
-        given = FeedChangeInput(data=request.data)
-        given.is_valid(raise_exception=True)
+        given = validated(FeedChangeInput, request.data)
         feed = feed_update(feed=_feed(feed_id), user=acting_user(request.user), **_fields(given))
         return Response(FeedOutput(feed).data)
 
@@ -99,8 +97,8 @@ class FeedPollApi(APIView):
         return Response(FeedOutput(feed).data, status=status.HTTP_202_ACCEPTED)
 
 
-def _fields(given: serializers.Serializer[None]) -> dict[str, Any]:
-    fields = dict(given.validated_data)
+def _fields(given: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(given)
     if "poll_every_minutes" in fields:
         fields["poll_every"] = timedelta(minutes=fields.pop("poll_every_minutes"))
     return fields
