@@ -37,6 +37,10 @@ def tipped(text: str, contact: str = "") -> Tip:
     return tip
 
 
+def recipients() -> list[str]:
+    return sorted(message.to[0] for message in mail.outbox)
+
+
 def published(claim: Claim, reviewer: User, chief: User, evidence: Evidence) -> Review:
     review = review_draft(
         claim=claim,
@@ -73,10 +77,7 @@ def test_publishing_the_check_tells_each_reader_once_and_forgets_the_address(
         review = published(claim, reviewer, chief_editor, make_evidence(claim))
     assert (claim.id,) in [callback.args for callback in enqueued]  # the publish step asks
     assert tip_readers_notify(claim_id=claim.id) == 2
-    assert sorted(message.to[0] for message in mail.outbox) == [
-        "first@example.org",
-        "second@example.org",
-    ]
+    assert recipients() == ["first@example.org", "second@example.org"]
     message = mail.outbox[0]
     assert "No, ferry fares did not double" in message.body
     assert f"http://127.0.0.1:8000/checks/{review.id}/" in message.body
@@ -170,7 +171,4 @@ def test_news_whose_worker_died_mid_send_is_sent_again_once_its_claim_lapses(
         assert stuck_work_requeue() == 1
     assert [callback.args for callback in enqueued] == [(claim.id,)]
     assert tip_readers_notify(claim_id=claim.id) == 1
-    assert sorted(message.to[0] for message in mail.outbox) == [
-        "first@example.org",
-        "second@example.org",
-    ]
+    assert recipients() == ["first@example.org", "second@example.org"]
