@@ -10,10 +10,9 @@ from claims.evidence.rules import interested_party
 from claims.evidence.sources import Lead, registry
 from claims.extraction.candidates import claim_core
 from claims.ingestion.fetching import FetchedPage, FetchError, fetch_many
-from claims.ingestion.pages import ExtractionError
 from claims.ingestion.politeness import reserve_turns, wait_until
-from claims.ingestion.services import source_store
-from claims.models import Article, Claim, Evidence
+from claims.ingestion.services import NewSource, sources_store
+from claims.models import Article, Claim, Evidence, Snapshot
 
 EVIDENCE_PER_PROVIDER = 5
 MIN_PASSAGE_SHARE = 0.2
@@ -82,16 +81,12 @@ def evidence_find(claim: Claim, provider: str) -> list[Evidence]:
     a single source that cannot be fetched or read is skipped.
     """
     leads = registry()[provider](claim, claim_terms(claim))
-    pages = _fetched_in_parallel(leads)
-    stored = _stored_articles(leads)
-    sources = []
-    for lead in leads:
-        if lead.article_id is not None:
-            source = stored.get(lead.article_id)
-        else:
-            source = _source(lead, pages.get(lead.url))
-        if source is not None and source.id != claim.article_id:
-            sources.append((source, lead))
+    articles = _sources(leads, _fetched_in_parallel(leads))
+    sources = [
+        (source, lead)
+        for source, lead in zip(articles, leads, strict=True)
+        if source is not None and source.id != claim.article_id
+    ]
     choices = passages_choose(claim, [source.text for source, _ in sources])
     found = [
         (choice, source, lead)
@@ -99,11 +94,19 @@ def evidence_find(claim: Claim, provider: str) -> list[Evidence]:
         if choice is not None
     ]
     found.sort(key=lambda item: (-item[0].relevance, item[1].id))
+    kept = _distinct(found)[:EVIDENCE_PER_PROVIDER]
+    snapshots = _latest_snapshots([source.id for _, source, _ in kept])
     return [
-        evidence_build(claim, source, provider=provider, choice=choice, rank=rank, lead=lead)
-        for rank, (choice, source, lead) in enumerate(
-            _distinct(found)[:EVIDENCE_PER_PROVIDER], start=1
+        evidence_build(
+            claim,
+            source,
+            provider=provider,
+            choice=choice,
+            rank=rank,
+            lead=lead,
+            snapshot_hash=snapshots.get(source.id, source.content_hash),
         )
+        for rank, (choice, source, lead) in enumerate(kept, start=1)
     ]
 
 
@@ -124,7 +127,7 @@ def _fetched_in_parallel(leads: list[Lead]) -> dict[str, FetchedPage | FetchErro
     """Fetch the pages of new sources at once: a provider's sources wait on the network,
     not on each other."""
     urls = {lead.url for lead in leads if lead.article_id is None and not lead.text}
-    stored = Article.objects.filter(url__in=urls).values_list("url", flat=True)
+    stored = Article.objects.filter(Article.having("url", *urls)).values_list("url", flat=True)
     new = urls - set(stored)
     turns = reserve_turns(new)  # here, not in the fetching threads: no connection each
     return fetch_many(new, before_each=lambda url: wait_until(turns.get(url)))
@@ -138,12 +141,13 @@ def _stored_articles(leads: list[Lead]) -> dict[int, Article]:
     return Article.objects.filter(status=Article.Status.EXTRACTED).in_bulk(ids)
 
 
-def _source(lead: Lead, page: FetchedPage | FetchError | None) -> Article | None:
-    """The stored article for a lead to a page (fetched, or text from an API)."""
-    if isinstance(page, FetchError):
-        return None
-    try:
-        return source_store(
+def _sources(leads: list[Lead], pages: dict[str, FetchedPage | FetchError]) -> list[Article | None]:
+    """The stored article of each lead (None for one that cannot be had or read: one
+    unreadable source does not fail the provider). The archive's are read in one query; the
+    pages fetched and the texts from an API are stored together (`sources_store`)."""
+    stored = _stored_articles(leads)
+    to_store = {
+        index: NewSource(
             url=lead.url,
             text=lead.text,
             title=lead.title,
@@ -151,8 +155,23 @@ def _source(lead: Lead, page: FetchedPage | FetchError | None) -> Article | None
             published_at=lead.published_at,
             page=page,
         )
-    except (FetchError, ExtractionError):
-        return None  # one unreadable source does not fail the provider
+        for index, lead in enumerate(leads)
+        if lead.article_id is None and not isinstance(page := pages.get(lead.url), FetchError)
+    }
+    new = dict(zip(to_store, sources_store(list(to_store.values())), strict=True))
+    return [
+        stored.get(lead.article_id) if lead.article_id is not None else new.get(index)
+        for index, lead in enumerate(leads)
+    ]
+
+
+def _latest_snapshots(article_ids: list[int]) -> dict[int, str]:
+    """The hash of each article's latest snapshot (those that have one), in one query."""
+    latest: dict[int, str] = {}
+    snapshots = Snapshot.objects.filter(article_id__in=article_ids).order_by("-fetched_at")
+    for article_id, sha256 in snapshots.values_list("article_id", "sha256"):
+        latest.setdefault(article_id, sha256)
+    return latest
 
 
 def evidence_build(
@@ -163,12 +182,18 @@ def evidence_build(
     choice: Choice,
     rank: int,
     lead: Lead | None = None,
+    snapshot_hash: str | None = None,
 ) -> Evidence:
     """Return an unsaved Evidence row with everything the stance model and the rules can
-    tell about it; its stance is a suggestion until a person sets or confirms it."""
+    tell about it; its stance is a suggestion until a person sets or confirms it.
+
+    `snapshot_hash` is the hash of the source's latest snapshot (its text's when it has
+    none), when the caller has read those of many sources at once; else it is read here."""
     stance, cue = _suggested_stance(choice, lead)
     claimed_at = claim.article.published_at or claim.article.created_at
-    snapshot = source.snapshots.order_by("-fetched_at").first()
+    if snapshot_hash is None:
+        snapshot = source.snapshots.order_by("-fetched_at").first()
+        snapshot_hash = snapshot.sha256 if snapshot else source.content_hash
     return Evidence(
         claim=claim,
         source=source,
@@ -178,7 +203,7 @@ def evidence_build(
         relevance=choice.relevance,
         stance=stance,
         stance_cue=cue[:200],
-        snapshot_hash=snapshot.sha256 if snapshot else source.content_hash,
+        snapshot_hash=snapshot_hash,
         retrieved_at=timezone.now(),
         published_after_claim=bool(source.published_at and source.published_at > claimed_at),
         interested_party=interested_party(

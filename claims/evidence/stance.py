@@ -167,6 +167,10 @@ def load_model(folder: Path = MODEL_DIR) -> StanceModel:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 2
     options.inter_op_num_threads = 1
+    # ONNX Runtime's threads spin between batches by default: on a machine whose cores are
+    # busy (two worker processes, the database) the spinning took the cores the work needed,
+    # and ten pairs took 0.3-0.5 s instead of 0.05 s (bench/README.md, gathering).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(
         str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
     )

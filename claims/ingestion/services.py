@@ -3,6 +3,7 @@ correction of where and when an article appeared."""
 
 import gzip
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -114,9 +115,9 @@ def _read_pasted(text: str, title: str) -> PageContent:
 def _existing_article(url: str, pasted: PageContent | None) -> Article | None:
     same = Q(pk__in=[])
     if url:
-        same |= Q(url=url) | Q(canonical_url=url)
+        same |= Article.having("url", url) | Article.having("canonical_url", url)
     if pasted:
-        same |= Q(content_hash=content_hash(pasted.text))
+        same |= Article.having("content_hash", content_hash(pasted.text))
     return Article.objects.filter(same).order_by("id").first()
 
 
@@ -222,6 +223,19 @@ def _article_store(
         return
     if page:
         _store_snapshot(article, page)
+    _article_fill(article, content, page, propose=propose)
+    # Only what extraction found: the rest (attempts, the message holding it) belongs to
+    # the conditional updates that claim the work, and may have moved since it was read.
+    article.save(update_fields=STORED_BY_EXTRACTION)
+    if propose:
+        tasks.propose_claims.delay_on_commit(article.id)
+
+
+def _article_fill(
+    article: Article, content: PageContent, page: FetchedPage | None, *, propose: bool
+) -> None:
+    """Set what was read of the page on the article, extracted (not saved)."""
+    if page:
         article.fetched_at = page.fetched_at
     article.text = content.text
     article.content_hash = content_hash(content.text)
@@ -236,11 +250,6 @@ def _article_store(
     article.failure_reason = ""
     article.status_changed_at = timezone.now()
     article.proposes_claims = propose
-    # Only what extraction found: the rest (attempts, the message holding it) belongs to
-    # the conditional updates that claim the work, and may have moved since it was read.
-    article.save(update_fields=STORED_BY_EXTRACTION)
-    if propose:
-        tasks.propose_claims.delay_on_commit(article.id)
 
 
 def _language(content: PageContent) -> str:
@@ -250,16 +259,21 @@ def _language(content: PageContent) -> str:
 
 
 def _duplicate_of(article: Article, content: PageContent) -> Article | None:
-    same = Q(content_hash=content_hash(content.text))
+    same = Article.having("content_hash", content_hash(content.text))
     if content.canonical_url:
-        same |= Q(canonical_url=content.canonical_url) | Q(url=content.canonical_url)
+        canonical = content.canonical_url
+        same |= Article.having("canonical_url", canonical) | Article.having("url", canonical)
     return Article.objects.filter(same).exclude(id=article.id).order_by("id").first()
 
 
 def _store_snapshot(article: Article, page: FetchedPage) -> None:
     # One INSERT that keeps the row already there when a retried ingest stored this body
     # before (unique on article and sha256), where get_or_create took four statements.
-    snapshot = Snapshot(
+    Snapshot.objects.bulk_create([_snapshot(article, page)], ignore_conflicts=True)
+
+
+def _snapshot(article: Article, page: FetchedPage) -> Snapshot:
+    return Snapshot(
         article=article,
         sha256=page.sha256,
         url=page.url,
@@ -268,7 +282,6 @@ def _store_snapshot(article: Article, page: FetchedPage) -> None:
         size=len(page.body),
         fetched_at=page.fetched_at,
     )
-    Snapshot.objects.bulk_create([snapshot], ignore_conflicts=True)
 
 
 def _article_fail(article: Article, reason: str) -> None:
@@ -347,12 +360,189 @@ def _our_page(url: str) -> bool:
 
 
 def _stored_source(url: str) -> Article | None:
-    stored = Article.objects.filter(Q(url=url) | Q(canonical_url=url)).order_by("id").first()
+    same = Article.having("url", url) | Article.having("canonical_url", url)
+    stored = Article.objects.filter(same).order_by("id").first()
     if stored and stored.duplicate_of_id:
         stored = stored.duplicate_of
     if stored is None or stored.status == Article.Status.EXTRACTED:
         return stored
     raise FetchError(f"The source is stored but not readable ({stored.status}).")
+
+
+@dataclass(frozen=True)
+class NewSource:
+    """One source for `sources_store`: what `source_store` takes."""
+
+    url: str
+    text: str = ""
+    title: str = ""
+    publisher: str = ""
+    published_at: datetime | None = None
+    page: FetchedPage | None = None
+
+
+def sources_store(sources: Sequence[NewSource]) -> list[Article | None]:
+    """Store several sources as `source_store` would one after the other, and return each
+    one's article, or None where `source_store` would raise (a page that cannot be had or
+    read).
+
+    One query finds the sources stored already, one the stored articles the new ones
+    duplicate, and one transaction inserts the new articles and their snapshots, where one
+    by one a provider's ten sources took some eighty statements. Should another job store
+    one of them at the same moment, they are stored one by one instead.
+    """
+    allowed = [_url_allowed(source) for source in sources]
+    stored = _stored_by_url([s.url for s, ok in zip(sources, allowed, strict=True) if ok])
+    contents = [
+        _source_content(source) if ok and source.url not in stored else None
+        for source, ok in zip(sources, allowed, strict=True)
+    ]
+    batch = _SourceBatch(stored, _duplicate_candidates([c for c in contents if c]))
+    for source, ok, content in zip(sources, allowed, contents, strict=True):
+        batch.add(source, content, allowed=ok)
+    try:
+        batch.save()
+    except IntegrityError:  # another job stored one of them at the same moment
+        return [_source_or_none(source) for source in sources]
+    return batch.results
+
+
+def _url_allowed(source: NewSource) -> bool:
+    """Whether `source_store` lets the source's URL through (ours are linked, not fetched)."""
+    if source.text and _our_page(source.url):
+        return True
+    try:
+        check_url(source.url)
+    except FetchError:
+        return False
+    return True
+
+
+def _source_content(source: NewSource) -> PageContent | None:
+    """The text of a source not stored yet, or None when it cannot be had or read."""
+    try:
+        if source.text:
+            content = PageContent(text=normalise_text(source.text), title=source.title)
+        else:
+            content = extract_page(source.page or fetch(source.url))
+        check_text_size(content.text)
+    except (FetchError, ExtractionError):
+        return None
+    return content
+
+
+def _stored_by_url(urls: list[str]) -> dict[str, Article]:
+    """For each URL, the first stored article with that URL or canonical URL."""
+    found: dict[str, Article] = {}
+    if not urls:
+        return found
+    same = Article.having("url", *urls) | Article.having("canonical_url", *urls)
+    for article in Article.objects.filter(same).select_related("duplicate_of").order_by("id"):
+        for url in (article.url, article.canonical_url):
+            if url:
+                found.setdefault(url, article)
+    return found
+
+
+def _duplicate_candidates(contents: list[PageContent]) -> list[Article]:
+    """The stored articles with the text or the canonical URL of any of `contents`."""
+    if not contents:
+        return []
+    canonical = [content.canonical_url for content in contents if content.canonical_url]
+    same = Article.having("content_hash", *[content_hash(content.text) for content in contents])
+    if canonical:
+        same |= Article.having("canonical_url", *canonical) | Article.having("url", *canonical)
+    return list(Article.objects.filter(same).order_by("id"))
+
+
+class _SourceBatch:
+    """The rows `sources_store` adds, decided source by source in order, as one by one: a
+    source's URL or text may be one that an earlier source of the same batch brought."""
+
+    def __init__(self, stored: dict[str, Article], candidates: list[Article]) -> None:
+        self.stored = stored
+        # Those a new source may duplicate, in the order of their ids: stored, then new.
+        self.candidates = candidates
+        self.new: list[tuple[Article, FetchedPage | None]] = []
+        self.results: list[Article | None] = []
+
+    def add(self, source: NewSource, content: PageContent | None, *, allowed: bool) -> None:
+        earlier = self.stored.get(source.url) or self._new_with_url(source.url)
+        if not allowed or earlier is not None or content is None:
+            self.results.append(_readable(earlier) if allowed and earlier else None)
+            return
+        article = Article(
+            url=source.url,
+            title=source.title[:500],
+            publisher=source.publisher,
+            published_at=source.published_at,
+        )
+        duplicate = self._duplicate_of(content)
+        if duplicate is not None:
+            article.duplicate_of, article.status = duplicate, Article.Status.FAILED
+            article.status_changed_at = timezone.now()
+        else:
+            _article_fill(article, content, source.page, propose=False)
+        self.results.append(duplicate or article)
+        self.candidates.append(article)
+        self.new.append((article, source.page))
+
+    def _new_with_url(self, url: str) -> Article | None:
+        for article, _ in self.new:
+            if url in (article.url, article.canonical_url):
+                return article
+        return None
+
+    def _duplicate_of(self, content: PageContent) -> Article | None:
+        """What `_duplicate_of` would find: the first article with the same text, or with
+        the page's canonical URL as its own or as its URL."""
+        digest, canonical = content_hash(content.text), content.canonical_url
+        for article in self.candidates:
+            if article.content_hash == digest or (
+                canonical and canonical in (article.canonical_url, article.url)
+            ):
+                return article
+        return None
+
+    @transaction.atomic
+    def save(self) -> None:
+        # A duplicate of a source new in this batch goes in after it: its reason names its id.
+        new = {id(article) for article, _ in self.new}
+        ahead = [article for article, _ in self.new if id(article.duplicate_of) not in new]
+        after = [article for article, _ in self.new if id(article.duplicate_of) in new]
+        for articles in (ahead, after):
+            for article in articles:
+                if article.duplicate_of is not None:
+                    duplicate = article.duplicate_of
+                    article.failure_reason = f"Same article as #{duplicate.id} ({duplicate})."
+            Article.objects.bulk_create(articles)
+        snapshots = [
+            _snapshot(article, page)
+            for article, page in self.new
+            if page is not None and article.status == Article.Status.EXTRACTED
+        ]
+        Snapshot.objects.bulk_create(snapshots, ignore_conflicts=True)
+
+
+def _readable(article: Article) -> Article | None:
+    """A stored source as `_stored_source` gives it: None where that raises."""
+    if article.duplicate_of is not None:
+        article = article.duplicate_of
+    return article if article.status == Article.Status.EXTRACTED else None
+
+
+def _source_or_none(source: NewSource) -> Article | None:
+    try:
+        return source_store(
+            url=source.url,
+            text=source.text,
+            title=source.title,
+            publisher=source.publisher,
+            published_at=source.published_at,
+            page=source.page,
+        )
+    except (FetchError, ExtractionError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -379,7 +569,11 @@ def source_supply(
     """
     _check_details(details)
     content, snapshot = _supplied_content(text, upload)
-    same = Article.objects.filter(content_hash=content_hash(content.text)).order_by("id").first()
+    same = (
+        Article.objects.filter(Article.having("content_hash", content_hash(content.text)))
+        .order_by("id")
+        .first()
+    )
     if same is not None:
         return same.duplicate_of or same
     kind = Article.Kind(details.kind)
@@ -421,7 +615,8 @@ def _check_details(details: SourceDetails) -> None:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             errors["source_url"] = "The source's URL is not an http(s) URL."
-        stored = Article.objects.filter(url=url).values_list("id", flat=True).first()
+        same = Article.objects.filter(Article.having("url", url))
+        stored = same.values_list("id", flat=True).first()
         if stored is not None:
             errors["source_url"] = (
                 f"This URL is stored already (source #{stored}): add it by URL instead, "
@@ -490,7 +685,9 @@ def article_source_correct(
 
 def _check_source_url(article: Article, url: str) -> None:
     _check_fetchable(url)
-    same = Article.objects.filter(Q(url=url) | Q(canonical_url=url)).exclude(id=article.id)
+    same = Article.objects.filter(
+        Article.having("url", url) | Article.having("canonical_url", url)
+    ).exclude(id=article.id)
     other = same.values_list("id", flat=True).first()
     if other is not None:
         raise ValidationError({"url": f"Article #{other} already has this URL."})

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from claims.evidence.gathering import gathering_start, provider_job_run
 from claims.evidence.sources.claimreview import rating_stance
-from claims.ingestion.fetching import FetchedPage, fetch_many
+from claims.ingestion.fetching import FetchedPage, fetch, fetch_many
+from claims.ingestion.pages import extract_page
 from claims.models import Article, Claim, Evidence, GatheringRun
 from tests.conftest import LocalSite
 
@@ -243,6 +244,38 @@ def test_one_source_found_by_two_providers_is_stored_once(
     ranked = claim.evidence.order_by("rank").values_list("provider", "rank", "source__url")
     assert list(ranked) == [("links", 1, page), ("web_search", 2, page)]
     assert local_site.requests.count("/accounts") == 1
+
+
+def test_two_links_to_one_text_give_one_source_and_the_second_is_kept_as_its_duplicate(
+    claim: Claim, editor: User, local_site: LocalSite, settings: Any
+) -> None:
+    first = local_site.add("/accounts", html("Final accounts", ACCOUNTS))
+    second = local_site.add("/mirror/accounts", html("Final accounts", ACCOUNTS))
+    links = [{"url": first, "text": "accounts"}, {"url": second, "text": "accounts"}]
+    Article.objects.filter(id=claim.article_id).update(links=links)
+    claim.refresh_from_db()
+    run = gather_with("links", claim, editor, settings)
+    assert run.state == GatheringRun.State.DONE
+    source, mirror = Article.objects.get(url=first), Article.objects.get(url=second)
+    assert (source.status, source.snapshots.count()) == ("extracted", 1)
+    assert (mirror.status, mirror.duplicate_of) == ("failed", source)
+    assert mirror.failure_reason == f"Same article as #{source.id} (accounts)."  # the link's
+    assert mirror.snapshots.count() == 0
+    assert list(claim.evidence.values_list("source__url", flat=True)) == [first]
+
+
+def test_a_link_whose_text_is_stored_already_is_quoted_from_the_stored_article(
+    claim: Claim, editor: User, local_site: LocalSite, settings: Any, make_article: Any
+) -> None:
+    mirror = local_site.add("/mirror", html("Final accounts", ACCOUNTS))
+    text = extract_page(fetch(mirror)).text
+    stored = make_article(text, title="Accounts", url="https://accounts.example/final")
+    Article.objects.filter(id=claim.article_id).update(links=[{"url": mirror, "text": "bridge"}])
+    claim.refresh_from_db()
+    gather_with("links", claim, editor, settings)
+    assert Article.objects.get(url=mirror).duplicate_of == stored
+    assert claim.evidence.get().source == stored
+    assert claim.evidence.get().snapshot_hash == stored.content_hash  # it has no snapshot
 
 
 def test_an_unreadable_source_is_skipped_and_the_job_still_succeeds(
