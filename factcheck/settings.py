@@ -246,7 +246,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Admins see the locks under "Axes → Access attempts" and lift one by deleting it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its permission lookups written in SQL (factcheck/auth.py).
+    "factcheck.auth.PermissionBackend",
 ]
 AXES_HANDLER = "factcheck.lockout.PairAndUserLockout"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # the order lockout.py reads
