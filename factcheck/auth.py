@@ -1,6 +1,7 @@
 """Who is acting, and whether they may."""
 
 from functools import cache
+from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -9,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Field, Model
+from django.http import HttpRequest
 
 
 def acting_user(user: object) -> User:
@@ -25,15 +27,26 @@ def require_perm(user: User | None, permission: str) -> None:
 
 
 class PermissionBackend(ModelBackend):
-    """Django's ModelBackend, with its two permission lookups (the user's own, and their
-    roles') written in SQL once per process.
+    """Django's ModelBackend's permission lookups (the user's own, and their roles'),
+    written in SQL once per process; it authenticates nobody.
 
     Every API request of a logged-in user checks a permission, and a session's user is read
     anew at each request, so both lookups ran at each; building and compiling them in the
     ORM took longer than running them (bench/README.md, the review queue). The same rows,
-    the same cache on the user object, the same two queries; superusers, inactive and
-    anonymous users and object permissions are left to ModelBackend.
+    the same cache on the user object (where ModelBackend, listed after this one, finds
+    them), the same two queries; superusers, inactive and anonymous users and object
+    permissions are left to ModelBackend. Logging in stays ModelBackend's, so that the
+    sessions that name it stay valid.
     """
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        return None
 
     def _get_permissions(
         self, user_obj: AbstractBaseUser | AnonymousUser, obj: Model | None, from_name: str

@@ -246,8 +246,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Admins see the locks under "Axes → Access attempts" and lift one by deleting it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, its permission lookups written in SQL (factcheck/auth.py).
+    # Permissions read as ModelBackend does, in SQL written once (factcheck/auth.py).
     "factcheck.auth.PermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "factcheck.lockout.PairAndUserLockout"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # the order lockout.py reads
