@@ -23,9 +23,10 @@ from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 
 from claims.models import Article, Claim
+from reviewers import queue_pages
 from reviewers.models import Rating, Review
 from reviewers.queue import OPEN_STATES, QueueFilters
-from reviewers.queue_pages import COUNT_LIMIT, QueueCursor, QueuePage, page_of
+from reviewers.queue_pages import QueueCursor, QueuePage, page_of
 
 State = Review.State
 # The columns of a row, named as `.values()` names them on `review_queue`'s claims.
@@ -50,7 +51,8 @@ def queue_page_and_count(
     where_params: list[Any] = [Claim.Status.ACCEPTED, *OPEN_STATES]
     if claimant:
         where_params.append(f"%{connection.ops.prep_for_like_query(claimant)}%")
-    params += where_params  # the count's
+    limit = queue_pages.COUNT_LIMIT  # read at each request, as bounded_count does
+    params += [*where_params, limit + 1]  # the count's
     params += where_params  # the page's
     if cursor is not None:
         stamp = connection.ops.adapt_datetimefield_value(cursor.accepted_at)
@@ -63,7 +65,7 @@ def queue_page_and_count(
     counted = found[0][0]
     rows = [_row(values[1:]) for values in found if values[1] is not None]
     page = page_of(rows, cursor=cursor, size=size)
-    return page, min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
+    return page, min(counted, limit), counted <= limit
 
 
 def _row(values: tuple[Any, ...]) -> dict[str, Any]:
@@ -103,7 +105,7 @@ def _statement(vendor: str, shape: str, by_claimant: bool) -> str:
     count = (
         f"SELECT COUNT(*) AS counted FROM (SELECT {c['id']} FROM {claim} c"  # noqa: S608
         f" LEFT OUTER JOIN {review} r ON {c['id']} = {r['claim']}"
-        f" WHERE {where}{newest} LIMIT {COUNT_LIMIT + 1}) bounded"
+        f" WHERE {where}{newest} LIMIT %s) bounded"
     )
     score, stamp, key = c["checkworthiness"], c["accepted_at"], c["id"]
     if shape == "after":  # as queue_pages._after and _before
