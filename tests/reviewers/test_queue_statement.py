@@ -87,7 +87,7 @@ def test_pages_forwards_and_backwards_are_the_querysets_pages(
         assert seen == [] and (count, exact) == (0, True)
         return
     last_page = [row["id"] for row in page.claims]
-    cursor, back = page.previous, []
+    cursor, back = page.previous, list[int]()
     while cursor is not None:
         page, count, exact = queue_page_and_count(claimant=claimant, cursor=cursor, size=size)
         assert (page, (count, exact)) == by_queryset(reviewer, claimant, cursor, size)

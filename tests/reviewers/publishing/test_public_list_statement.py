@@ -40,7 +40,7 @@ def test_pages_forwards_and_backwards_are_the_querysets_pages(
         cursor = page.next
     assert len(seen) == 16 and reviews[5].id not in seen
     last_page = [row["review_id"] for row in page.rows]
-    cursor, back = page.previous, []
+    cursor, back = page.previous, list[int]()
     while cursor is not None:
         page = public_page(LISTED, cursor=cursor, size=size)
         assert page == by_queryset(cursor, size)
