@@ -62,6 +62,7 @@ from reviewers.publishing.api import LIST_FIELDS  # noqa: E402
 from reviewers.publishing.index import PAGE_SIZE as INDEX_PAGE_SIZE  # noqa: E402
 from reviewers.publishing.search import matching  # noqa: E402
 from reviewers.queue import QueueFilters, review_queue  # noqa: E402
+from reviewers.queue_statement import ITEM_COLUMNS  # noqa: E402
 
 STEP = timedelta(seconds=50)  # between two claims: about 1.1 million over two years
 SEARCH = "bridge council budget"  # a reader's words, and the gathering's terms
@@ -291,15 +292,10 @@ def _review_events(
 
 
 def bare_queue(request: HttpRequest) -> JsonResponse:
-    """The queue's 50 rows, with the same joins, condition and order, one `.values()`."""
+    """The queue's 50 rows and columns, with the same joins, condition and order, one
+    `.values()`."""
     claims = review_queue(user=request.user, filters=QueueFilters())  # type: ignore[arg-type]
-    rows = claims.values(
-        "id", "text", "claimant", "checkworthiness", "accepted_at", "article_id",
-        article_title=F("article__title"), review_pk=F("review__id"),
-        state=F("review__state"), assignee=F("review__assignee__username"),
-        rating=F("review__rating__label"),
-    )  # fmt: skip
-    return JsonResponse({"results": list(rows[:50])})
+    return JsonResponse({"results": list(claims.values(*ITEM_COLUMNS)[:50])})
 
 
 def bare_claims(request: HttpRequest) -> JsonResponse:

@@ -246,6 +246,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Admins see the locks under "Axes → Access attempts" and lift one by deleting it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Permissions read as ModelBackend does, in SQL written once (factcheck/auth.py).
+    "factcheck.auth.PermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "factcheck.lockout.PairAndUserLockout"

@@ -89,13 +89,21 @@ def queue_page(claims: QuerySet[Claim, Any], *, cursor: QueueCursor | None, size
         if cursor is not None:
             claims = _after(claims, cursor)
         found = list(claims.order_by(*FORWARD_ORDER)[: size + 1])
+    else:
+        found = list(_before(claims, cursor).order_by(*BACKWARD_ORDER)[: size + 1])
+    return page_of(found, cursor=cursor, size=size)
+
+
+def page_of(found: list[Any], *, cursor: QueueCursor | None, size: int) -> QueuePage:
+    """Return the page from the first `size + 1` claims read from the cursor on, in the
+    order read (backwards for a backward cursor), and its neighbours' cursors."""
+    if cursor is None or cursor.forward:
         page, more = found[:size], len(found) > size
         return QueuePage(
             page,
             next=QueueCursor.at(page[-1], forward=True) if more else None,
             previous=QueueCursor.at(page[0], forward=False) if cursor and page else None,
         )
-    found = list(_before(claims, cursor).order_by(*BACKWARD_ORDER)[: size + 1])
     page, more = found[:size][::-1], len(found) > size
     return QueuePage(
         page,

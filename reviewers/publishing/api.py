@@ -42,11 +42,13 @@ from factcheck.languages import language_condition
 from factcheck.throttling import CountingThrottle
 from reviewers.models import PublishedCheck
 from reviewers.publishing.keyset import Cursor, keyset_page
+from reviewers.publishing.list_statement import public_page
 
 LIST_FIELDS = [
     "review_id", "version", "change", "claim_text", "claimant", "rating_label", "rating_value",
     "headline", "appearance_url", "language", "tags", "published_at", "modified_at",
 ]  # fmt: skip
+LISTED = tuple(LIST_FIELDS)
 COMPACT = {"separators": (",", ":"), "ensure_ascii": False}  # as DRF's JSONRenderer writes
 PAGE_SIZE = 50
 DETAIL_FIELDS = [*LIST_FIELDS, "note", "justification", "evidence", "claim_review"]
@@ -161,11 +163,14 @@ class CheckListApi(PublicApi):
         not_modified = _not_modified(request, etag, last_modified)
         if not_modified:
             return not_modified
-        page = keyset_page(
-            _filtered(filtered).values("id", *LIST_FIELDS),
-            cursor=Cursor.decode(request.query_params.get("cursor")),
-            size=filtered.get("page_size", PAGE_SIZE),
-        )
+        cursor = Cursor.decode(request.query_params.get("cursor"))
+        size = filtered.get("page_size", PAGE_SIZE)
+        if filtered:
+            page = keyset_page(
+                _filtered(filtered).values("id", *LIST_FIELDS), cursor=cursor, size=size
+            )
+        else:  # the commonest request: a statement written once (list_statement.py)
+            page = public_page(LISTED, cursor=cursor, size=size)
         url = request.build_absolute_uri()
         body = {
             "next": page.next and replace_query_param(url, "cursor", page.next.encode()),

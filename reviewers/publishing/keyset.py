@@ -70,6 +70,18 @@ def keyset_page(rows: Any, *, cursor: Cursor | None, size: int) -> Page:
                 modified_at=cursor.modified_at, id__gte=cursor.id
             )
         found = list(rows.order_by("-modified_at", "-id")[: size + 1])
+    else:
+        rows = rows.filter(modified_at__gte=cursor.modified_at).exclude(
+            modified_at=cursor.modified_at, id__lte=cursor.id
+        )
+        found = list(rows.order_by("modified_at", "id")[: size + 1])
+    return page_of(found, cursor=cursor, size=size)
+
+
+def page_of(found: list[dict[str, Any]], *, cursor: Cursor | None, size: int) -> Page:
+    """Return the page from the first `size + 1` rows read from the cursor on, in the order
+    read (oldest first for a backward cursor), with its neighbours."""
+    if cursor is None or cursor.forward:
         page = found[:size]
         more = len(found) > size
         return Page(
@@ -77,10 +89,6 @@ def keyset_page(rows: Any, *, cursor: Cursor | None, size: int) -> Page:
             next=Cursor.at(page[-1], forward=True) if more else None,
             previous=Cursor.at(page[0], forward=False) if cursor and page else None,
         )
-    rows = rows.filter(modified_at__gte=cursor.modified_at).exclude(
-        modified_at=cursor.modified_at, id__lte=cursor.id
-    )
-    found = list(rows.order_by("modified_at", "id")[: size + 1])
     page = found[:size][::-1]
     more = len(found) > size
     return Page(
