@@ -151,7 +151,8 @@ def similar_claims(claim: Claim) -> dict[int, float]:
 
 def stuck_matching_requeue(stuck_after: timedelta) -> int:
     """Enqueue again the matching that never finished (a lost message, a killed worker),
-    the imported reviews never encoded, and vectors made by an earlier model; return how
+    the imported reviews never encoded, and vectors made by an earlier model (or entries
+    without the current multilingual vectors, in a language it reads); return how
     many claims and reviews were enqueued."""
     cutoff = timezone.now() - stuck_after
     pending = Claim.objects.filter(matching=Claim.Matching.PENDING).filter(
