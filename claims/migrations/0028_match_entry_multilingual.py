@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0026_evidence_stance_discusses_unrelated"),
+        ("claims", "0027_proposal_lease"),
     ]
 
     operations = [
