@@ -31,6 +31,11 @@ def language_of(tag: str) -> str:
     return primary_subtag(tag) or ENGLISH
 
 
+def is_english(language: str) -> bool:
+    """Whether matching takes a text in `language` for English (unknown is)."""
+    return language_of(language) == ENGLISH
+
+
 def read_by_multilingual(language: str) -> bool:
     """Whether the multilingual encoder reads texts in `language` (a primary subtag)."""
     return multilingual.covers(language_of(language))
@@ -40,10 +45,9 @@ def compared_across_languages(query_language: str, target_language: str) -> bool
     """Whether two texts are compared in the multilingual space (True) or by the English
     matcher (False): the multilingual space when it reads both and they are not both
     English."""
-    query, target = language_of(query_language), language_of(target_language)
-    if query == ENGLISH and target == ENGLISH:
+    if is_english(query_language) and is_english(target_language):
         return False
-    return multilingual.covers(query) and multilingual.covers(target)
+    return read_by_multilingual(query_language) and read_by_multilingual(target_language)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from claims.matching import engine
-from claims.matching.crosslingual import compared_across_languages
+from claims.matching.crosslingual import compared_across_languages, is_english
 from claims.matching.engine import multilingual
 from claims.matching.models import MatchEntry, entry_key
 
@@ -37,6 +37,9 @@ class IndexFollower:
         self.index = engine.MatchIndex(exact_below=exact_below)
         self.multilingual = multilingual.MultilingualIndex(exact_below=exact_below)
         self.languages: dict[str, str] = {}
+        # Targets in the multilingual index that are not English: without any, an English
+        # text has nothing to look for there (a newsroom working in English only).
+        self.not_english: set[str] = set()
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.loaded = 0
@@ -71,7 +74,7 @@ class IndexFollower:
                 for hit in self.index.search(text, top=top, vector=vector)
                 if not self._across(language, hit.key)
             ]
-            if multilingual_vector is not None:
+            if multilingual_vector is not None and (self.not_english or not is_english(language)):
                 found = self.multilingual.search(text, top=top, vector=multilingual_vector)
                 hits += [hit for hit in found if self._across(language, hit.key)]
             return sorted(hits, key=lambda hit: -hit.score)[:top]
@@ -93,6 +96,7 @@ class IndexFollower:
         self.index.discard(key)
         self.multilingual.discard(key)
         self.languages.pop(key, None)
+        self.not_english.discard(key)
 
     def _new_ids(self) -> list[int]:
         now = time.monotonic()
@@ -149,6 +153,7 @@ class IndexFollower:
             if row.multilingual_vector is not None
             and row.multilingual_model_name == multilingual.MODEL_NAME
         }
+        self.not_english.update(key for key, row in both.items() if not is_english(row.language))
         if both:
             self.multilingual.add_many(
                 [(key, row.text) for key, row in both.items()],
