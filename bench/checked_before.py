@@ -5,8 +5,10 @@ With the CheckThat! verified claims (../shared/data/claim-matching, about 10,000
 as other fact-checkers' reviews and the dev tweets entered as claims:
 
 1. Import: `import_claimreviews` of a JSON Lines dump of every verified claim, its title as
-   the review's headline (validate, store, encode both, store the vectors), against
-   encoding the same claims and headlines alone.
+   the review's headline (validate, store, encode both with both encoders, store the
+   vectors), against encoding the same claims and headlines alone, with both encoders (the
+   English one and the multilingual one: matching across languages); and what the second
+   encoder adds to encoding with the English one alone.
 2. A worker's index rebuilt from the stored vectors (IndexFollower.refresh), against
    building the same index by encoding the texts and headlines (MatchIndex.add_many
    without vectors);
@@ -39,8 +41,9 @@ from django.core.management import call_command  # noqa: E402
 
 from claims.ingestion.pages import content_hash  # noqa: E402
 from claims.matching import engine  # noqa: E402
+from claims.matching.crosslingual import encoded as both_encoded  # noqa: E402
 from claims.matching.follower import IndexFollower, process_index  # noqa: E402
-from claims.matching.services import (  # noqa: E402  # noqa: E402
+from claims.matching.services import (  # noqa: E402
     SEARCH_DEPTH,
     claim_match,
     encoded,
@@ -71,7 +74,12 @@ def main() -> None:
     headlines = [row["title"] for row in verified]
     print(f"{len(texts):,} verified claims as reviews; {len(tweets)} dev tweets as claims")
 
-    encode_rate = len(texts) / timed(lambda: encoded(texts + headlines))
+    english_seconds = timed(lambda: encoded(texts + headlines))
+    both = texts + headlines
+    encode_rate = len(texts) / timed(lambda: both_encoded(both, ["en"] * len(both)))
+    row("   encoding with both encoders", f"{encode_rate:.0f} reviews/s",
+        f"English alone {len(texts) / english_seconds:.0f} reviews/s",
+        len(texts) / english_seconds / encode_rate, "× the time")  # fmt: skip
     dump = WORK / "verified.jsonl"
     dump.write_text("".join(json.dumps(review_of(row)) + "\n" for row in verified))
     import_seconds = timed(

@@ -8,6 +8,13 @@
    index's candidates (at 100,000 the vector search goes through the HNSW graph, so this is
    the graph's recall; bench/ann.py measures it alone, up to a million vectors).
 3. Indexing throughput in claims per second, with encoding and with stored vectors.
+4. The second vector (matching across languages: engine/multilingual.py): encoding a claim
+   with the multilingual encoder against encoding it with the English one (CPU time per
+   claim, on the dev tweets), and a search of the MultilingualIndex over the same 100,000
+   claims (their multilingual vectors, repeated with noise the same way) against a search
+   of the MatchIndex; a claim in English searches both (the multilingual one for targets
+   in other languages), so the product's cost per query is their sum. Also the memory of
+   both indexes.
 
 The 100,000 claims: the 10,375 CheckThat! 2020 verified claims, each with its title as its
 headline (so every query takes the re-ranker that weighs headlines, the costlier one),
@@ -28,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "claim-matching"
 sys.path.insert(0, str(ROOT))
 
-from claims.matching.engine import MatchIndex, embed  # noqa: E402
+from claims.matching.engine import MatchIndex, embed, multilingual  # noqa: E402
 from claims.matching.engine.checkthat import read_corpus, read_queries  # noqa: E402
 
 SIZE = 100_000
@@ -51,11 +58,11 @@ def timed(action: Callable[[str], object], queries: Sequence[str]) -> list[float
 class Stored:
     """The claims to index: keys and texts, headlines, and the vectors of both."""
 
-    def __init__(self) -> None:
+    def __init__(self, encode: Callable[[Sequence[str]], np.ndarray] = embed) -> None:
         corpus = read_corpus(DATA / "verified_claims.docs.tsv")
         texts, titles = [row.text for row in corpus], [row.title for row in corpus]
         started = time.perf_counter()
-        base = embed(texts + titles)
+        base = encode(texts + titles)
         self.encoding_rate = 2 * len(texts) / (time.perf_counter() - started)
         self.encoded = 2 * len(texts)
         rng = np.random.default_rng(100)
@@ -134,6 +141,62 @@ def main() -> None:
     for top, shares in recall.items():
         print(f"recall@{top} of brute force among the index's candidates: {np.mean(shares):.4f}")
     print(f"indexing with stored vectors / with encoding: {stored_rate / encoded_rate:.1f}x")
+    second_vector(queries, index)
+
+
+def cpu_per_text(encode: Callable[[Sequence[str]], np.ndarray], texts: Sequence[str]) -> float:
+    """CPU seconds per text, one text a call (as a claim is encoded), best of three passes."""
+    encode(texts[:2])  # load the model
+    passes = []
+    for _ in range(3):
+        started = time.process_time()
+        for text in texts:
+            encode([text])
+        passes.append((time.process_time() - started) / len(texts))
+    return min(passes)
+
+
+def second_vector(queries: Sequence[str], index: MatchIndex) -> None:
+    """Section 4: what the multilingual vector costs beside the English one."""
+    english_cpu = cpu_per_text(embed, queries)
+    multilingual_cpu = cpu_per_text(multilingual.embed, queries)
+    print("\nthe second vector (matching across languages):")
+    print(
+        f"encoding a claim, CPU per text: English {english_cpu * 1000:.2f} ms, "
+        f"multilingual {multilingual_cpu * 1000:.2f} ms"
+    )
+    ratio = multilingual_cpu / english_cpu
+    print(f"RATIO\tmatching: multilingual / English encoding CPU per claim\t{ratio:.2f}\t-")
+    both = (english_cpu + multilingual_cpu) / english_cpu
+    print(f"RATIO\tmatching: both vectors / English alone, encoding CPU\t{both:.2f}\t-")
+    stored = Stored(multilingual.embed)
+    other = multilingual.MultilingualIndex()
+    other.add_many(
+        stored.items,
+        stored.vectors,
+        headlines=stored.headlines,
+        headline_vectors=stored.headline_vectors,
+    )
+    vectors = multilingual.embed(queries)
+    by_query = dict(zip(queries, vectors, strict=True))
+    other.search(queries[0], vector=vectors[0])
+    found = timed(lambda query: other.search(query, vector=by_query[query]), queries)
+    english_vectors = dict(zip(queries, embed(queries), strict=True))
+    english = timed(lambda query: index.search(query, vector=english_vectors[query]), queries)
+    for name, share in (("p50", 50), ("p95", 95)):
+        theirs, ours = percentile_ms(english, share), percentile_ms(found, share)
+        print(
+            f"search over {SIZE} claims, {name}, query vector given: MatchIndex {theirs:.1f} ms, "
+            f"MultilingualIndex {ours:.1f} ms"
+        )
+        print(
+            f"RATIO\tmatching: MultilingualIndex / MatchIndex search {name}\t{ours / theirs:.2f}\t-"
+        )
+    print(
+        f"memory for {SIZE} claims + headlines: MatchIndex vectors "
+        f"{index.memory_bytes() / 2**20:.0f} MiB, MultilingualIndex "
+        f"{other.memory_bytes() / 2**20:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

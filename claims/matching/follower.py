@@ -1,5 +1,7 @@
-"""Each worker's in-memory match index, built from the stored vectors and kept up to date
-by reading only the rows added since it last looked.
+"""Each worker's in-memory match indexes, built from the stored vectors and kept up to date
+by reading only the rows added since it last looked: the English matcher's index of every
+target, and the multilingual one of every target with a multilingual vector; a search asks
+each for the targets it compares with the query (crosslingual.py).
 
 `MatchEntry` rows are only ever added or deleted, and a new text or model means a new row
 with a higher id, so following the table is reading `id > watermark`. On PostgreSQL ids
@@ -17,6 +19,8 @@ from django.conf import settings
 from django.db.models import Q
 
 from claims.matching import engine
+from claims.matching.crosslingual import compared_across_languages, is_english
+from claims.matching.engine import multilingual
 from claims.matching.models import MatchEntry, entry_key
 
 GAP_PATIENCE_SECONDS = 300.0
@@ -25,11 +29,17 @@ LOAD_CHUNK = 2000
 
 
 class IndexFollower:
-    """A MatchIndex of every match target, and where in the entries table it has read to."""
+    """A MatchIndex of every match target, a MultilingualIndex of those with a multilingual
+    vector, each target's language, and where in the entries table it has read to."""
 
     def __init__(self) -> None:
         exact_below = settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW
         self.index = engine.MatchIndex(exact_below=exact_below)
+        self.multilingual = multilingual.MultilingualIndex(exact_below=exact_below)
+        self.languages: dict[str, str] = {}
+        # Targets in the multilingual index that are not English: without any, an English
+        # text has nothing to look for there (a newsroom working in English only).
+        self.not_english: set[str] = set()
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.loaded = 0
@@ -46,16 +56,47 @@ class IndexFollower:
             self.loaded += added
             return added
 
-    def search(self, text: str, top: int, vector: np.ndarray | None = None) -> list[engine.Hit]:
+    def search(
+        self,
+        text: str,
+        top: int,
+        vector: np.ndarray | None = None,
+        *,
+        language: str = "",
+        multilingual_vector: np.ndarray | None = None,
+    ) -> list[engine.Hit]:
+        """Return the best `top` targets for a text in `language`: each target scored by
+        the matcher that compares the two languages (the English one for two English
+        texts, the multilingual one across languages it reads), best first."""
         with self._lock:
-            return self.index.search(text, top=top, vector=vector)
+            hits = [
+                hit
+                for hit in self.index.search(text, top=top, vector=vector)
+                if not self._across(language, hit.key)
+            ]
+            if multilingual_vector is not None and (self.not_english or not is_english(language)):
+                found = self.multilingual.search(text, top=top, vector=multilingual_vector)
+                hits += [hit for hit in found if self._across(language, hit.key)]
+            return sorted(hits, key=lambda hit: -hit.score)[:top]
+
+    def _across(self, language: str, key: str) -> bool:
+        """Whether the target under `key` is compared with a text in `language` in the
+        multilingual space (it must hold the target's multilingual vector)."""
+        target_language = self.languages.get(key, "")
+        return key in self.multilingual and compared_across_languages(language, target_language)
 
     def forget(self, keys: list[str]) -> None:
         """Drop targets whose rows are gone: the follower reads only added rows, so a
         deletion reaches this index when a search finds its target missing."""
         with self._lock:
             for key in keys:
-                self.index.discard(key)
+                self._discard(key)
+
+    def _discard(self, key: str) -> None:
+        self.index.discard(key)
+        self.multilingual.discard(key)
+        self.languages.pop(key, None)
+        self.not_english.discard(key)
 
     def _new_ids(self) -> list[int]:
         now = time.monotonic()
@@ -87,40 +128,77 @@ class IndexFollower:
                 model_name=engine.MODEL_NAME,
             ).order_by("id")
             latest: dict[str, _Row] = {}
-            for claim_id, external_id, text, vector, headline, headline_vector in rows.values_list(
-                "claim_id", "external_id", "text", "vector", "headline", "headline_vector"
-            ):
-                latest[entry_key(claim_id, external_id)] = _Row(
-                    text, vector, headline, headline_vector
-                )
+            for row in rows.values_list(*_Row.COLUMNS):
+                claim_id, external_id, *fields = row
+                latest[entry_key(claim_id, external_id)] = _Row(*fields)
             for key in latest:
-                self.index.discard(key)  # a new text, headline or model replaces what it had
+                self._discard(key)  # a new text, headline or model replaces what it had
             if latest:
-                found = list(latest.values())
-                self.index.add_many(
-                    [(key, row.text) for key, row in latest.items()],
-                    vectors=np.stack([_array(row.vector) for row in found]),
-                    headlines=[row.headline for row in found],
-                    headline_vectors=np.stack([_array(row.headline_vector) for row in found]),
-                )
+                self._add(latest)
             added += len(latest)
         return added
+
+    def _add(self, latest: dict[str, "_Row"]) -> None:
+        found = list(latest.values())
+        self.index.add_many(
+            [(key, row.text) for key, row in latest.items()],
+            vectors=np.stack([_array(row.vector) for row in found]),
+            headlines=[row.headline for row in found],
+            headline_vectors=np.stack([_array(row.headline_vector) for row in found]),
+        )
+        self.languages.update((key, row.language) for key, row in latest.items())
+        both = {
+            key: row
+            for key, row in latest.items()
+            if row.multilingual_vector is not None
+            and row.multilingual_model_name == multilingual.MODEL_NAME
+        }
+        self.not_english.update(key for key, row in both.items() if not is_english(row.language))
+        if both:
+            self.multilingual.add_many(
+                [(key, row.text) for key, row in both.items()],
+                vectors=np.stack([_array(row.multilingual_vector) for row in both.values()]),
+                headlines=[row.headline for row in both.values()],
+                headline_vectors=np.stack(
+                    [
+                        _array(row.multilingual_headline_vector, multilingual.DIMENSIONS)
+                        for row in both.values()
+                    ]
+                ),
+            )
 
 
 @dataclass(frozen=True)
 class _Row:
     """One stored entry, as read from the table."""
 
+    COLUMNS = (
+        "claim_id",
+        "external_id",
+        "text",
+        "vector",
+        "headline",
+        "headline_vector",
+        "language",
+        "multilingual_model_name",
+        "multilingual_vector",
+        "multilingual_headline_vector",
+    )
+
     text: str
     vector: bytes | memoryview
     headline: str
     headline_vector: bytes | memoryview | None
+    language: str
+    multilingual_model_name: str
+    multilingual_vector: bytes | memoryview | None
+    multilingual_headline_vector: bytes | memoryview | None
 
 
-def _array(vector: bytes | memoryview | None) -> np.ndarray:
+def _array(vector: bytes | memoryview | None, dimensions: int = engine.DIMENSIONS) -> np.ndarray:
     """Return a stored vector as float32; a missing one (no headline) as zeros."""
     if vector is None:
-        return np.zeros(engine.DIMENSIONS, dtype=np.float32)
+        return np.zeros(dimensions, dtype=np.float32)
     return np.frombuffer(bytes(vector), dtype=np.float32)
 
 

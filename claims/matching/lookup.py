@@ -2,7 +2,9 @@
 
 A tip is compared with our claims whose check is published, to show the reader the check
 at once, and with the groups of earlier tips, to count how often a claim is asked. Both
-use the same encoder and re-ranker as claims do, and the same-claim threshold.
+use the same encoders and re-rankers as claims do, and the same-claim threshold. A tip's
+language is detected from its text; in a language the multilingual encoder reads, it finds
+a check written in another (crosslingual.py). Tips are grouped by the English matcher only.
 """
 
 from collections.abc import Sequence
@@ -10,7 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from claims.extraction.segmentation import detect_language
 from claims.matching import engine
+from claims.matching.crosslingual import multilingual_encoded, read_by_multilingual
 from claims.matching.follower import process_index
 from claims.matching.services import encoded, match_text, same_claim_threshold
 from claims.verdicts import Verdict, published_verdicts
@@ -40,7 +44,17 @@ def published_check_for(text: str, vector: np.ndarray) -> Verdict | None:
     prepared = match_text(text)
     if prepared.skip:
         return None
-    hits = process_index().search(prepared.text, top=SEARCH_DEPTH, vector=vector)
+    language = detect_language(prepared.text)
+    translatable = None
+    if read_by_multilingual(language):
+        [translatable] = multilingual_encoded([prepared.text])
+    hits = process_index().search(
+        prepared.text,
+        top=SEARCH_DEPTH,
+        vector=vector,
+        language=language,
+        multilingual_vector=translatable,
+    )
     floor = same_claim_threshold()
     claim_ids = [
         int(hit.key[6:]) for hit in hits if hit.key.startswith("claim:") and hit.score >= floor

@@ -124,6 +124,25 @@ class MatchEntry(models.Model):
     headline_vector = models.BinaryField(
         null=True, blank=True, help_text="float32, L2-normalised; null without a headline."
     )
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The primary subtag of the text's language (its article's, or the review's); "
+        "empty if unknown, which matching takes for English.",
+    )
+    # The multilingual encoder's vectors (engine/multilingual.py), through which a claim is
+    # matched with texts in other languages; none for a language the encoder does not read.
+    multilingual_model_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The encoder that made the multilingual vectors; empty if there are none.",
+    )
+    multilingual_vector = models.BinaryField(
+        null=True, blank=True, help_text="float32, L2-normalised; null without a model."
+    )
+    multilingual_headline_vector = models.BinaryField(
+        null=True, blank=True, help_text="float32, L2-normalised; null without a headline."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -133,6 +152,11 @@ class MatchEntry(models.Model):
                 condition=Q(claim__isnull=True, external__isnull=False)
                 | Q(claim__isnull=False, external__isnull=True),
                 name="match_entry_of_claim_or_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(multilingual_model_name="", multilingual_vector__isnull=True)
+                | (~Q(multilingual_model_name="") & Q(multilingual_vector__isnull=False)),
+                name="match_entry_multilingual_vector_has_model",
             ),
         ]
 
@@ -150,6 +174,11 @@ class MatchEntry(models.Model):
         if self.headline_vector is None:
             return None
         return np.frombuffer(bytes(self.headline_vector), dtype=np.float32)
+
+    def multilingual_array(self) -> np.ndarray | None:
+        if self.multilingual_vector is None:
+            return None
+        return np.frombuffer(bytes(self.multilingual_vector), dtype=np.float32)
 
 
 def entry_key(claim_id: int | None, external_id: int | None) -> str:

@@ -12,6 +12,10 @@ like the headlines that answer them): another fact-checker's review has its own;
 claims gets the headline of its published check when a version is published, corrected or
 retracted (`match_headline_request`, called by the review desk), and the sweep catches any
 entry whose headline is behind.
+
+An entry holds two vectors of its text (and of its headline): the English matcher's, and,
+in a language the multilingual encoder reads, the multilingual one's, through which a claim
+finds a check written in another language (crosslingual.py says which is used when).
 """
 
 import re
@@ -22,15 +26,24 @@ from datetime import timedelta
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from claims import tasks
 from claims.matching import engine
+from claims.matching.crosslingual import (
+    Vectors,
+    language_note,
+    multilingual_encoded,
+    read_by_multilingual,
+)
+from claims.matching.crosslingual import encoded as encoded_vectors
+from claims.matching.engine import multilingual
 from claims.matching.follower import process_index
 from claims.matching.models import ClaimMatch, MatchEntry, text_hash
 from claims.models import Claim, ExternalReview
 from claims.verdicts import published_verdicts, with_published_headline
+from factcheck.languages import primary_subtag
 
 MATCHES_KEPT = 5
 # Hits are filtered afterwards (only accepted claims, not the claim's own group), so the
@@ -100,8 +113,9 @@ def claim_match(*, claim_id: int) -> int:
     if claim.matching_attempts > MAX_ATTEMPTS:
         _finish_unmatched(claim, Claim.Matching.FAILED, f"Gave up after {MAX_ATTEMPTS} attempts.")
         return 0
-    vector = _vector(claim.id, prepared.text)
-    chosen = _search_eligible(claim, prepared.text, vector)
+    language = claim.article.language
+    vectors = _vectors(claim.id, prepared.text, language)
+    chosen = _search_eligible(claim, prepared.text, vectors, language)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(id=claim.id)
         if locked.text != claim.text or locked.matching != Claim.Matching.PENDING:
@@ -110,11 +124,12 @@ def claim_match(*, claim_id: int) -> int:
             claim_id=locked.id,
             target=_is_target(locked),
             text=prepared.text,
-            vector=vector,
+            vectors=vectors,
+            language=language,
             headline=_published_headline(locked.id),
         )
         _matches_store(locked, chosen)
-        notes = [prepared.note, _language_note(claim.article.language)]
+        notes = [prepared.note, language_note(language)]
         _finish(locked, Claim.Matching.DONE, " ".join(note for note in notes if note))
     return len(chosen)
 
@@ -125,29 +140,19 @@ def similar_claims(claim: Claim) -> dict[int, float]:
     prepared = match_text(claim.text)
     if prepared.skip:
         return {}
-    vector = _vector(claim.id, prepared.text)
+    language = claim.article.language
+    vectors = _vectors(claim.id, prepared.text, language)
     return {
         chosen.claim_id: chosen.score
-        for chosen in _search_eligible(claim, prepared.text, vector)
+        for chosen in _search_eligible(claim, prepared.text, vectors, language)
         if chosen.claim_id is not None
     }
 
 
-def _language_note(language: str) -> str:
-    """Say so when the claim is not in English, the only language the encoder reads: its
-    matches can only come through words and numbers it shares with texts in its language."""
-    if not language or language.lower().startswith("en"):
-        return ""
-    return (
-        f"Matches are limited to texts in the claim's language ({language}): the matcher "
-        "compares meaning in English only, so a check written in another language is not "
-        "found; matched on shared words and numbers."
-    )
-
-
 def stuck_matching_requeue(stuck_after: timedelta) -> int:
     """Enqueue again the matching that never finished (a lost message, a killed worker),
-    the imported reviews never encoded, and vectors made by an earlier model; return how
+    the imported reviews never encoded, and vectors made by an earlier model (or entries
+    without the current multilingual vectors, in a language it reads); return how
     many claims and reviews were enqueued."""
     cutoff = timezone.now() - stuck_after
     pending = Claim.objects.filter(matching=Claim.Matching.PENDING).filter(
@@ -165,7 +170,7 @@ def stuck_matching_requeue(stuck_after: timedelta) -> int:
     ExternalReview.objects.filter(id__in=review_ids).update(index_queued_at=timezone.now())
     for start in range(0, len(review_ids), ENCODE_BATCH):
         tasks.index_external_reviews.delay_on_commit(review_ids[start : start + ENCODE_BATCH])
-    if MatchEntry.objects.exclude(model_name=engine.MODEL_NAME).exists():
+    if _stale_entries().exists():
         tasks.refresh_stale_match_entries.delay_on_commit()
     behind = _headlines_behind()
     for claim_id in behind:
@@ -200,14 +205,21 @@ class Chosen:
     external_id: int | None = None
 
 
-def _search_eligible(claim: Claim, text: str, vector: np.ndarray) -> list[Chosen]:
+def _search_eligible(claim: Claim, text: str, vectors: Vectors, language: str) -> list[Chosen]:
     """Search this process's index and keep the eligible hits. A worker's index follows
     only the rows added to the entries table, so a target deleted since (its claim or
     review gone) can still come back as a hit: it is forgotten, and the search is asked
     again, so that such hits never crowd the living ones out of the SEARCH_DEPTH."""
     index = process_index()
     for _ in range(MAX_SEARCHES):
-        chosen, gone = _eligible(claim, index.search(text, top=SEARCH_DEPTH, vector=vector))
+        hits = index.search(
+            text,
+            top=SEARCH_DEPTH,
+            vector=vectors.english,
+            language=language,
+            multilingual_vector=vectors.multilingual,
+        )
+        chosen, gone = _eligible(claim, hits)
         if not gone:
             break
         index.forget(gone)
@@ -259,16 +271,18 @@ def claim_headline_index(*, claim_id: int) -> bool:
     """Store the claim's entry again with its published check's headline, if that changed;
     return whether it did. A claim not matched yet has no entry: matching will add it."""
     with transaction.atomic():
-        Claim.objects.select_for_update().filter(id=claim_id).first()  # as claim_match does
+        claim = Claim.objects.select_for_update().filter(id=claim_id).first()  # as claim_match
         entry = MatchEntry.objects.filter(claim_id=claim_id).first()
         headline = _published_headline(claim_id)
-        if entry is None or entry.headline == headline:
+        if claim is None or entry is None or entry.headline == headline:
             return False
+        language = claim.article.language
         _entry_save(
             claim_id=claim_id,
             target=entry.target,
             text=entry.text,
-            vector=entry.as_array(),
+            vectors=_vectors(claim_id, entry.text, language),
+            language=language,
             headline=headline,
         )
     return True
@@ -280,15 +294,22 @@ def _published_headline(claim_id: int) -> str:
     return verdict.headline if verdict else ""
 
 
-def _vector(claim_id: int, text: str) -> np.ndarray:
-    """Return the claim's stored vector for this text and model, or encode it."""
+def _vectors(claim_id: int, text: str, language: str) -> Vectors:
+    """Return the claim's stored vectors for this text and models, or encode them (the
+    multilingual one only in a language its encoder reads)."""
     stored = MatchEntry.objects.filter(
         claim_id=claim_id, text_hash=text_hash(text), model_name=engine.MODEL_NAME
     ).first()
     if stored is not None:
-        return stored.as_array()
-    [vector] = encoded([text])
-    return np.asarray(vector, dtype=np.float32)
+        english = stored.as_array()
+    else:
+        [english] = encoded([text])
+    if not read_by_multilingual(language):
+        return Vectors(english, None)
+    if stored is not None and stored.multilingual_model_name == multilingual.MODEL_NAME:
+        return Vectors(english, stored.multilingual_array())
+    [translatable] = multilingual_encoded([text])
+    return Vectors(english, translatable)
 
 
 def encoded(texts: Sequence[str]) -> np.ndarray:
@@ -300,13 +321,14 @@ def _entry_save(
     *,
     target: bool,
     text: str,
-    vector: np.ndarray,
+    vectors: Vectors,
+    language: str,
     headline: str = "",
     claim_id: int | None = None,
     external_id: int | None = None,
 ) -> None:
-    """Store the vector, as a new row when anything changed (so every index sees it). The
-    headline's vector is taken from the entry it replaces when the headline is the same."""
+    """Store the vectors, as a new row when anything changed (so every index sees it). The
+    headline's vectors are taken from the entry it replaces when the headline is the same."""
     owner: dict[str, int | None] = (
         {"claim_id": claim_id} if claim_id is not None else {"external_id": external_id}
     )
@@ -315,6 +337,8 @@ def _entry_save(
         "text_hash": text_hash(text),
         "headline": headline,
         "model_name": engine.MODEL_NAME,
+        "language": primary_subtag(language),
+        "multilingual_model_name": _multilingual_model(vectors),
     }
     if MatchEntry.objects.filter(**owner, **wanted).exists():
         return
@@ -324,9 +348,19 @@ def _entry_save(
         **owner,
         **wanted,
         text=text,
-        vector=np.asarray(vector, dtype=np.float32).tobytes(),
+        vector=np.asarray(vectors.english, dtype=np.float32).tobytes(),
         headline_vector=_headline_bytes(headline, previous),
+        multilingual_vector=_bytes(vectors.multilingual),
+        multilingual_headline_vector=(
+            None
+            if vectors.multilingual is None
+            else _multilingual_headline_bytes(headline, previous)
+        ),
     )
+
+
+def _bytes(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
 
 
 def _headline_bytes(headline: str, previous: MatchEntry | None) -> bytes | None:
@@ -342,6 +376,22 @@ def _headline_bytes(headline: str, previous: MatchEntry | None) -> bytes | None:
     ):
         return bytes(previous.headline_vector)
     [vector] = encoded([headline])
+    stored: bytes = vector.tobytes()
+    return stored
+
+
+def _multilingual_headline_bytes(headline: str, previous: MatchEntry | None) -> bytes | None:
+    """The same as _headline_bytes, for the multilingual encoder's vector of the headline."""
+    if not headline:
+        return None
+    if (
+        previous is not None
+        and previous.headline == headline
+        and previous.multilingual_model_name == multilingual.MODEL_NAME
+        and previous.multilingual_headline_vector is not None
+    ):
+        return bytes(previous.multilingual_headline_vector)
+    [vector] = multilingual_encoded([headline])
     stored: bytes = vector.tobytes()
     return stored
 
@@ -394,7 +444,7 @@ def _finish(claim: Claim, state: str, note: str) -> None:
 
 
 def external_reviews_index(*, review_ids: Sequence[int]) -> int:
-    """Encode the reviews that have no current vector and store them as match targets;
+    """Encode the reviews that have no current vectors and store them as match targets;
     return how many were encoded."""
     reviews = ExternalReview.objects.filter(id__in=review_ids).select_related("match_entry")
     stale = [review for review in reviews.order_by("id") if not _has_current_entry(review)]
@@ -402,8 +452,9 @@ def external_reviews_index(*, review_ids: Sequence[int]) -> int:
         batch = stale[start : start + ENCODE_BATCH]
         texts = [match_text(review.claim_reviewed).text for review in batch]
         headlines = [review.headline for review in batch]
-        vectors = encoded(texts)
-        headline_vectors = _encoded_headlines(headlines)
+        languages = [review.language for review in batch]
+        vectors = encoded_vectors(texts, languages)
+        headline_vectors = _encoded_headlines(headlines, languages)
         entries = [
             MatchEntry(
                 external_id=review.id,
@@ -412,10 +463,14 @@ def external_reviews_index(*, review_ids: Sequence[int]) -> int:
                 text_hash=text_hash(text),
                 headline=headline,
                 model_name=engine.MODEL_NAME,
-                vector=vector.tobytes(),
-                headline_vector=headline_vector,
+                vector=found.english.tobytes(),
+                headline_vector=headline_found.english,
+                language=primary_subtag(review.language),
+                multilingual_model_name=_multilingual_model(found),
+                multilingual_vector=_bytes(found.multilingual),
+                multilingual_headline_vector=headline_found.multilingual,
             )
-            for review, text, headline, vector, headline_vector in zip(
+            for review, text, headline, found, headline_found in zip(
                 batch, texts, headlines, vectors, headline_vectors, strict=True
             )
         ]
@@ -425,11 +480,33 @@ def external_reviews_index(*, review_ids: Sequence[int]) -> int:
     return len(stale)
 
 
-def _encoded_headlines(headlines: Sequence[str]) -> list[bytes | None]:
-    """Return each headline's vector as stored (None for an empty one), encoded in one go."""
-    present = [headline for headline in headlines if headline]
-    vectors = iter(encoded(present))
-    return [next(vectors).tobytes() if headline else None for headline in headlines]
+@dataclass(frozen=True)
+class _StoredHeadline:
+    english: bytes | None
+    multilingual: bytes | None
+
+
+def _encoded_headlines(headlines: Sequence[str], languages: Sequence[str]) -> list[_StoredHeadline]:
+    """Return each headline's vectors as stored (None for an empty one, and for the
+    multilingual one in a language it does not read), each encoder called once."""
+    present = [n for n, headline in enumerate(headlines) if headline]
+    found = dict(
+        zip(
+            present,
+            encoded_vectors([headlines[n] for n in present], [languages[n] for n in present]),
+            strict=True,
+        )
+    )
+    return [
+        _StoredHeadline(_bytes(found[n].english), _bytes(found[n].multilingual))
+        if n in found
+        else _StoredHeadline(None, None)
+        for n in range(len(headlines))
+    ]
+
+
+def _multilingual_model(vectors: Vectors) -> str:
+    return "" if vectors.multilingual is None else multilingual.MODEL_NAME
 
 
 def _has_current_entry(review: ExternalReview) -> bool:
@@ -441,27 +518,64 @@ def _has_current_entry(review: ExternalReview) -> bool:
         entry.model_name == engine.MODEL_NAME
         and entry.text_hash == text_hash(match_text(review.claim_reviewed).text)
         and entry.headline == review.headline
+        and entry.language == primary_subtag(review.language)
+        and entry.multilingual_model_name
+        == (multilingual.MODEL_NAME if read_by_multilingual(review.language) else "")
     )
 
 
+def _stale_entries() -> QuerySet[MatchEntry]:
+    """Return the entries to encode again: made by another English model, or without the
+    current multilingual vectors (an entry stored before there were any, or by another
+    multilingual model), unless its language is one the multilingual encoder does not read."""
+    readable = [*multilingual.LANGUAGES, ""]
+    missing = Q(language__in=readable) & ~Q(multilingual_model_name=multilingual.MODEL_NAME)
+    return MatchEntry.objects.filter(~Q(model_name=engine.MODEL_NAME) | missing)
+
+
 def stale_entries_refresh(*, limit: int = 500) -> int:
-    """Encode again, with the current model, up to `limit` stored vectors made by another
-    one (after the encoder changed); return how many."""
-    stale = MatchEntry.objects.exclude(model_name=engine.MODEL_NAME).order_by("id")[:limit]
-    rows = list(stale.values_list("claim_id", "external_id", "target", "text", "headline"))
-    for start in range(0, len(rows), ENCODE_BATCH):
-        batch = rows[start : start + ENCODE_BATCH]
-        vectors = encoded([text for *_, text, _ in batch])
+    """Encode again up to `limit` stored entries whose vectors are not the current models'
+    (after an encoder changed, or added: the backfill of multilingual vectors), keeping the
+    vectors that are current; return how many."""
+    stale = _stale_entries().select_related("claim__article", "external").order_by("id")
+    entries = list(stale[:limit])
+    for start in range(0, len(entries), ENCODE_BATCH):
+        batch = entries[start : start + ENCODE_BATCH]
+        languages = [_owner_language(entry) for entry in batch]
+        vectors = _refreshed(batch, languages)
         with transaction.atomic():
-            for (claim_id, external_id, target, text, headline), vector in zip(
-                batch, vectors, strict=True
-            ):
+            for entry, language, found in zip(batch, languages, vectors, strict=True):
                 _entry_save(
-                    claim_id=claim_id,
-                    external_id=external_id,
-                    target=target,
-                    text=text,
-                    vector=vector,
-                    headline=headline,
+                    claim_id=entry.claim_id,
+                    external_id=entry.external_id,
+                    target=entry.target,
+                    text=entry.text,
+                    vectors=found,
+                    language=language,
+                    headline=entry.headline,
                 )
-    return len(rows)
+    return len(entries)
+
+
+def _owner_language(entry: MatchEntry) -> str:
+    """Return the language of the entry's claim (its article's) or review."""
+    if entry.claim is not None:
+        return entry.claim.article.language
+    assert entry.external is not None
+    return entry.external.language
+
+
+def _refreshed(entries: Sequence[MatchEntry], languages: Sequence[str]) -> list[Vectors]:
+    """Return the entries' vectors by the current models: the English one kept if current."""
+    english_stale = [n for n, entry in enumerate(entries) if entry.model_name != engine.MODEL_NAME]
+    english = dict(
+        zip(english_stale, encoded([entries[n].text for n in english_stale]), strict=True)
+    )
+    read = [n for n, language in enumerate(languages) if read_by_multilingual(language)]
+    translatable = dict(
+        zip(read, multilingual_encoded([entries[n].text for n in read]), strict=True)
+    )
+    return [
+        Vectors(english[n] if n in english else entry.as_array(), translatable.get(n))
+        for n, entry in enumerate(entries)
+    ]

@@ -40,6 +40,28 @@ def test_a_tip_about_a_checked_claim_is_answered_with_the_check_at_once(
     assert body["status_url"] == f"http://127.0.0.1:8000/tips/{tip.token}/"
 
 
+def test_a_german_tip_is_answered_by_our_english_check(published_bridge_check: Review) -> None:
+    german = (
+        "Stimmt es, dass die Harbour-Street-Brücke in Riverton 400 Millionen Dollar gekostet hat?"
+    )
+
+    response = send({"text": german})
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["check"]["id"] == published_bridge_check.id
+    assert Tip.objects.get().answered_by_check == published_bridge_check.id
+
+
+def test_a_spanish_tip_about_an_unchecked_claim_gets_a_receipt(
+    published_bridge_check: Review,
+) -> None:
+    spanish = "El alcalde de Riverton ha prohibido las bicicletas en la plaza del casco antiguo."
+
+    body = send({"text": spanish}).json()
+
+    assert body["check"] is None and Tip.objects.get().answered_by_check is None
+
+
 def test_a_tip_about_an_unchecked_claim_gets_a_receipt(published_bridge_check: Review) -> None:
     body = send({"text": UNCHECKED, "link": "https://social.example/p/1", "contact": "r@ex.org"})
     assert body.status_code == 201
