@@ -10,7 +10,6 @@ limit, and retries database errors long enough to outlast an outage (factcheck/l
 
 from celery import Task, shared_task
 
-from factcheck.heartbeat import worker_holding
 from factcheck.limits import LONG, QUICK, RETRY
 
 
@@ -34,6 +33,7 @@ def ingest_article(self: Task, article_id: int) -> None:
 @shared_task(bind=True, acks_late=True, **LONG, **RETRY)
 def propose_claims(self: Task, article_id: int) -> None:
     from claims.extraction.services import article_proposal_take, claims_propose
+    from factcheck.heartbeat import worker_holding
 
     request = self.request
     if article_proposal_take(
