@@ -39,6 +39,12 @@ POSSIBLE_FROM = 0.2
 # activations are quantised per batch, so a score can move in the third decimal with its
 # batch-mates (F1 on dev-test 0.895-0.900 across batch sizes).
 BATCH_SIZE = 16
+# What one call of the network costs beyond its batch's token positions, in positions
+# (measured on one thread: 1.5-2 ms a call, 0.085-0.1 ms a position; of 16, 24 and 32, 32
+# scored the bench's articles fastest). Batches of up to BATCH_SIZE are cut where calls and
+# positions cost least (batching.py): cut every 16, an article's sentences made 30 % of the
+# positions padding.
+CALL_COST = 32
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ class CheckworthinessModel:
         """
         ids = [encoding.ids for encoding in self.tokenizer.encode_batch(list(sentences))]
         scores = np.empty(len(ids), dtype=np.float32)
-        for batch, input_ids, mask in padded_batches(ids, BATCH_SIZE):
+        for batch, input_ids, mask in padded_batches(ids, BATCH_SIZE, call_cost=CALL_COST):
             feed = {"input_ids": input_ids, "attention_mask": mask}
             scores[batch] = self.session.run(["prob_yes"], feed)[0]
         return scores
@@ -165,7 +171,11 @@ def load_model(folder: Path = MODEL_DIR) -> CheckworthinessModel:
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=int(config["max_length"]))
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 2
+    # One thread, as for the multilingual encoder: a worker scores one article at a time and
+    # a machine runs several workers. On the shared 2-core machine (load average 8-12) two
+    # threads, spinning while they waited for a core, made 277 sentences per CPU second
+    # against one thread's 636 (bench/README.md).
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
     session = onnxruntime.InferenceSession(
         str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
