@@ -165,15 +165,12 @@ def load_model(folder: Path = MODEL_DIR) -> StanceModel:
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=int(config["max_length"]))
     options = onnxruntime.SessionOptions()
-    # One thread, as for the check-worthiness model: the same logits, and on the shared 2-core
-    # machine (load average 14) 192 pairs of 60-128 tokens took 2.10 s of CPU against two
-    # threads' 3.63 s (the second thread spins while it waits for a core).
+    # One thread, as for the check-worthiness model: the same logits, and no thread pool to
+    # spin between batches. With two, the spinning took the cores a busy worker needed: on the
+    # shared 2-core machine (load average 14) 192 pairs of 60-128 tokens took 2.10 s of CPU
+    # against 3.63 s, and ten pairs 0.3-0.5 s instead of 0.05 s (bench/README.md, gathering).
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    # ONNX Runtime's threads spin between batches by default: on a machine whose cores are
-    # busy (two worker processes, the database) the spinning took the cores the work needed,
-    # and ten pairs took 0.3-0.5 s instead of 0.05 s (bench/README.md, gathering).
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(
         str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
     )
