@@ -28,6 +28,7 @@ EXACT_SEARCH_BELOW = 2_000
 CONNECTIVITY = 16
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 512
+GRAPH_COPIES = "i8"
 OVERFETCH = 2
 
 
@@ -131,7 +132,7 @@ def _new_graph(dimensions: int) -> Index:
     return Index(
         ndim=dimensions,
         metric="cos",
-        dtype="i8",
+        dtype=GRAPH_COPIES,
         connectivity=CONNECTIVITY,
         expansion_add=EXPANSION_ADD,
         expansion_search=EXPANSION_SEARCH,
