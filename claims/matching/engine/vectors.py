@@ -26,9 +26,9 @@ EXACT_SEARCH_BELOW = 2_000
 # falls as clusters fill with paraphrases (the exact top 5 are near-ties among a cluster's
 # members). At a million (250 a claim) with 16 links: 0.948 at breadth 512, 0.968 at 1,024
 # (p95 6.7 ms of CPU), 0.987 at 2,048 (12.6 ms: over the 10 ms aim). 32 links found the
-# members a narrow search misses: at 100,000 vectors as dense as a million (400 claims),
-# 0.991 at 512 and 0.999 at 1,024 against 0.971 and 0.988 with 16, at no more CPU a search,
-# for 1,182 graph bytes a vector against 847 (bench/README.md has the figures).
+# members a narrow search misses: at 300,000 vectors as dense as a million (1,200 claims),
+# 0.993 at 512 and 0.999 at 1,024 (p95 3.5 ms of CPU) against 0.967 and 0.989 with 16, at
+# no more CPU a search, for 1,182 graph bytes a vector against 847 (bench/README.md).
 CONNECTIVITY = 32
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 1024
