@@ -25,13 +25,14 @@ EXACT_SEARCH_BELOW = 2_000
 # cores: at 100,000 vectors (25 a claim) recall@5 is 1.000 at breadth 512 with 16 links; it
 # falls as clusters fill with paraphrases (the exact top 5 are near-ties among a cluster's
 # members). At a million (250 a claim) with 16 links: 0.948 at breadth 512, 0.968 at 1,024
-# (p95 6.7 ms of CPU), 0.987 at 2,048 (12.6 ms: over the 10 ms aim). 32 links found the
-# members a narrow search misses: at 300,000 vectors as dense as a million (1,200 claims),
-# 0.993 at 512 and 0.999 at 1,024 (p95 3.5 ms of CPU) against 0.967 and 0.989 with 16, at
-# no more CPU a search, for 1,182 graph bytes a vector against 847 (bench/README.md).
+# (p95 6.7 ms of CPU), 0.987 at 2,048 (12.6 ms on a busy machine). 32 links find the
+# members a narrow search misses: at a million, 0.978 at 1,024 (p95 5.3 ms), 0.988 at 1,536
+# (7.5 ms), 0.993 at 2,048 (p95 10.2 ms of CPU, the same wall clock, on a quiet machine:
+# just over the 10 ms aim; no breadth met both), for 1,182 graph bytes a vector against 847
+# and a build of 273 s of CPU (bench/README.md).
 CONNECTIVITY = 32
 EXPANSION_ADD = 64
-EXPANSION_SEARCH = 1024
+EXPANSION_SEARCH = 2048
 GRAPH_COPIES = "i8"
 # Candidates scored again exactly. At a million vectors, breadth 512: a top-5 search asking
 # the graph for 10 found 0.941 of the exact top 5, for 50 0.948, for 100 or 200 no more; a
