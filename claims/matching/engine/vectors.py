@@ -27,9 +27,9 @@ EXACT_SEARCH_BELOW = 2_000
 # members). At a million (250 a claim) with 16 links: 0.948 at breadth 512, 0.968 at 1,024
 # (p95 6.7 ms of CPU), 0.987 at 2,048 (12.6 ms on a busy machine). 32 links find the
 # members a narrow search misses: at a million, 0.978 at 1,024 (p95 5.3 ms), 0.988 at 1,536
-# (7.5 ms), 0.993 at 2,048 (p95 10.2 ms of CPU, the same wall clock, on a quiet machine:
-# just over the 10 ms aim; no breadth met both), for 1,182 graph bytes a vector against 847
-# and a build of 273 s of CPU (bench/README.md).
+# (7.5 ms), 0.993 at 2,048 (p95 10-14 ms of CPU, the same wall clock, on a quiet machine:
+# over the 10 ms aim; no breadth met both), for about 1,100 graph bytes a vector against
+# 850 and a build of 273 s of CPU (bench/README.md).
 CONNECTIVITY = 32
 EXPANSION_ADD = 64
 EXPANSION_SEARCH = 2048
