@@ -17,6 +17,17 @@ shape of real claims: a shared mean direction, dense clusters, near-duplicates. 
 the real vectors of the 197 CheckThat! dev tweets.
 
     nice -n 10 .venv/bin/python bench/ann.py [--size 1000000] [--cache /tmp/ann.npz]
+        [--graph-cache /tmp/ann-graphs] [--centres 4000]
+
+--centres takes fewer claims as centres: 100,000 vectors around 400 claims are clusters as
+dense as a million around 4,000 (250 paraphrases a claim), for trying build parameters
+without a million-vector build.
+
+--graph-cache keeps the built graph in that directory, in a file named after the size and
+the build parameters (links, build breadth, copies' type), and restores it on the next run
+with the same ones instead of building it again (a million vectors take about 20 minutes):
+for trying search parameters. A restored graph's build is not timed; without the option the
+graph is always built from the stored vectors, as a worker does, and the build is timed.
 """
 
 import argparse
@@ -31,12 +42,19 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "claim-matching"
 sys.path.insert(0, str(ROOT))
 
-from claims.matching.engine import embed  # noqa: E402
+from claims.matching.engine import embed, vectors  # noqa: E402
 from claims.matching.engine.checkthat import read_corpus, read_queries  # noqa: E402
 from claims.matching.engine.vectors import EXACT_SEARCH_BELOW, VectorIndex  # noqa: E402
 
+# isort: split
+# After onnxruntime (claims.matching.engine loads it): loaded before it, usearch makes
+# onnxruntime's import crash (a segmentation fault; usearch 2.26.6, onnxruntime 1.32.0).
+from usearch.index import Index  # noqa: E402
+
 CENTRES = 4000
 CROSSING_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000, 50_000)
+BREADTHS = (64, 128, 256, 512, 1024, 2048)
+RESCORED = (10, 20, 50, 100, 200)
 TOP = 5
 CANDIDATES = 20  # what MatchIndex asks the vector search for
 FOLLOWED = 2_000
@@ -135,14 +153,22 @@ def crossing(centres: np.ndarray, queries: np.ndarray) -> None:
         print(f"| {size:,} | {exact_ms:.2f} | {graph_ms:.2f} | {graph_ms / exact_ms:.2f} |")
 
 
-def at_scale(centres: np.ndarray, queries: np.ndarray, size: int) -> None:
+def at_scale(centres: np.ndarray, queries: np.ndarray, size: int, graph_cache: Path | None) -> None:
     before = rss_bytes()
     rows = clustered(centres, size + FOLLOWED, seed=1)
     stored, later = rows[:size], rows[size:]
     index = filled(stored, exact_below=EXACT_SEARCH_BELOW)
-    started = time.perf_counter()
-    index.link()  # what a worker does once its follower has read the stored vectors
-    build = time.perf_counter() - started
+    kept = graph_file(graph_cache, size, len(centres)) if graph_cache else None
+    build: float | None = None
+    if kept and kept.exists():
+        restore_graph(index, kept, stored)
+    else:
+        started = time.perf_counter()
+        index.link()  # what a worker does once its follower has read the stored vectors
+        build = time.perf_counter() - started
+        if kept:
+            assert index._graph is not None  # a benchmark's look inside
+            index._graph.save(str(kept))
     held = rss_bytes() - before - later.nbytes - stored.nbytes  # the index's, not the input's
     assert index.approximate
     graph = latencies(index.nearest, queries, TOP)
@@ -154,7 +180,10 @@ def at_scale(centres: np.ndarray, queries: np.ndarray, size: int) -> None:
     cpu50, cpu95 = np.percentile(graph[:, 1], 50), np.percentile(graph[:, 1], 95)
     exact50, exact95 = np.percentile(exact[:, 0], 50), np.percentile(exact[:, 0], 95)
     print(f"\nat {size:,} vectors ({len(queries)} real query vectors):")
-    print(f"graph built from the stored vectors: {build:.0f} s ({size / build:,.0f} vectors/s)")
+    if build is None:
+        print(f"graph restored from {kept} (its build not timed in this run)")
+    else:
+        print(f"graph built from the stored vectors: {build:.0f} s ({size / build:,.0f} vectors/s)")
     print(f"top-5 query, graph: p50 {p50:.2f} ms, p95 {p95:.2f} ms "
           f"(the thread's CPU time: p50 {cpu50:.2f} ms, p95 {cpu95:.2f} ms)")  # fmt: skip
     print(f"top-5 query, exact scan: p50 {exact50:.1f} ms, p95 {exact95:.1f} ms")
@@ -162,7 +191,9 @@ def at_scale(centres: np.ndarray, queries: np.ndarray, size: int) -> None:
     print(f"memory: RSS delta {held / 2**20:,.0f} MiB, index's own count "
           f"{index.memory_bytes() / 2**20:,.0f} MiB "
           f"({index.memory_bytes() / size:,.0f} bytes a vector)")  # fmt: skip
-    breadths(index, exact5, queries)
+    exact20 = exact_tops(stored, queries, CANDIDATES)
+    breadths(index, exact5, exact20, queries)
+    rescored(index, exact5, exact20, queries)
     follow(index, stored, later, queries)
     print(f"RATIO\tann: top-5 query p95 at {size:,} vectors (ms)\t{p95:.2f}\t<= 10")
     print(f"RATIO\tann: top-5 query p95 at {size:,} vectors (ms of CPU)\t{cpu95:.2f}\t<= 10")
@@ -170,20 +201,61 @@ def at_scale(centres: np.ndarray, queries: np.ndarray, size: int) -> None:
     print(f"RATIO\tann: top-5 query p95, graph / exact scan\t{p95 / exact95:.3f}\t-")
 
 
-def breadths(index: VectorIndex, exact: list[set[int]], queries: np.ndarray) -> None:
+def breadths(
+    index: VectorIndex, exact5: list[set[int]], exact20: list[set[int]], queries: np.ndarray
+) -> None:
     """Recall and latency at other search breadths than the shipped one (the graph's ef)."""
     graph = index._graph  # a benchmark's look inside
     assert graph is not None
     shipped = graph.expansion_search
-    for breadth in (64, 128, 256, 512):
+    for breadth in BREADTHS:
         graph.expansion_search = breadth  # type: ignore[misc]  # usearch has the setter
-        times = latencies(index.nearest, queries, TOP)
+        top5 = latencies(index.nearest, queries, TOP)
+        top20 = latencies(index.nearest, queries, CANDIDATES)
         print(f"  search breadth {breadth}{' (shipped)' if breadth == shipped else ''}: "
-              f"recall@5 {recall(index, exact, queries):.4f}, "
-              f"p50 {np.percentile(times[:, 0], 50):.2f} ms, "
-              f"p95 {np.percentile(times[:, 0], 95):.2f} ms "
-              f"(CPU p95 {np.percentile(times[:, 1], 95):.2f} ms)")  # fmt: skip
+              f"recall@5 {recall(index, exact5, queries):.4f}, "
+              f"@20 {recall(index, exact20, queries):.4f}; top-5 p50 "
+              f"{np.percentile(top5[:, 0], 50):.2f} ms, p95 {np.percentile(top5[:, 0], 95):.2f} "
+              f"ms (CPU p95 {np.percentile(top5[:, 1], 95):.2f} ms); top-20 p95 "
+              f"{np.percentile(top20[:, 0], 95):.2f} ms "
+              f"(CPU p95 {np.percentile(top20[:, 1], 95):.2f} ms)")  # fmt: skip
     graph.expansion_search = shipped  # type: ignore[misc]
+
+
+def rescored(
+    index: VectorIndex, exact5: list[set[int]], exact20: list[set[int]], queries: np.ndarray
+) -> None:
+    """Recall at the shipped breadth by how many candidates the graph hands for re-scoring."""
+    shipped = vectors.RESCORED
+    for count in RESCORED:
+        vectors.RESCORED = count  # a benchmark's look inside: nearest() reads it at each call
+        top5 = latencies(index.nearest, queries, TOP)
+        print(f"  at least {count} rescored{' (shipped)' if count == shipped else ''}: "
+              f"recall@5 {recall(index, exact5, queries):.4f}, "
+              f"@20 {recall(index, exact20, queries):.4f}; top-5 CPU p95 "
+              f"{np.percentile(top5[:, 1], 95):.2f} ms")  # fmt: skip
+    vectors.RESCORED = shipped
+
+
+def graph_file(directory: Path, size: int, centres: int) -> Path:
+    """Where --graph-cache keeps the graph of `size` vectors built with today's parameters."""
+    directory.mkdir(parents=True, exist_ok=True)
+    built = f"c{vectors.CONNECTIVITY}-a{vectors.EXPANSION_ADD}-{vectors.GRAPH_COPIES}"
+    return directory / f"ann-{size}-{centres}centres-{built}.usearch"
+
+
+def restore_graph(index: VectorIndex, kept: Path, stored: np.ndarray) -> None:
+    """Give `index` the graph kept in `kept`, after checking it holds these vectors."""
+    graph = Index.restore(str(kept))
+    if graph is None or len(graph) != len(stored):
+        raise SystemExit(f"{kept} does not hold a graph of {len(stored):,} vectors")
+    for slot in range(0, len(stored), len(stored) // 10):
+        copy = graph.get(slot, dtype="f32")
+        if not isinstance(copy, np.ndarray) or copy @ stored[slot] < 0.95 * np.linalg.norm(copy):
+            raise SystemExit(f"{kept} holds other vectors than these (another --size or seed?)")
+    graph.expansion_search = vectors.EXPANSION_SEARCH  # type: ignore[misc]
+    index._graph = graph  # a benchmark's look inside: what link() would have built
+    index._unlinked.clear()
 
 
 def follow(index: VectorIndex, stored: np.ndarray, later: np.ndarray, queries: np.ndarray) -> None:
@@ -215,11 +287,21 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--skip-crossing", action="store_true")
     parser.add_argument("--cache", type=Path, help="keep the encoded vectors here (.npz)")
+    parser.add_argument("--graph-cache", type=Path, help="keep built graphs in this directory")
+    parser.add_argument(
+        "--centres",
+        type=int,
+        default=CENTRES,
+        help="claims used as cluster centres (fewer: clusters as dense as a larger archive's)",
+    )
     options = parser.parse_args()
     centres, queries = real_vectors(options.cache)
+    if not 0 < options.centres <= len(centres):
+        parser.error(f"--centres must be between 1 and {len(centres)}")
+    centres = centres[: options.centres]
     if not options.skip_crossing:
         crossing(centres, queries)
-    at_scale(centres, queries, options.size)
+    at_scale(centres, queries, options.size, options.graph_cache)
 
 
 if __name__ == "__main__":

@@ -4,10 +4,11 @@ Below EXACT_SEARCH_BELOW live vectors the search is one matrix product over all 
 which is exact and, at that size, faster than walking a graph (bench/ann.py measures where
 the two cross). From that size on an HNSW graph (usearch) finds the nearest in about a
 millisecond at a million vectors; it is built once, from every vector held, the first time
-the size is reached, and then follows each put and remove. The graph holds int8 copies; it
-is asked for OVERFETCH times the wanted count and those are scored again exactly against
-the float32 rows, so every cosine handed out is exact and only which vectors are found is
-approximate (recall@5 of the exact top 5: bench/ann.py).
+the size is reached, and then follows each put and remove. The graph holds int8 copies,
+which blur the near-ties of a dense cluster, so it is asked for at least RESCORED
+candidates (OVERFETCH times the wanted count if more) and those are scored again exactly
+against the float32 rows: every cosine handed out is exact and only which vectors are found
+is approximate (recall@5 of the exact top 5: bench/ann.py).
 """
 
 from collections.abc import Sequence
@@ -20,14 +21,25 @@ from usearch.index import Index
 # matrix product is large enough for OpenBLAS to split it over threads and, on busy cores,
 # it costs tens of milliseconds while the graph stays near one.
 EXACT_SEARCH_BELOW = 2_000
-# HNSW: links per node, and the breadth of building and of searching. bench/ann.py at
-# 100,000 vectors: recall@5 0.947 at breadth 64, 0.979 at 128, 0.995 at 256, 1.000 at 512
-# (p95 1.8 ms of CPU); at 300,000, 0.990 at 512 (p95 4.3 ms of CPU): clusters grow denser
-# with the archive (bench/README.md says what a million would need). int8 copies cost no
-# recall against float16 (measured) once the found are scored again exactly.
-CONNECTIVITY = 16
+# HNSW: links per node, and the breadth of building and of searching. bench/ann.py, 2 busy
+# cores: at 100,000 vectors (25 a claim) recall@5 is 1.000 at breadth 512 with 16 links; it
+# falls as clusters fill with paraphrases (the exact top 5 are near-ties among a cluster's
+# members). At a million (250 a claim) with 16 links: 0.948 at breadth 512, 0.968 at 1,024
+# (p95 6.7 ms of CPU), 0.987 at 2,048 (12.6 ms on a busy machine). 32 links find the
+# members a narrow search misses: at a million, 0.978 at 1,024 (p95 5.3 ms), 0.988 at 1,536
+# (7.5 ms), 0.993 at 2,048 (p95 10-14 ms of CPU, the same wall clock, on a quiet machine:
+# over the 10 ms aim; no breadth met both), for about 1,100 graph bytes a vector against
+# 850 and a build of 273 s of CPU (bench/README.md).
+CONNECTIVITY = 32
 EXPANSION_ADD = 64
-EXPANSION_SEARCH = 512
+EXPANSION_SEARCH = 2048
+GRAPH_COPIES = "i8"
+# Candidates scored again exactly. At a million vectors, breadth 512: a top-5 search asking
+# the graph for 10 found 0.941 of the exact top 5, for 50 0.948, for 100 or 200 no more; a
+# top-20 search asking for 20 found 0.879 of the exact top 20, for 50 0.950. Scoring 50
+# float32 rows costs microseconds. int8 copies rescored cost no recall against float16
+# copies (measured at 100,000: 0.971 and 0.973 at breadth 512), for half the graph's memory.
+RESCORED = 50
 OVERFETCH = 2
 
 
@@ -88,7 +100,7 @@ class VectorIndex:
         if self._count == 0:
             return {}
         if self.approximate:
-            slots = self._found_by_graph(query, count * OVERFETCH)
+            slots = self._found_by_graph(query, max(RESCORED, count * OVERFETCH))
         else:
             slots = np.flatnonzero(self._live)
         cosines = self._rows[slots] @ query
@@ -131,7 +143,7 @@ def _new_graph(dimensions: int) -> Index:
     return Index(
         ndim=dimensions,
         metric="cos",
-        dtype="i8",
+        dtype=GRAPH_COPIES,
         connectivity=CONNECTIVITY,
         expansion_add=EXPANSION_ADD,
         expansion_search=EXPANSION_SEARCH,
