@@ -14,6 +14,10 @@ is approximate (recall@5 of the exact top 5: bench/ann.py).
 from collections.abc import Sequence
 
 import numpy as np
+
+# Loaded before usearch on purpose: imported after usearch 2.26, onnxruntime 1.32 crashes
+# the process (a segmentation fault), whichever module asks for it first.
+import onnxruntime  # noqa: F401
 from usearch.index import Index
 
 # Measured with bench/ann.py (2 shared cores, p50 of a top-20 search): exact 0.10 ms and
