@@ -146,7 +146,7 @@ def tip_group_claim(*, group: TipGroup, user: User) -> Claim:
 def _tip_document(group: TipGroup, user: User) -> Article:
     """Return the stored text of the group (an article with the same text is reused)."""
     text = normalise_text(group.text)
-    existing = Article.objects.filter(content_hash=content_hash(text)).first()
+    existing = Article.objects.filter(Article.having("content_hash", content_hash(text))).first()
     if existing is not None:
         return existing
     return Article.objects.create(
