@@ -24,14 +24,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from claims.extraction import multilingual_encoder
 from claims.matching.engine.embedding import normalised
 from claims.matching.engine.index import Hit
-from claims.matching.engine.reranking import Logistic
+from claims.matching.engine.reranking import Logistic, logistic_read, ranks
 from claims.matching.engine.text import clean, numbers
 from claims.matching.engine.vectors import EXACT_SEARCH_BELOW, VectorIndex
 
@@ -115,22 +114,15 @@ def feature_rows(signals: Sequence[Signals], *, headlines: bool = False) -> np.n
         cosine**2,
         np.array([found.numbers_shared for found in signals], dtype=np.float64),
         np.array([found.numbers_conflict for found in signals], dtype=np.float64),
-        1.0 / (1.0 + _ranks(cosine)),
+        1.0 / (1.0 + ranks(cosine)),
         cosine - cosine.max(),
     ]
     if headlines:
         if any(found.headline_cosine is None for found in signals):
             raise ValueError("headline features need a headline for every candidate")
         headline = np.array([found.headline_cosine for found in signals], dtype=np.float64)
-        columns += [headline, 1.0 / (1.0 + _ranks(headline)), headline - headline.max()]
+        columns += [headline, 1.0 / (1.0 + ranks(headline)), headline - headline.max()]
     return np.stack(columns, axis=1)
-
-
-def _ranks(values: np.ndarray) -> np.ndarray:
-    order = np.argsort(-values, kind="stable")
-    ranks = np.empty(len(values), dtype=np.float64)
-    ranks[order] = np.arange(len(values))
-    return ranks
 
 
 @cache
@@ -138,17 +130,11 @@ def load_reranker(path: Path = RERANKER_PATH) -> Reranker:
     """Read the shipped logistic regressions and likeness gate once per process."""
     config = json.loads(path.read_text(encoding="utf-8"))
     return Reranker(
-        texts=_logistic(config["texts"], FEATURES, path),
-        with_headlines=_logistic(config["with_headlines"], HEADLINE_FEATURES, path),
+        texts=logistic_read(config["texts"], FEATURES, path),
+        with_headlines=logistic_read(config["with_headlines"], HEADLINE_FEATURES, path),
         cosine_floor=float(config["cosine_floor"]),
         cosine_full=float(config["cosine_full"]),
     )
-
-
-def _logistic(config: dict[str, Any], features: tuple[str, ...], path: Path) -> Logistic:
-    if tuple(config["features"]) != features:
-        raise RuntimeError(f"{path} was trained on other features: {config['features']}")
-    return Logistic(weights=np.array(config["weights"], dtype=np.float64), bias=config["bias"])
 
 
 @dataclass(frozen=True)

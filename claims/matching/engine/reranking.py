@@ -133,8 +133,8 @@ def feature_rows(signals: Sequence[Signals], *, headlines: bool = False) -> np.n
         bm25,
         np.array([found.numbers_shared for found in signals], dtype=np.float64),
         np.array([found.numbers_conflict for found in signals], dtype=np.float64),
-        1.0 / (1.0 + _ranks(cosine)),
-        1.0 / (1.0 + _ranks(bm25)),
+        1.0 / (1.0 + ranks(cosine)),
+        1.0 / (1.0 + ranks(bm25)),
         cosine - cosine.max(),
         bm25 - bm25.max(),
     ]
@@ -150,15 +150,16 @@ def _headline_columns(signals: Sequence[Signals]) -> list[np.ndarray]:
     bm25 = np.array([found.headline_bm25 for found in signals], dtype=np.float64)
     return [
         cosine,
-        1.0 / (1.0 + _ranks(cosine)),
+        1.0 / (1.0 + ranks(cosine)),
         cosine - cosine.max(),
         bm25,
-        1.0 / (1.0 + _ranks(bm25)),
+        1.0 / (1.0 + ranks(bm25)),
         bm25 - bm25.max(),
     ]
 
 
-def _ranks(values: np.ndarray) -> np.ndarray:
+def ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's place among them, 0 for the largest (ties in their order)."""
     order = np.argsort(-values, kind="stable")
     ranks = np.empty(len(values), dtype=np.float64)
     ranks[order] = np.arange(len(values))
@@ -170,14 +171,15 @@ def load_reranker(path: Path = RERANKER_PATH) -> Reranker:
     """Read the shipped logistic regressions once per process."""
     config = json.loads(path.read_text(encoding="utf-8"))
     return Reranker(
-        texts=_logistic(config["texts"], FEATURES, path),
-        with_headlines=_logistic(config["with_headlines"], HEADLINE_FEATURES, path),
+        texts=logistic_read(config["texts"], FEATURES, path),
+        with_headlines=logistic_read(config["with_headlines"], HEADLINE_FEATURES, path),
         possible_match_threshold=float(config["possible_match_threshold"]),
         same_claim_threshold=float(config["same_claim_threshold"]),
     )
 
 
-def _logistic(config: dict[str, Any], features: tuple[str, ...], path: Path) -> Logistic:
+def logistic_read(config: dict[str, Any], features: tuple[str, ...], path: Path) -> Logistic:
+    """A stored logistic regression, refused if it was trained on other features."""
     if tuple(config["features"]) != features:
         raise RuntimeError(f"{path} was trained on other features: {config['features']}")
     weights = np.array(config["weights"], dtype=np.float64)
