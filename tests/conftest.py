@@ -204,9 +204,17 @@ def _celery_worker_process(
         process = subprocess.Popen(
             command, env=env, cwd=settings.BASE_DIR, stdout=output, stderr=subprocess.STDOUT
         )
-    yield Worker(process, log)
+    worker = Worker(process, log)
+    _running_workers.append(worker)
+    yield worker
+    _running_workers.remove(worker)
     process.terminate()
     process.wait(timeout=30)
+
+
+# The session's worker once started: it takes every message a test sends through the broker,
+# the tests that did not ask for it included.
+_running_workers: list[Worker] = []
 
 
 @pytest.fixture
@@ -216,6 +224,22 @@ def celery_worker(_celery_worker_process: Worker) -> Iterator[Worker]:
     writes rows into the next test."""
     yield _celery_worker_process
     wait_until(_worker_idle, what="the worker to finish its tasks", worker=_celery_worker_process)
+
+
+@pytest.fixture(autouse=True)
+def _worker_idle_before_emptying(
+    request: pytest.FixtureRequest, _django_db_marker: None
+) -> Iterator[None]:
+    """The same for a test that commits for real without asking for the worker: the
+    messages its commits sent (a gathering its claim started, say) reach the session's
+    worker all the same. After pytest-django's marker fixture, which sets the test database
+    up, so that this runs first at teardown, before the database is emptied."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and marker.kwargs.get("transaction", False)
+    if committed and _running_workers and "celery_worker" not in request.fixturenames:
+        worker = _running_workers[0]
+        wait_until(_worker_idle, what="the worker to finish its tasks", worker=worker)
 
 
 def _worker_idle() -> bool:
