@@ -36,6 +36,7 @@ QUICK = {
     "public_index.py": ["--checks", "5000", "--requests", "50"],
     "review_queue.py": ["--claims", "3000", "--requests", "50"],
     "scale.py": ["--rows", "20000", "--requests", "20", "--load-requests", "300"],
+    "tips.py": ["--groups", "200", "--tips", "3"],
 }
 ONLY_WHEN_NAMED = {"recovery.py"}
 NEEDS_POSTGRESQL = {"scale.py"}

@@ -12,6 +12,10 @@ read is compared by the English matcher, through the words and numbers it shares
 texts in its own language, and its editor is told so (`language_note`).
 
 A text of unknown language (too short to tell, no tag) is taken for English, as before.
+
+`Matchers` holds both matchers' indexes of the same targets and asks each for the targets
+it compares with a query: a worker's index of every claim and review (follower.py), and the
+recent groups of readers' tips a new tip is compared with (lookup.py).
 """
 
 from collections.abc import Sequence
@@ -62,10 +66,115 @@ class Vectors:
 def encoded(texts: Sequence[str], languages: Sequence[str]) -> list[Vectors]:
     """Return each text's vectors, each encoder called once for all the texts it reads."""
     english = np.asarray(engine.embed(texts), dtype=np.float32)
+    found = multilingual_where_read(texts, languages)
+    return [Vectors(english[number], vector) for number, vector in enumerate(found)]
+
+
+def multilingual_where_read(
+    texts: Sequence[str], languages: Sequence[str]
+) -> list[np.ndarray | None]:
+    """Return the multilingual encoder's vector of each text in a language it reads (None
+    for the others), the encoder called once."""
     read = [number for number, language in enumerate(languages) if read_by_multilingual(language)]
     found = multilingual.embed([texts[number] for number in read])
     by_number = dict(zip(read, found, strict=True))
-    return [Vectors(english[n], by_number.get(n)) for n in range(len(texts))]
+    return [by_number.get(number) for number in range(len(texts))]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A text to be found under `key`: its language, its vectors, and its headline's (the
+    headline's vectors are ignored without a headline)."""
+
+    key: str
+    text: str
+    language: str
+    vector: np.ndarray
+    multilingual_vector: np.ndarray | None = None
+    headline: str = ""
+    headline_vector: np.ndarray | None = None
+    multilingual_headline_vector: np.ndarray | None = None
+
+
+class Matchers:
+    """The English matcher's index of every target, the multilingual one's of the targets
+    with a multilingual vector, and each target's language."""
+
+    def __init__(self, *, exact_below: int = engine.EXACT_SEARCH_BELOW) -> None:
+        self.index = engine.MatchIndex(exact_below=exact_below)
+        self.multilingual = multilingual.MultilingualIndex(exact_below=exact_below)
+        self.languages: dict[str, str] = {}
+        # Targets in the multilingual index that are not English: without any, an English
+        # text has nothing to look for there (a newsroom working in English only).
+        self.not_english: set[str] = set()
+
+    def add_many(self, targets: Sequence[Target]) -> None:
+        """Index the targets, replacing what their keys held in both indexes (a target
+        without a multilingual vector now leaves the multilingual index)."""
+        for target in targets:
+            self.discard(target.key)
+        if not targets:
+            return
+        self.index.add_many(
+            [(target.key, target.text) for target in targets],
+            vectors=np.stack([target.vector for target in targets]),
+            headlines=[target.headline for target in targets],
+            headline_vectors=np.stack(
+                [_or_zeros(target.headline_vector, engine.DIMENSIONS) for target in targets]
+            ),
+        )
+        self.languages.update((target.key, target.language) for target in targets)
+        both = [target for target in targets if target.multilingual_vector is not None]
+        self.not_english.update(target.key for target in both if not is_english(target.language))
+        if both:
+            self.multilingual.add_many(
+                [(target.key, target.text) for target in both],
+                vectors=np.stack([_or_zeros(target.multilingual_vector) for target in both]),
+                headlines=[target.headline for target in both],
+                headline_vectors=np.stack(
+                    [_or_zeros(target.multilingual_headline_vector) for target in both]
+                ),
+            )
+
+    def discard(self, key: str) -> None:
+        """Forget `key` in both indexes; nothing happens if it is not indexed."""
+        self.index.discard(key)
+        self.multilingual.discard(key)
+        self.languages.pop(key, None)
+        self.not_english.discard(key)
+
+    def search(
+        self,
+        text: str,
+        top: int,
+        vector: np.ndarray | None = None,
+        *,
+        language: str = "",
+        multilingual_vector: np.ndarray | None = None,
+    ) -> list[engine.Hit]:
+        """Return the best `top` targets for a text in `language`: each target scored by
+        the matcher that compares the two languages (the English one for two English
+        texts, the multilingual one across languages it reads), best first."""
+        hits = [
+            hit
+            for hit in self.index.search(text, top=top, vector=vector)
+            if not self._across(language, hit.key)
+        ]
+        if multilingual_vector is not None and (self.not_english or not is_english(language)):
+            found = self.multilingual.search(text, top=top, vector=multilingual_vector)
+            hits += [hit for hit in found if self._across(language, hit.key)]
+        return sorted(hits, key=lambda hit: -hit.score)[:top]
+
+    def _across(self, language: str, key: str) -> bool:
+        """Whether the target under `key` is compared with a text in `language` in the
+        multilingual space (it must hold the target's multilingual vector)."""
+        target_language = self.languages.get(key, "")
+        return key in self.multilingual and compared_across_languages(language, target_language)
+
+
+def _or_zeros(vector: np.ndarray | None, dimensions: int = multilingual.DIMENSIONS) -> np.ndarray:
+    """Return the vector, or zeros in its place where there is none (no headline)."""
+    return np.zeros(dimensions, dtype=np.float32) if vector is None else vector
 
 
 def multilingual_encoded(texts: Sequence[str]) -> list[np.ndarray]:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from claims.matching import engine
-from claims.matching.crosslingual import compared_across_languages, is_english
+from claims.matching.crosslingual import Matchers, Target
 from claims.matching.engine import multilingual
 from claims.matching.models import MatchEntry, entry_key
 
@@ -28,18 +28,12 @@ MAX_GAPS = 10_000
 LOAD_CHUNK = 2000
 
 
-class IndexFollower:
-    """A MatchIndex of every match target, a MultilingualIndex of those with a multilingual
-    vector, each target's language, and where in the entries table it has read to."""
+class IndexFollower(Matchers):
+    """Both matchers' indexes of every match target (crosslingual.py), and where in the
+    entries table it has read to."""
 
     def __init__(self) -> None:
-        exact_below = settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW
-        self.index = engine.MatchIndex(exact_below=exact_below)
-        self.multilingual = multilingual.MultilingualIndex(exact_below=exact_below)
-        self.languages: dict[str, str] = {}
-        # Targets in the multilingual index that are not English: without any, an English
-        # text has nothing to look for there (a newsroom working in English only).
-        self.not_english: set[str] = set()
+        super().__init__(exact_below=settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW)
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.loaded = 0
@@ -65,38 +59,18 @@ class IndexFollower:
         language: str = "",
         multilingual_vector: np.ndarray | None = None,
     ) -> list[engine.Hit]:
-        """Return the best `top` targets for a text in `language`: each target scored by
-        the matcher that compares the two languages (the English one for two English
-        texts, the multilingual one across languages it reads), best first."""
+        """Search both indexes (Matchers.search) while no refresh is changing them."""
         with self._lock:
-            hits = [
-                hit
-                for hit in self.index.search(text, top=top, vector=vector)
-                if not self._across(language, hit.key)
-            ]
-            if multilingual_vector is not None and (self.not_english or not is_english(language)):
-                found = self.multilingual.search(text, top=top, vector=multilingual_vector)
-                hits += [hit for hit in found if self._across(language, hit.key)]
-            return sorted(hits, key=lambda hit: -hit.score)[:top]
-
-    def _across(self, language: str, key: str) -> bool:
-        """Whether the target under `key` is compared with a text in `language` in the
-        multilingual space (it must hold the target's multilingual vector)."""
-        target_language = self.languages.get(key, "")
-        return key in self.multilingual and compared_across_languages(language, target_language)
+            return super().search(
+                text, top, vector, language=language, multilingual_vector=multilingual_vector
+            )
 
     def forget(self, keys: list[str]) -> None:
         """Drop targets whose rows are gone: the follower reads only added rows, so a
         deletion reaches this index when a search finds its target missing."""
         with self._lock:
             for key in keys:
-                self._discard(key)
-
-    def _discard(self, key: str) -> None:
-        self.index.discard(key)
-        self.multilingual.discard(key)
-        self.languages.pop(key, None)
-        self.not_english.discard(key)
+                self.discard(key)
 
     def _new_ids(self) -> list[int]:
         now = time.monotonic()
@@ -131,41 +105,10 @@ class IndexFollower:
             for row in rows.values_list(*_Row.COLUMNS):
                 claim_id, external_id, *fields = row
                 latest[entry_key(claim_id, external_id)] = _Row(*fields)
-            for key in latest:
-                self._discard(key)  # a new text, headline or model replaces what it had
-            if latest:
-                self._add(latest)
+            # A new text, headline or model replaces what the key had.
+            self.add_many([row.target(key) for key, row in latest.items()])
             added += len(latest)
         return added
-
-    def _add(self, latest: dict[str, "_Row"]) -> None:
-        found = list(latest.values())
-        self.index.add_many(
-            [(key, row.text) for key, row in latest.items()],
-            vectors=np.stack([_array(row.vector) for row in found]),
-            headlines=[row.headline for row in found],
-            headline_vectors=np.stack([_array(row.headline_vector) for row in found]),
-        )
-        self.languages.update((key, row.language) for key, row in latest.items())
-        both = {
-            key: row
-            for key, row in latest.items()
-            if row.multilingual_vector is not None
-            and row.multilingual_model_name == multilingual.MODEL_NAME
-        }
-        self.not_english.update(key for key, row in both.items() if not is_english(row.language))
-        if both:
-            self.multilingual.add_many(
-                [(key, row.text) for key, row in both.items()],
-                vectors=np.stack([_array(row.multilingual_vector) for row in both.values()]),
-                headlines=[row.headline for row in both.values()],
-                headline_vectors=np.stack(
-                    [
-                        _array(row.multilingual_headline_vector, multilingual.DIMENSIONS)
-                        for row in both.values()
-                    ]
-                ),
-            )
 
 
 @dataclass(frozen=True)
@@ -194,12 +137,35 @@ class _Row:
     multilingual_vector: bytes | memoryview | None
     multilingual_headline_vector: bytes | memoryview | None
 
+    def target(self, key: str) -> Target:
+        """Return the entry as the matchers index it (multilingual vectors only if made by
+        the current multilingual model)."""
+        current = (
+            self.multilingual_vector is not None
+            and self.multilingual_model_name == multilingual.MODEL_NAME
+        )
+        return Target(
+            key=key,
+            text=self.text,
+            language=self.language,
+            vector=_array(self.vector),
+            multilingual_vector=_optional_array(self.multilingual_vector) if current else None,
+            headline=self.headline,
+            headline_vector=_optional_array(self.headline_vector),
+            multilingual_headline_vector=(
+                _optional_array(self.multilingual_headline_vector) if current else None
+            ),
+        )
 
-def _array(vector: bytes | memoryview | None, dimensions: int = engine.DIMENSIONS) -> np.ndarray:
-    """Return a stored vector as float32; a missing one (no headline) as zeros."""
-    if vector is None:
-        return np.zeros(dimensions, dtype=np.float32)
+
+def _array(vector: bytes | memoryview) -> np.ndarray:
+    """Return a stored vector as float32."""
     return np.frombuffer(bytes(vector), dtype=np.float32)
+
+
+def _optional_array(vector: bytes | memoryview | None) -> np.ndarray | None:
+    """Return a stored vector as float32, or None for a missing one (no headline)."""
+    return None if vector is None else _array(vector)
 
 
 _process_follower: IndexFollower | None = None

@@ -29,6 +29,22 @@ class TipGroup(models.Model):
     text = models.TextField(help_text="The first tip's text, which the others matched.")
     vector = models.BinaryField(help_text="The text's sentence vector (float32), for grouping.")
     model_name = models.CharField(max_length=100, help_text="The encoder that made the vector.")
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The primary subtag of the text's language, detected from it; empty if "
+        "unknown, which matching takes for English.",
+    )
+    # The multilingual encoder's vector, through which a tip in another language finds the
+    # group; none in a language the encoder does not read (matching/crosslingual.py).
+    multilingual_model_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The encoder that made the multilingual vector; empty if there is none.",
+    )
+    multilingual_vector = models.BinaryField(
+        null=True, blank=True, help_text="float32, L2-normalised; null without a model."
+    )
     count = models.PositiveIntegerField(default=0, help_text="How many tips asked it.")
     first_asked_at = models.DateTimeField()
     last_asked_at = models.DateTimeField()
@@ -49,6 +65,11 @@ class TipGroup(models.Model):
                 condition=Q(status="open", claim__isnull=True)
                 | Q(status="claimed", claim__isnull=False),
                 name="tipgroup_claimed_has_claim",
+            ),
+            models.CheckConstraint(
+                condition=Q(multilingual_model_name="", multilingual_vector__isnull=True)
+                | (~Q(multilingual_model_name="") & Q(multilingual_vector__isnull=False)),
+                name="tipgroup_multilingual_vector_has_model",
             ),
         ]
         indexes = [

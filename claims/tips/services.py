@@ -33,9 +33,11 @@ from factcheck.auth import require_perm
 from factcheck.languages import normalise_language
 from factcheck.limits import STUCK_AFTER
 
-# A new tip is compared with the groups asked most recently: enough to catch a claim that
-# is going round, without comparing every tip with every group ever formed.
+# A new tip is compared with the groups asked most recently, in every language: enough to
+# catch a claim that is going round, without comparing every tip with every group ever
+# formed.
 GROUPS_COMPARED = 2000
+_COMPARED_FIELDS = ("text", "vector", "language", "multilingual_model_name", "multilingual_vector")
 SWEEP_BATCH = 1000
 
 
@@ -56,7 +58,8 @@ def tip_submit(*, text: str, link: str = "", contact: str = "", website: str = "
         raise HoneypotFilled({"website": ["This field must be left empty."]})
     tip = Tip(text=_tip_text(text), link=link.strip(), contact=contact.strip())
     tip.full_clean(exclude=["token", "group"])
-    check = lookup.published_check_for(tip.text, lookup.text_vector(tip.text))
+    language = lookup.text_language(tip.text)
+    check = lookup.published_check_for(tip.text, lookup.text_vectors(tip.text, language), language)
     tip.answered_by_check = check.check_id if check else None
     tip.save()
     tasks.group_tip.delay_on_commit(tip.id)
@@ -78,20 +81,14 @@ def tip_group(*, tip_id: int) -> TipGroup | None:
     tip = Tip.objects.filter(id=tip_id, grouping=Tip.Grouping.PENDING).first()
     if tip is None:
         return None
-    vector = lookup.text_vector(tip.text)
-    recent = TipGroup.objects.filter(model_name=lookup.MODEL_NAME).order_by("-last_asked_at")
-    stored = [
-        lookup.Stored(group_id, text, _array(vector_bytes))
-        for group_id, text, vector_bytes in recent.values_list("id", "text", "vector")[
-            :GROUPS_COMPARED
-        ]
-    ]
-    same = lookup.same_claim_as(tip.text, vector, stored)
+    language = lookup.text_language(tip.text)
+    vectors = lookup.text_vectors(tip.text, language)
+    same = lookup.same_claim_as(tip.text, vectors, language, _recent_groups())
     with transaction.atomic():
         tip = Tip.objects.select_for_update().get(id=tip_id)
         if tip.grouping != Tip.Grouping.PENDING:
             return None
-        group = _joined(same, tip) if same else _started(tip, vector.tobytes())
+        group = _joined(same, tip) if same else _started(tip, language, vectors)
         tip.group, tip.grouping = group, Tip.Grouping.GROUPED
         tip.grouping_changed_at = timezone.now()
         tip.save(update_fields=["group", "grouping", "grouping_changed_at"])
@@ -108,12 +105,14 @@ def _joined(group_id: int, tip: Tip) -> TipGroup:
     return group
 
 
-def _started(tip: Tip, vector: bytes) -> TipGroup:
+def _started(tip: Tip, language: str, vectors: lookup.Vectors) -> TipGroup:
     checkworthiness, _ = score_text(tip.text)
     return TipGroup.objects.create(
         text=tip.text,
-        vector=vector,
+        vector=vectors.english.tobytes(),
         model_name=lookup.MODEL_NAME,
+        language=language,
+        **_multilingual_fields(vectors.multilingual),
         count=1,
         first_asked_at=tip.created_at,
         last_asked_at=tip.created_at,
@@ -121,8 +120,62 @@ def _started(tip: Tip, vector: bytes) -> TipGroup:
     )
 
 
+def _recent_groups() -> list[lookup.Stored]:
+    """Return the GROUPS_COMPARED groups asked most recently, each with its language and
+    both vectors. Those without the current multilingual vector in a language its encoder
+    reads (formed before tips were grouped across languages, or by an earlier model) are
+    given it here, once, so that they are found in every language from now on."""
+    recent = TipGroup.objects.filter(model_name=lookup.MODEL_NAME).order_by("-last_asked_at")
+    groups = list(recent.only(*_COMPARED_FIELDS)[:GROUPS_COMPARED])
+    _multilingual_fill([group for group in groups if _lacks_multilingual(group)])
+    return [
+        lookup.Stored(
+            group.id,
+            group.text,
+            group.language,
+            lookup.Vectors(_array(group.vector), _optional_array(group.multilingual_vector)),
+        )
+        for group in groups
+    ]
+
+
+def _lacks_multilingual(group: TipGroup) -> bool:
+    """Whether the group lacks the current multilingual vector in a language its encoder
+    may read (a group formed before its language was stored has "": taken for English)."""
+    return lookup.multilingual_missing(group.language, group.multilingual_model_name)
+
+
+def _multilingual_fill(groups: list[TipGroup]) -> None:
+    """Detect each group's language and store its multilingual vector if the encoder reads
+    it (only the columns filled here: the counts are another transaction's)."""
+    if not groups:
+        return
+    languages = [lookup.text_language(group.text) for group in groups]
+    found = lookup.multilingual_vectors([group.text for group in groups], languages)
+    for group, language, vector in zip(groups, languages, found, strict=True):
+        group.language = language
+        for field, value in _multilingual_fields(vector).items():
+            setattr(group, field, value)
+    TipGroup.objects.bulk_update(
+        groups, ["language", "multilingual_model_name", "multilingual_vector"], batch_size=500
+    )
+
+
+def _multilingual_fields(vector: np.ndarray | None) -> dict[str, str | bytes | None]:
+    if vector is None:
+        return {"multilingual_model_name": "", "multilingual_vector": None}
+    return {
+        "multilingual_model_name": lookup.MULTILINGUAL_MODEL_NAME,
+        "multilingual_vector": vector.tobytes(),
+    }
+
+
 def _array(vector: bytes | memoryview) -> np.ndarray:
     return np.frombuffer(bytes(vector), dtype=np.float32)
+
+
+def _optional_array(vector: bytes | memoryview | None) -> np.ndarray | None:
+    return None if vector is None else _array(vector)
 
 
 @transaction.atomic

@@ -272,6 +272,18 @@ CHECKS = (
 )
 
 
+# Readers' tips of one claim, as readers in three languages might send it (written for
+# this project), and a Spanish tip of another claim about the same lemon water. The
+# English matcher alone groups none of the translations, and takes the two Spanish tips
+# for one claim (they share most of their words).
+LEMON_FLU_TIPS = {
+    "en": "Drinking a glass of hot water with lemon every morning cures the flu.",
+    "es": "Beber un vaso de agua caliente con limón cada mañana cura la gripe.",
+    "de": "Jeden Morgen ein Glas heißes Wasser mit Zitrone zu trinken heilt die Grippe.",
+}
+LEMON_SLIMMING_TIP = "Beber agua con limón por la mañana ayuda a adelgazar."
+
+
 def measure(corpus_path: Path, distractors: int = 2000) -> dict[str, object]:
     """Index the checks (each with its headline) among `distractors` real claims (with their
     titles as headlines), search every translated claim, and return per language and in
