@@ -107,7 +107,8 @@ def same_claim_as(
     if prepared.skip or not stored:
         return None
     across = _searched_across(vectors, language, stored)
-    matchers = Matchers()
+    # Built for one search: an exact scan of the stored texts costs less than a graph.
+    matchers = Matchers(exact_below=len(stored) + 1)
     matchers.add_many(
         [
             Target(
