@@ -4,7 +4,6 @@ language, in the same match list, with the same score and thresholds; a claim in
 it does not read is told that its list is limited to its own language."""
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,10 +21,11 @@ from claims.matching.services import (
 from claims.models import Claim, MatchEntry
 from tests.claims.matching.conftest import imported_review
 from tests.claims.matching.crosslingual import CHECKS, LANGUAGES, measure
+from tests.conftest import shared_file
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared/data/claim-matching/verified_claims.docs.tsv"
+CORPUS = "data/claim-matching/verified_claims.docs.tsv"
 BRIDGE = CHECKS[0]
 LEMON = CHECKS[1]
 MASTS = CHECKS[2]
@@ -218,9 +218,7 @@ def test_entries_stored_before_are_given_their_multilingual_vectors(
 @pytest.fixture(scope="module")
 def recall() -> dict[str, Any]:
     """The translated claims measured among a thousand real claims (crosslingual.measure)."""
-    if not CORPUS.exists():
-        pytest.skip(f"{CORPUS} is not here")
-    return measure(CORPUS, distractors=1000)
+    return measure(shared_file(CORPUS), distractors=1000)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
