@@ -39,8 +39,11 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "claim-matching"
 sys.path.insert(0, str(ROOT))
+
+from factcheck.shared_data import shared_path_or_exit  # noqa: E402
+
+DATA = shared_path_or_exit("data/claim-matching")
 
 from claims.matching.engine import embed, vectors  # noqa: E402
 from claims.matching.engine.checkthat import read_corpus, read_queries  # noqa: E402

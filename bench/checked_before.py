@@ -28,13 +28,18 @@ import argparse
 import csv
 import json
 import statistics
+import sys
 import time
 from io import StringIO
 from pathlib import Path
 
 from throwaway import ROOT, start_django
 
-DATA = ROOT.parent / "shared" / "data" / "claim-matching"
+sys.path.insert(0, str(ROOT))
+
+from factcheck.shared_data import shared_path_or_exit
+
+DATA = shared_path_or_exit("data/claim-matching")
 WORK = start_django()
 
 from django.core.management import call_command  # noqa: E402

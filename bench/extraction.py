@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "checkworthiness"
 sys.path.insert(0, str(ROOT))
+
+from factcheck.shared_data import shared_path_or_exit  # noqa: E402
+
+DATA = shared_path_or_exit("data/checkworthiness")
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 

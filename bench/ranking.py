@@ -16,8 +16,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
 sys.path.insert(0, str(ROOT))
+
+from factcheck.shared_data import shared_path_or_exit  # noqa: E402
+
+SEED = shared_path_or_exit("seeds/000_6d8d2df6102522df.txt")
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 

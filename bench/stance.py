@@ -20,8 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "stance"
 sys.path.insert(0, str(ROOT))
+
+from factcheck.shared_data import shared_path_or_exit  # noqa: E402
+
+DATA = shared_path_or_exit("data/stance")
 
 from claims.evidence.stance import (  # noqa: E402
     UNRELATED,

@@ -3,9 +3,9 @@
 GET /health/live answers 200 as long as the web process does: it asks nothing else, so that a
 database or a broker that is down never gets the web process restarted (which would not
 bring them back). GET /health/ready says whether requests are served and their background
-work done: the database answers a query, the broker a connection, and a worker has sent its
-heartbeat lately (factcheck/heartbeat.py). 200 when all three hold, 503 naming the checks
-that failed; each check with its latency.
+work done: the database answers a query (within DATABASE_TIMEOUT_SECONDS), the broker a
+connection, and a worker has sent its heartbeat lately (factcheck/heartbeat.py). 200 when
+all three hold, 503 naming the checks that failed; each check with its latency.
 
 A middleware placed first answers both, before the host is validated and http redirected
 to https: a probe sent to the container's own address is answered as it is. They build no
@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from psycopg.errors import QueryCanceled
 
 from factcheck.celery import app as celery_app
 from factcheck.heartbeat import HEARTBEAT_MAX_AGE, heartbeat_age
@@ -27,11 +28,41 @@ from factcheck.heartbeat import HEARTBEAT_MAX_AGE, heartbeat_age
 logger = logging.getLogger(__name__)
 
 BROKER_TIMEOUT_SECONDS = 3
+# A database that accepts connections but does not answer (a table locked, a server starved)
+# fails readiness in this time, rather than holding the probe until the orchestrator gives up.
+DATABASE_TIMEOUT_SECONDS = 3
+
+
+class NotReady(Exception):
+    """A check that ran and found its service not ready: why, and what it found."""
+
+    def __init__(self, reason: str, **found: Any) -> None:
+        super().__init__(reason)
+        self.reason, self.found = reason, found
 
 
 def database_check() -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    # The table of applied migrations: a database not migrated yet is not ready either.
+    query = "SELECT 1 FROM django_migrations LIMIT 1"
+    if connection.vendor != "postgresql":
+        # SQLite in WAL mode: a reader never waits for a writer, so this cannot hang (and
+        # no transaction: SQLite's begin IMMEDIATE, settings.py, and would wait for one).
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+        return {}
+    try:
+        # set_config(…, true) is SET LOCAL: the bound ends with the check's own transaction
+        # and never limits the requests that reuse the connection.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)",
+                [f"{int(DATABASE_TIMEOUT_SECONDS * 1000)}ms"],
+            )
+            cursor.execute(query)
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            raise NotReady(f"no answer within {DATABASE_TIMEOUT_SECONDS} s") from error
+        raise
     return {}
 
 
@@ -41,14 +72,6 @@ def broker_check() -> dict[str, Any]:
     with celery_app.connection_for_write() as broker:
         broker.ensure_connection(max_retries=1, interval_start=0, timeout=BROKER_TIMEOUT_SECONDS)
     return {}
-
-
-class NotReady(Exception):
-    """A check that ran and found its service not ready: why, and what it found."""
-
-    def __init__(self, reason: str, **found: Any) -> None:
-        super().__init__(reason)
-        self.reason, self.found = reason, found
 
 
 def worker_check() -> dict[str, Any]:

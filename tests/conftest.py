@@ -27,6 +27,23 @@ from claims.extraction.services import claim_accept
 from claims.ingestion.pages import content_hash
 from claims.models import Article, Claim, Evidence
 from factcheck.celery import app as celery_app
+from factcheck.shared_data import SEED_ARTICLE, SharedDataMissing, shared_path
+
+
+def shared_file(relative: str) -> Path:
+    """The path of `relative` in ../shared, beside the repository (factcheck/shared_data.py).
+    A test that reads it and does not find it fails, saying where it must be and why: never
+    skipped, so that no run passes without it."""
+    try:
+        return shared_path(relative)
+    except SharedDataMissing as error:
+        missing = str(error)
+    pytest.fail(missing, pytrace=False)  # outside the except: the message once, unchained
+
+
+def seed_article() -> str:
+    """The seed article's text, as it was published (../shared/seeds)."""
+    return shared_file(SEED_ARTICLE).read_text()
 
 
 @pytest.fixture(autouse=True)

@@ -16,11 +16,11 @@ from django.urls import reverse
 from claims.extraction.services import claims_propose
 from claims.ingestion.pages import content_hash, read_pasted
 from claims.models import Article, Claim
+from tests.conftest import seed_article
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts"
 # Chromium as root, headless, and quiet on a machine without a network.
 CHROMIUM_ARGS = [
@@ -98,7 +98,7 @@ def test_editor_selects_text_and_makes_it_a_claim(
     browser_page: Any, live_server: Any, editor: User
 ) -> None:
     page = browser_page
-    text = read_pasted(SEED.read_text()).text
+    text = read_pasted(seed_article()).text
     article = Article.objects.create(
         text=text,
         content_hash=content_hash(text),

@@ -9,17 +9,17 @@ query too, by its own BM25 and cosine, and the re-ranker weighs it (reranking.py
 """
 
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from claims.matching.engine.embedding import DIMENSIONS, embed, normalised
+from claims.matching.engine.embedding import DIMENSIONS, embed
 from claims.matching.engine.lexical import K1, BM25Index
 from claims.matching.engine.reranking import Signals, load_reranker
+from claims.matching.engine.slots import SlottedIndex
 from claims.matching.engine.text import clean, numbers, words
-from claims.matching.engine.vectors import EXACT_SEARCH_BELOW, VectorIndex
+from claims.matching.engine.vectors import EXACT_SEARCH_BELOW
 
 # Candidates taken from each retriever before re-ranking. On the CheckThat! train split
 # the right claim is among the union of both top-20 lists for 98 % of the tweets.
@@ -46,7 +46,7 @@ class _Stored:
     has_headline: bool
 
 
-class MatchIndex:
+class MatchIndex(SlottedIndex[_Stored]):
     """An in-memory index of texts under caller-chosen keys ("claim:12", "external:7")."""
 
     def __init__(
@@ -54,31 +54,9 @@ class MatchIndex:
     ) -> None:
         """`exact_below`: from this many stored texts on, their vectors are searched through
         an approximate (HNSW) graph instead of compared one by one (vectors.py)."""
-        self.candidates = candidates
-        self._lock = threading.RLock()
-        self._slots: dict[str, int] = {}
-        self._stored: list[_Stored | None] = []
-        self._free: list[int] = []
-        self._vectors = VectorIndex(DIMENSIONS, exact_below=exact_below)
-        # Only headlined slots have one: an archive of unchecked claims costs nothing here.
-        self._headline_vectors: dict[int, np.ndarray] = {}
+        super().__init__(DIMENSIONS, candidates, exact_below)
         self._bm25 = BM25Index()
         self._headline_bm25 = BM25Index()  # only the slots whose text has a headline
-
-    def __len__(self) -> int:
-        return len(self._slots)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._slots
-
-    @property
-    def approximate(self) -> bool:
-        """Whether the vector search is approximate at the index's present size."""
-        return self._vectors.approximate
-
-    def memory_bytes(self) -> int:
-        """Bytes held by the texts' vectors and, if built, their search graph."""
-        return self._vectors.memory_bytes()
 
     def add(
         self,
@@ -97,52 +75,6 @@ class MatchIndex:
             headlines=[headline],
             headline_vectors=None if headline_vector is None else headline_vector.reshape(1, -1),
         )
-
-    def add_many(
-        self,
-        items: Sequence[tuple[str, str]],
-        vectors: np.ndarray | None = None,
-        *,
-        headlines: Sequence[str] | None = None,
-        headline_vectors: np.ndarray | None = None,
-    ) -> None:
-        """Index many texts at once (encoding them in batches unless `vectors` are given).
-
-        `headlines` go with the items in order ("" for none); `headline_vectors` likewise
-        (any row where the headline is "" is ignored).
-        """
-        headlines = [""] * len(items) if headlines is None else list(headlines)
-        if len(headlines) != len(items):
-            raise ValueError(f"expected {len(items)} headlines, got {len(headlines)}")
-        if vectors is None:
-            vectors = embed([text for _, text in items])
-        if headline_vectors is None:
-            headline_vectors = _headline_vectors(headlines)
-        vectors = _checked(vectors, len(items))
-        headline_vectors = _checked(headline_vectors, len(items))
-        cleaned = [
-            (clean(text), clean(headline))
-            for (_, text), headline in zip(items, headlines, strict=True)
-        ]
-        with self._lock:
-            for (key, _), (text, headline), vector, headline_vector in zip(
-                items, cleaned, vectors, headline_vectors, strict=True
-            ):
-                self._put(key, text, vector, headline, headline_vector)
-            self._vectors.link()
-
-    def discard(self, key: str) -> None:
-        """Forget `key`; nothing happens if it is not indexed."""
-        with self._lock:
-            slot = self._slots.pop(key, None)
-            if slot is None:
-                return
-            self._stored[slot] = None
-            self._vectors.remove(slot)
-            self._bm25.discard(slot)
-            self._headline_bm25.discard(slot)
-            self._headline_vectors.pop(slot, None)
-            self._free.append(slot)
 
     def search(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
         """Return up to `top` stored texts, the likeliest to state the same claim first.
@@ -172,25 +104,19 @@ class MatchIndex:
                 for stored, found in zip(self._stored_at(slots), signals, strict=True)
             ]
 
-    def _put(
-        self, key: str, text: str, vector: np.ndarray, headline: str, headline_vector: np.ndarray
-    ) -> None:
-        self.discard(key)
-        slot = self._free.pop() if self._free else self._grow()
-        self._slots[key] = slot
-        text_words = words(text)
-        headline_words = words(headline)
-        has_headline = bool(headline)  # cleaned: a headline of only stopwords still counts
-        self._stored[slot] = _Stored(key, frozenset(text_words), numbers(text), has_headline)
-        self._vectors.put(slot, vector)
-        self._bm25.add(slot, text_words)
-        if has_headline:
-            self._headline_vectors[slot] = headline_vector.copy()
-            self._headline_bm25.add(slot, headline_words)
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return embed(texts)
 
-    def _grow(self) -> int:
-        self._stored.append(None)
-        return len(self._stored) - 1
+    def _hold(self, slot: int, key: str, text: str, headline: str) -> _Stored:
+        text_words = words(text)
+        self._bm25.add(slot, text_words)
+        if headline:
+            self._headline_bm25.add(slot, words(headline))
+        return _Stored(key, frozenset(text_words), numbers(text), has_headline=bool(headline))
+
+    def _release(self, slot: int) -> None:
+        self._bm25.discard(slot)
+        self._headline_bm25.discard(slot)
 
     def _stored_at(self, slots: list[int]) -> list[_Stored]:
         stored = [self._stored[slot] for slot in slots]
@@ -271,24 +197,9 @@ def _bm25_ceiling(bm25: BM25Index, query_words: list[str]) -> float:
     return ceiling or math.inf
 
 
-def _headline_vectors(headlines: Sequence[str]) -> np.ndarray:
-    """Encode the headlines that are not empty; the rows of the others stay zero."""
-    vectors = np.zeros((len(headlines), DIMENSIONS), dtype=np.float32)
-    present = [number for number, headline in enumerate(headlines) if clean(headline)]
-    if present:
-        vectors[present] = embed([headlines[number] for number in present])
-    return vectors
-
-
 def _top(scores: np.ndarray, count: int, above: float = -math.inf) -> set[int]:
     if len(scores) > count:
         best = np.argpartition(-scores, count - 1)[:count]
     else:
         best = np.arange(len(scores))
     return {int(slot) for slot in best if scores[slot] > above}
-
-
-def _checked(vectors: np.ndarray, count: int) -> np.ndarray:
-    if vectors.shape != (count, DIMENSIONS):
-        raise ValueError(f"expected vectors of shape ({count}, {DIMENSIONS}), got {vectors.shape}")
-    return normalised(vectors)

@@ -19,7 +19,6 @@ means the same to the product's thresholds.
 """
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -28,11 +27,11 @@ from pathlib import Path
 import numpy as np
 
 from claims.extraction import multilingual_encoder
-from claims.matching.engine.embedding import normalised
 from claims.matching.engine.index import Hit
 from claims.matching.engine.reranking import Logistic, logistic_read, ranks
+from claims.matching.engine.slots import SlottedIndex
 from claims.matching.engine.text import clean, numbers
-from claims.matching.engine.vectors import EXACT_SEARCH_BELOW, VectorIndex
+from claims.matching.engine.vectors import EXACT_SEARCH_BELOW
 
 MODEL_NAME = multilingual_encoder.NAME
 DIMENSIONS = multilingual_encoder.DIMENSIONS
@@ -143,7 +142,7 @@ class _Stored:
     numbers: frozenset[str]
 
 
-class MultilingualIndex:
+class MultilingualIndex(SlottedIndex[_Stored]):
     """Texts under caller-chosen keys, searched by meaning across the encoder's languages."""
 
     def __init__(
@@ -151,61 +150,7 @@ class MultilingualIndex:
     ) -> None:
         """`exact_below`: from this many stored texts on, their vectors are searched through
         an approximate (HNSW) graph, as in a MatchIndex (vectors.py)."""
-        self.candidates = candidates
-        self._lock = threading.RLock()
-        self._slots: dict[str, int] = {}
-        self._stored: list[_Stored | None] = []
-        self._free: list[int] = []
-        self._vectors = VectorIndex(DIMENSIONS, exact_below=exact_below)
-        self._headline_vectors: dict[int, np.ndarray] = {}
-
-    def __len__(self) -> int:
-        return len(self._slots)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._slots
-
-    def memory_bytes(self) -> int:
-        """Bytes held by the texts' vectors and, if built, their search graph."""
-        return self._vectors.memory_bytes()
-
-    def add_many(
-        self,
-        items: Sequence[tuple[str, str]],
-        vectors: np.ndarray | None = None,
-        *,
-        headlines: Sequence[str] | None = None,
-        headline_vectors: np.ndarray | None = None,
-    ) -> None:
-        """Index many texts at once, replacing what their keys held (encoding them unless
-        `vectors` are given); `headlines` and `headline_vectors` go with the items in order
-        ("" for none: that row of `headline_vectors` is ignored)."""
-        headlines = [""] * len(items) if headlines is None else list(headlines)
-        if len(headlines) != len(items):
-            raise ValueError(f"expected {len(items)} headlines, got {len(headlines)}")
-        if vectors is None:
-            vectors = embed([text for _, text in items])
-        if headline_vectors is None:
-            headline_vectors = _headline_vectors(headlines)
-        vectors = _checked(vectors, len(items))
-        headline_vectors = _checked(headline_vectors, len(items))
-        with self._lock:
-            for (key, text), headline, vector, headline_vector in zip(
-                items, headlines, vectors, headline_vectors, strict=True
-            ):
-                self._put(key, clean(text), vector, bool(clean(headline)), headline_vector)
-            self._vectors.link()
-
-    def discard(self, key: str) -> None:
-        """Forget `key`; nothing happens if it is not indexed."""
-        with self._lock:
-            slot = self._slots.pop(key, None)
-            if slot is None:
-                return
-            self._stored[slot] = None
-            self._vectors.remove(slot)
-            self._headline_vectors.pop(slot, None)
-            self._free.append(slot)
+        super().__init__(DIMENSIONS, candidates, exact_below)
 
     def search(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
         """Return up to `top` stored texts, the likeliest to state the same claim first.
@@ -255,32 +200,8 @@ class MultilingualIndex:
             headline_cosine=None if headline is None else float(headline @ query_vector),
         )
 
-    def _put(
-        self, key: str, text: str, vector: np.ndarray, has_headline: bool, headline: np.ndarray
-    ) -> None:
-        self.discard(key)
-        if self._free:
-            slot = self._free.pop()
-        else:
-            self._stored.append(None)
-            slot = len(self._stored) - 1
-        self._slots[key] = slot
-        self._stored[slot] = _Stored(key, numbers(text))
-        self._vectors.put(slot, vector)
-        if has_headline:
-            self._headline_vectors[slot] = headline.copy()
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return embed(texts)
 
-
-def _headline_vectors(headlines: Sequence[str]) -> np.ndarray:
-    """Encode the headlines that are not empty; the rows of the others stay zero."""
-    vectors = np.zeros((len(headlines), DIMENSIONS), dtype=np.float32)
-    present = [number for number, headline in enumerate(headlines) if clean(headline)]
-    if present:
-        vectors[present] = embed([headlines[number] for number in present])
-    return vectors
-
-
-def _checked(vectors: np.ndarray, count: int) -> np.ndarray:
-    if vectors.shape != (count, DIMENSIONS):
-        raise ValueError(f"expected vectors of shape ({count}, {DIMENSIONS}), got {vectors.shape}")
-    return normalised(vectors)
+    def _hold(self, slot: int, key: str, text: str, headline: str) -> _Stored:
+        return _Stored(key, numbers(text))

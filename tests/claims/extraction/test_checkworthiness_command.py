@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from claims.extraction.checkworthiness import load_model, scorer_for
+from tests.conftest import shared_file
 
-DATA = Path(__file__).resolve().parents[4] / "shared/data/checkworthiness"
-DEV_TEST = DATA / "CT24_checkworthy_english_dev-test.tsv"
-DUTCH_DEV = DATA / "multilingual/CT24_checkworthy_dutch_dev.tsv"
+DEV_TEST = "data/checkworthiness/CT24_checkworthy_english_dev-test.tsv"
+DUTCH_DEV = "data/checkworthiness/multilingual/CT24_checkworthy_dutch_dev.tsv"
 
 
 def run(path: Path, *options: str) -> list[list[str]]:
@@ -23,9 +23,9 @@ def run(path: Path, *options: str) -> list[list[str]]:
 
 
 def test_scores_every_sentence_of_a_checkthat_file() -> None:
-    with DEV_TEST.open(encoding="utf-8", newline="") as lines:
+    with shared_file(DEV_TEST).open(encoding="utf-8", newline="") as lines:
         rows = list(csv.DictReader(lines, delimiter="\t"))
-    output = run(DEV_TEST)
+    output = run(shared_file(DEV_TEST))
     assert [line[0] for line in output] == [row["Sentence_id"] for row in rows]
     threshold = load_model().threshold
     for _, score, label in output:
@@ -47,7 +47,7 @@ def test_handles_quoted_text_and_extra_columns(tmp_path: Path) -> None:
 
 
 def test_scores_a_tweet_file_in_its_language(tmp_path: Path) -> None:
-    with DUTCH_DEV.open(encoding="utf-8", newline="") as lines:
+    with shared_file(DUTCH_DEV).open(encoding="utf-8", newline="") as lines:
         rows = list(csv.DictReader(lines, delimiter="\t"))[:60]
     path = tmp_path / "dutch.tsv"  # the multilingual layout: tweet_id tweet_url tweet_text
     with path.open("w", encoding="utf-8", newline="") as out:

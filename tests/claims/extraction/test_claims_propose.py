@@ -1,6 +1,5 @@
 """Extraction proposes checkable sentences with claimant and stance, and never twice."""
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -8,12 +7,11 @@ from django.contrib.auth.models import User
 from claims.extraction.services import article_proposal_take, claim_accept, claims_propose
 from claims.ingestion.pages import read_pasted
 from claims.models import Claim
-
-SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
+from tests.conftest import seed_article
 
 
 def test_candidates_carry_their_span_score_claimant_and_stance(make_article: Any) -> None:
-    article = make_article(read_pasted(SEED.read_text()).text)
+    article = make_article(read_pasted(seed_article()).text)
     assert claims_propose(article_id=article.id) > 3
     for claim in Claim.objects.filter(article=article):
         assert article.text[claim.span_start : claim.span_end] == claim.text
@@ -22,7 +20,7 @@ def test_candidates_carry_their_span_score_claimant_and_stance(make_article: Any
 
 
 def test_social_media_claims_are_not_attributed_to_the_ministry(make_article: Any) -> None:
-    article = make_article(read_pasted(SEED.read_text()).text)
+    article = make_article(read_pasted(seed_article()).text)
     claims_propose(article_id=article.id)
     rebutted = Claim.objects.get(article=article, text__startswith="Russia's peacekeeping")
     assert rebutted.claimant == "social networks and online resources"
@@ -34,7 +32,7 @@ def test_social_media_claims_are_not_attributed_to_the_ministry(make_article: An
 def test_running_again_adds_nothing_and_keeps_editor_decisions(
     make_article: Any, editor: User
 ) -> None:
-    article = make_article(read_pasted(SEED.read_text()).text)
+    article = make_article(read_pasted(seed_article()).text)
     first = claims_propose(article_id=article.id)
     chosen = Claim.objects.filter(article=article).first()
     assert chosen is not None

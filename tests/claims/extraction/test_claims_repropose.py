@@ -2,7 +2,6 @@
 set aside or replaced, and never loses a decision."""
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +17,8 @@ from claims.extraction.decisions import (
 )
 from claims.extraction.services import claim_accept, claims_propose
 from claims.models import Article, Claim
+from tests.conftest import seed_article
 
-SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
 REMEMBERED = [
     "id", "text", "span_start", "span_end", "claimant", "article_stance", "status",
     "accepted_by", "created_by", "edited_by", "edited_at", "decided_by", "decided_at",
@@ -34,7 +33,7 @@ def everything(article: Article) -> list[dict[str, Any]]:
 @pytest.fixture
 def proposed(make_article: Callable[..., Article]) -> list[Claim]:
     """The seed article's candidates, in the order they appear in the text."""
-    article = make_article(SEED.read_text())
+    article = make_article(seed_article())
     claims_propose(article_id=article.id)
     candidates = list(Claim.objects.filter(article=article).order_by("span_start", "id"))
     assert len(candidates) >= 7, "the seed article should give enough candidates"

@@ -1,14 +1,12 @@
 """Extraction turns an article into a ranked list of checkable claims, each with who said
 it and how the article treats it; odd input gets clear behaviour, never a crash."""
 
-from pathlib import Path
-
 from claims.extraction.candidates import MAX_SENTENCES, propose_candidates
 from claims.extraction.checkworthiness import load_model
 from claims.extraction.ranking import priority
 from claims.ingestion.pages import read_pasted
+from tests.conftest import seed_article
 
-SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
 FRENCH = (
     "Le ministère a publié un communiqué mardi matin sur la situation dans la région. "
     "Selon le texte, les forces de maintien de la paix resteront déployées jusqu'en 2025."
@@ -16,7 +14,7 @@ FRENCH = (
 
 
 def seed_text() -> str:
-    return read_pasted(SEED.read_text()).text
+    return read_pasted(seed_article()).text
 
 
 def test_social_media_claims_come_out_refuted_and_not_attributed_to_the_ministry() -> None:

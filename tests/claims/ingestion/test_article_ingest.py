@@ -1,7 +1,6 @@
 """A queued article is fetched and extracted once, or fails with a reason; pasted text is
 cleaned of navigation, byline and dateline."""
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -10,9 +9,7 @@ from django.utils import timezone
 
 from claims.ingestion.services import MAX_ATTEMPTS, article_ingest, article_submit
 from claims.models import Article, Snapshot
-from tests.conftest import LocalSite
-
-SEED = Path(__file__).resolve().parents[4] / "shared" / "seeds" / "000_6d8d2df6102522df.txt"
+from tests.conftest import LocalSite, seed_article
 
 PAGE = """<html lang="en-GB"><head><title>Bridge cost | Riverton Courier</title>
 <meta property="og:site_name" content="Riverton Courier"><meta name="author" content="Ann Reporter">
@@ -147,7 +144,7 @@ def test_same_content_under_a_new_url_points_to_the_stored_article(
 
 
 def test_pasted_seed_article_loses_navigation_byline_and_dateline(editor: User) -> None:
-    article = ingest(article_submit(text=SEED.read_text(), submitted_by=editor).article)
+    article = ingest(article_submit(text=seed_article(), submitted_by=editor).article)
     assert Article.objects.count() == 1
     assert article.status == Article.Status.EXTRACTED
     assert article.title == (
@@ -162,8 +159,8 @@ def test_pasted_seed_article_loses_navigation_byline_and_dateline(editor: User) 
 
 
 def test_pasting_the_seed_twice_gives_back_the_first(editor: User) -> None:
-    first = article_submit(text=SEED.read_text(), submitted_by=editor)
-    again = article_submit(text=SEED.read_text() + "\n\n", submitted_by=editor)
+    first = article_submit(text=seed_article(), submitted_by=editor)
+    again = article_submit(text=seed_article() + "\n\n", submitted_by=editor)
     assert first.created and not again.created
     assert again.article == first.article
 

@@ -2,7 +2,6 @@
 comparing every one: it must find the same matches as the exact search, follow additions,
 replacements and removals, and be rebuilt by a worker from the stored vectors."""
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,8 +15,9 @@ from claims.matching.follower import IndexFollower
 from claims.matching.imports import external_review_import
 from claims.matching.services import external_reviews_index
 from claims.models import ExternalReview
+from tests.conftest import shared_file
 
-DATA = Path(__file__).resolve().parents[4] / "shared/data/claim-matching"
+DATA = "data/claim-matching"
 STORED = 1000
 QUERIES = 40
 
@@ -25,9 +25,10 @@ QUERIES = 40
 @pytest.fixture(scope="module")
 def archive() -> tuple[list[tuple[str, str]], np.ndarray, list[str]]:
     """A thousand real fact-checked claims with their vectors, and real tweets to match."""
-    rows = read_corpus(DATA / "verified_claims.docs.tsv")[:STORED]
+    data = shared_file(DATA)
+    rows = read_corpus(data / "verified_claims.docs.tsv")[:STORED]
     items = [(f"snopes:{row.id}", row.text) for row in rows]
-    tweets = [row.text for row in read_queries(DATA / "dev" / "tweets.queries.tsv")][:QUERIES]
+    tweets = [row.text for row in read_queries(data / "dev" / "tweets.queries.tsv")][:QUERIES]
     return items, embed([text for _, text in items]), tweets
 
 

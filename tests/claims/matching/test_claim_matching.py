@@ -1,7 +1,7 @@
 """Checked before?: a claim that is created, edited or accepted is matched against earlier
 accepted claims and other fact-checkers' reviews, and its best matches are suggested."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -10,15 +10,14 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from claims.extraction.decisions import claim_create, claim_edit
+from claims.extraction.decisions import claim_edit
 from claims.extraction.services import claim_accept, claims_propose
 from claims.matching import follower
-from claims.matching.claimreviews import Found
 from claims.matching.decisions import claim_match_reject
-from claims.matching.imports import external_review_import
-from claims.matching.services import claim_match, external_reviews_index, possible_threshold
+from claims.matching.services import claim_match, possible_threshold
 from claims.models import Article, Claim, ClaimMatch, ExternalReview, MatchEntry
 from claims.sweep import stuck_work_requeue
+from tests.claims.matching.conftest import imported_review
 
 pytestmark = pytest.mark.django_db
 
@@ -30,59 +29,12 @@ PARKS = "Riverton's mayor has banned dogs from every public park."
 UNRELATED = "The Riverton marathon will start at 7 a.m. on Sunday near the town hall."
 
 
-@pytest.fixture(autouse=True)
-def fresh_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts its process index from its own database."""
-    monkeypatch.setattr(follower, "_process_follower", None)
-    yield
-
-
-@pytest.fixture
-def new_claim(make_article: Callable[..., Article], editor: User) -> Callable[..., Claim]:
-    """A claim an editor makes from an article's text, as the editor's view does."""
-
-    def make(text: str, **fields: Any) -> Claim:
-        article = make_article(text, **fields)
-        claim, _ = claim_create(article=article, user=editor, span_start=0, span_end=len(text))
-        return claim
-
-    return make
-
-
-@pytest.fixture
-def matched(editor: User) -> Callable[..., Claim]:
-    """Run the matching task's service for a claim, as the worker would, and re-read it."""
-
-    def run(claim: Claim) -> Claim:
-        claim_match(claim_id=claim.id)
-        claim.refresh_from_db()
-        return claim
-
-    return run
-
-
 @pytest.fixture
 def checked_claim(
     new_claim: Callable[..., Claim], matched: Callable[..., Claim], editor: User
 ) -> Claim:
     """An earlier claim, accepted and matched: now a match target."""
     return matched(claim_accept(claim=new_claim(BRIDGE), user=editor))
-
-
-def imported_review(text: str, url: str) -> ExternalReview:
-    found = Found(
-        {
-            "@type": "ClaimReview",
-            "url": url,
-            "claimReviewed": text,
-            "author": {"name": "Checkers United"},
-            "reviewRating": {"alternateName": "False"},
-        },
-        {},
-    )
-    review, _ = external_review_import(found=found, source="reviews.jsonl", user=None)
-    external_reviews_index(review_ids=[review.id])
-    return review
 
 
 def test_a_new_claim_is_matched_with_an_earlier_one_stated_differently(

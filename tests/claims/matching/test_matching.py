@@ -1,7 +1,5 @@
 """Matching finds the earlier claim a new text repeats, and says how sure it is."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -16,6 +14,7 @@ from claims.matching.engine import (
 )
 from claims.matching.engine.checkthat import read_corpus
 from claims.matching.engine.text import clean
+from tests.conftest import shared_file
 
 EARLIER_CLAIMS = {
     "claim:1": "The measles vaccine causes autism in children.",
@@ -28,7 +27,7 @@ EARLIER_CLAIMS = {
 }
 
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared/data/claim-matching/verified_claims.docs.tsv"
+CORPUS = "data/claim-matching/verified_claims.docs.tsv"
 OTHER_CLAIMS = 1000
 SAME_AS_OURS = {"1", "937"}  # Snopes' Charlotte-IDs and Obama-born-in-Kenya claims
 
@@ -37,7 +36,8 @@ SAME_AS_OURS = {"1", "937"}  # Snopes' Charlotte-IDs and Obama-born-in-Kenya cla
 def index() -> MatchIndex:
     """Our claims among a thousand real fact-checked ones, as in a newsroom's archive."""
     index = MatchIndex()
-    others = [row for row in read_corpus(CORPUS)[:OTHER_CLAIMS] if row.id not in SAME_AS_OURS]
+    corpus = read_corpus(shared_file(CORPUS))
+    others = [row for row in corpus[:OTHER_CLAIMS] if row.id not in SAME_AS_OURS]
     index.add_many([(f"snopes:{row.id}", row.text) for row in others])
     index.add_many(list(EARLIER_CLAIMS.items()))
     return index

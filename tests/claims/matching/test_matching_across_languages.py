@@ -3,68 +3,33 @@ finds our check, an earlier claim or another fact-checker's review written in an
 language, in the same match list, with the same score and thresholds; a claim in a language
 it does not read is told that its list is limited to its own language."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 
-from claims.extraction.decisions import claim_create
 from claims.extraction.services import claim_accept
 from claims.matching import follower
-from claims.matching.claimreviews import Found
 from claims.matching.engine import multilingual
-from claims.matching.imports import external_review_import
 from claims.matching.services import (
-    claim_match,
-    external_reviews_index,
     possible_threshold,
     same_claim_threshold,
     similar_claims,
     stale_entries_refresh,
 )
-from claims.models import Article, Claim, ExternalReview, MatchEntry
+from claims.models import Claim, MatchEntry
+from tests.claims.matching.conftest import imported_review
 from tests.claims.matching.crosslingual import CHECKS, LANGUAGES, measure
+from tests.conftest import shared_file
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared/data/claim-matching/verified_claims.docs.tsv"
+CORPUS = "data/claim-matching/verified_claims.docs.tsv"
 BRIDGE = CHECKS[0]
 LEMON = CHECKS[1]
 MASTS = CHECKS[2]
 UNRELATED = "The Riverton marathon will start at 7 a.m. on Sunday near the town hall."
-
-
-@pytest.fixture(autouse=True)
-def fresh_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each test starts its process index from its own database."""
-    monkeypatch.setattr(follower, "_process_follower", None)
-    yield
-
-
-@pytest.fixture
-def new_claim(make_article: Callable[..., Article], editor: User) -> Callable[..., Claim]:
-    """A claim an editor makes from an article's text, in the article's language."""
-
-    def make(text: str, **fields: Any) -> Claim:
-        article = make_article(text, **fields)
-        claim, _ = claim_create(article=article, user=editor, span_start=0, span_end=len(text))
-        return claim
-
-    return make
-
-
-@pytest.fixture
-def matched() -> Callable[[Claim], Claim]:
-    """Run the matching task's service for a claim, as the worker would, and re-read it."""
-
-    def run(claim: Claim) -> Claim:
-        claim_match(claim_id=claim.id)
-        claim.refresh_from_db()
-        return claim
-
-    return run
 
 
 @pytest.fixture
@@ -77,26 +42,6 @@ def checked(
         return matched(claim_accept(claim=new_claim(text, language=language), user=editor))
 
     return make
-
-
-def imported_review(
-    text: str, url: str, language: str = "en", headline: str = ""
-) -> ExternalReview:
-    found = Found(
-        {
-            "@type": "ClaimReview",
-            "url": url,
-            "claimReviewed": text,
-            "headline": headline,
-            "inLanguage": language,
-            "author": {"name": "Checkers United"},
-            "reviewRating": {"alternateName": "False"},
-        },
-        {},
-    )
-    review, _ = external_review_import(found=found, source="reviews.jsonl", user=None)
-    external_reviews_index(review_ids=[review.id])
-    return review
 
 
 def test_a_russian_claim_finds_our_english_check(
@@ -133,9 +78,15 @@ def test_a_claim_in_each_language_finds_our_english_check_first(
 def test_a_german_claim_finds_another_fact_checkers_english_review(
     new_claim: Callable[..., Claim], matched: Callable[..., Claim]
 ) -> None:
-    review = imported_review(LEMON.claim, "https://checkers.example/lemon", headline=LEMON.headline)
-    imported_review(MASTS.claim, "https://checkers.example/masts", headline=MASTS.headline)
-    imported_review(BRIDGE.claim, "https://checkers.example/bridge", headline=BRIDGE.headline)
+    review = imported_review(
+        LEMON.claim, "https://checkers.example/lemon", language="en", headline=LEMON.headline
+    )
+    imported_review(
+        MASTS.claim, "https://checkers.example/masts", language="en", headline=MASTS.headline
+    )
+    imported_review(
+        BRIDGE.claim, "https://checkers.example/bridge", language="en", headline=BRIDGE.headline
+    )
 
     claim = matched(new_claim(LEMON.translations["de"], language="de-AT"))
 
@@ -267,9 +218,7 @@ def test_entries_stored_before_are_given_their_multilingual_vectors(
 @pytest.fixture(scope="module")
 def recall() -> dict[str, Any]:
     """The translated claims measured among a thousand real claims (crosslingual.measure)."""
-    if not CORPUS.exists():
-        pytest.skip(f"{CORPUS} is not here")
-    return measure(CORPUS, distractors=1000)
+    return measure(shared_file(CORPUS), distractors=1000)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

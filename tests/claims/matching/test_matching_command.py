@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from claims.matching.engine.checkthat import mean_average_precision, read_qrels, read_run
+from tests.conftest import shared_file
 
-DATA = Path(__file__).resolve().parents[4] / "shared/data/claim-matching"
+DATA = "data/claim-matching"
 # MAP@5 of the shipped matching on the dev tweets against a third of the verified claims
 # (dev_corpus; 0.886 against all of them, training/matching_metrics.json), less a margin for
 # int8 vectors moving in the third decimal with their batch-mates.
@@ -124,9 +125,10 @@ def test_refuses_bad_options_and_non_utf8_files(tmp_path: Path) -> None:
 
 def test_dev_set_map_at_5(tmp_path: Path) -> None:
     output = tmp_path / "dev.run"
-    run(dev_corpus(tmp_path), DATA / "dev/tweets.queries.tsv", "--output", str(output))
+    data = shared_file(DATA)
+    run(dev_corpus(tmp_path), data / "dev/tweets.queries.tsv", "--output", str(output))
     ranked = read_run(output.read_text().splitlines())
-    relevant = read_qrels(DATA / "dev/tweet-vclaim-pairs.qrels")
+    relevant = read_qrels(data / "dev/tweet-vclaim-pairs.qrels")
     assert len(ranked) == len(relevant) == 197
     assert mean_average_precision(ranked, relevant) >= DEV_MAP_AT_5 - MARGIN
 
@@ -134,8 +136,9 @@ def test_dev_set_map_at_5(tmp_path: Path) -> None:
 def dev_corpus(tmp_path: Path) -> Path:
     """The dev tweets' claims and every third other verified claim (3,590 of 10,375), so
     that encoding the corpus takes seconds rather than a minute."""
-    relevant = set().union(*read_qrels(DATA / "dev/tweet-vclaim-pairs.qrels").values())
-    with (DATA / "verified_claims.docs.tsv").open(encoding="utf-8", newline="") as source:
+    data = shared_file(DATA)
+    relevant = set().union(*read_qrels(data / "dev/tweet-vclaim-pairs.qrels").values())
+    with (data / "verified_claims.docs.tsv").open(encoding="utf-8", newline="") as source:
         rows = list(csv.reader(source, delimiter="\t"))
     path = tmp_path / "corpus.tsv"
     with path.open("w", encoding="utf-8", newline="") as target:

@@ -1,16 +1,15 @@
 """A check's headline helps find it: people post claims worded like the headlines of the
 checks that answer them ("Did Republicans vote to ...?")."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from claims.matching.engine import MatchIndex
 from claims.matching.engine.checkthat import Row, read_corpus
 from claims.matching.engine.lexical import BM25Index
+from tests.conftest import shared_file
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared/data/claim-matching/verified_claims.docs.tsv"
+CORPUS = "data/claim-matching/verified_claims.docs.tsv"
 OTHER_CLAIMS = 1000
 # Two dev tweets of CheckThat! 2020 and the Snopes claim each repeats: the claims are
 # worded unlike the tweets, the headlines almost like them.
@@ -25,7 +24,7 @@ TWEETS = {
 
 @pytest.fixture(scope="module")
 def archive() -> list[Row]:
-    rows = read_corpus(CORPUS)
+    rows = read_corpus(shared_file(CORPUS))
     wanted = [row for row in rows if row.id in TWEETS]
     return rows[:OTHER_CLAIMS] + wanted
 
