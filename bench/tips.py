@@ -27,9 +27,11 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from throwaway import ROOT, start_django
+from throwaway import start_django
 
-DATA = ROOT.parent / "shared" / "data" / "claim-matching"
+from factcheck.shared_data import shared_path_or_exit
+
+DATA = shared_path_or_exit("data/claim-matching")
 WORK = start_django()
 
 from django.core.management import call_command  # noqa: E402
