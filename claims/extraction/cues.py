@@ -56,8 +56,13 @@ _SAY = (
 _WORD = r"(?:[A-Z][\w’'.-]*|of|for|and|de|al)"
 _SPEAKER_NOUN = (
     r"ministry|minister|government|president|spokes\w+|police|statement|report|officials?|"
-    r"company|agency|council|mayor|court|authorities|army|military|embassy|office|department|"
-    r"committee|study|survey|researchers|scientists|experts"
+    r"company|agency|council|mayor|court|authority|authorities|army|military|embassy|office|"
+    r"department|committee|commission|study|survey|researchers|scientists|experts"
+)
+# Who spreads a claim without a name: "Posts on social media claimed that ..." has a speaker.
+_CIRCULATING = (
+    r"posts?|users|accounts|bloggers?|channels?|social media|social networks?|websites?|"
+    r"critics|activists|opponents|rumou?rs?"
 )
 _NAME = (
     rf"(?:(?:the |The )(?:[\w’'-]+ ){{0,3}}(?:{_SPEAKER_NOUN})\b"
@@ -105,6 +110,7 @@ ENGLISH = Cues(
         r"\b(?:the|this|that|these|those) (?:figure|claim|post|statement|number|report)s?\b", re.I
     ),
     speaker_starts=("the ", "a "),
+    speaker_nouns=re.compile(rf"\b(?:{_SPEAKER_NOUN}|{_CIRCULATING})\b", re.I),
     stripped_starts=("The ", "the "),
     negation=re.compile(r"\bnot\b"),
 )
