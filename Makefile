@@ -14,8 +14,14 @@ INSTALLED := $(VENV)/.installed
 demo: $(INSTALLED) var/secret_key
 	SECRET_KEY="$$(cat var/secret_key)" DEBUG=true $(BIN)/python manage.py demo
 
+# The fault scenarios (tests/faults) mostly wait for a recovery, each with workers, a Redis
+# and a database of its own: they run side by side in FAULT_PROCESSES processes, after the
+# rest of the suite. Both runs always run; either failing fails the target.
+FAULT_PROCESSES ?= 4
+
 test: $(INSTALLED) lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ignore=tests/faults; suite=$$?; \
+	$(BIN)/python -m pytest -n $(FAULT_PROCESSES) --dist worksteal tests/faults && exit $$suite
 
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick) $(BENCH)

@@ -18,6 +18,22 @@ ON_CI = os.environ.get("CI", "").lower() == "true"
 if ON_CI:
     os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck")
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_database_of_its_own(url: str, worker: str) -> str:
+    """The Redis URL with a database of the xdist worker's own ("gw2" of db 15 takes db 12):
+    each worker process runs a Celery worker of its own, which must take only its messages,
+    as pytest-django gives each a test database of its own."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    own = (base - 1 - int(worker.removeprefix("gw"))) % 16
+    return parts._replace(path=f"/{own}").geturl()
+
+
+# The fault scenarios run side by side in several processes (pytest-xdist, see Makefile).
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if XDIST_WORKER and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_database_of_its_own(os.environ["REDIS_URL"], XDIST_WORKER)
 os.environ.setdefault("SECRET_KEY", "only-for-tests-" + "0123456789" * 4)
 os.environ["BROKER_DIR"] = tempfile.mkdtemp(prefix="factcheck-test-broker-")
 os.environ.pop("DEBUG", None)

@@ -52,14 +52,31 @@ def cache_down(settings: Any) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The web-facing scenarios' fixtures and the figures they report (tests/faults/web.py)."""
+    """The web-facing scenarios' fixtures (tests/faults/web.py)."""
     from tests.faults import web
 
     config.pluginmanager.register(web, "tests.faults.web")
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The recovery figures of the worker scenarios (tests/faults/workers.py)."""
-    from tests.faults.workers import report_figures
+# The figures the scenarios measure travel in their tests' reports (user_properties), so
+# that they reach the summary also when the scenarios run side by side in several
+# processes (pytest-xdist, Makefile).
+RECOVERY = "fault scenarios: recovery"  # the worker scenarios' (workers.record_recovery)
+MEASURED = "fault scenarios: measured"  # the web-facing ones' (web.report_figure)
+_figures: dict[str, list[str]] = {RECOVERY: [], MEASURED: []}
 
-    report_figures(terminalreporter)
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "teardown":  # its properties are the whole test's
+        return
+    for name, value in report.user_properties:
+        if name in _figures:
+            _figures[name].append(str(value))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for section, lines in _figures.items():
+        if lines:
+            terminalreporter.section(section)
+            for line in lines:
+                terminalreporter.write_line(line)

@@ -34,6 +34,7 @@ from factcheck.celery import app as celery_app
 from reviewers.models import PublishedCheck, WebhookDelivery
 from tests.backends import ON_CI
 from tests.conftest import _database_url
+from tests.faults.conftest import MEASURED
 
 STARTUP_SECONDS = 60
 
@@ -371,23 +372,14 @@ def unfinished(articles: QuerySet[Article]) -> list[tuple[int, str]]:
     return left
 
 
-# Figures measured, reported at the end of the run whatever the output capture.
-
-FIGURES = pytest.StashKey[list[str]]()
+# Figures measured, reported at the end of the run whatever the output capture
+# (tests/faults/conftest.py reads them from the test's report).
 
 
 @pytest.fixture
 def report_figure(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
     def report(name: str, value: str) -> None:
         request.node.user_properties.append((name, value))
-        request.config.stash.setdefault(FIGURES, []).append(f"{request.node.name}: {name}: {value}")
+        request.node.user_properties.append((MEASURED, f"{request.node.name}: {name}: {value}"))
 
     return report
-
-
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    figures = config.stash.get(FIGURES, [])
-    if figures:
-        terminalreporter.section("fault scenarios: measured")
-        for line in figures:
-            terminalreporter.write_line(line)

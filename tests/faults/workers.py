@@ -27,10 +27,9 @@ from factcheck.celery import app as celery_app
 from factcheck.celery import ensure_broker_folders
 from tests.backends import ON_CI
 from tests.conftest import _database_url
-from tests.faults.conftest import _forget_connections, closed_port
+from tests.faults.conftest import RECOVERY, _forget_connections, closed_port
 
 STARTUP_SECONDS = 60
-FIGURES: list[str] = []  # one line per scenario, printed at the end of the run
 
 
 @dataclass
@@ -235,18 +234,12 @@ def wait_for(condition: Callable[[], bool], *, what: str, timeout: float) -> flo
 
 
 def record_recovery(request: pytest.FixtureRequest, scenario: str, figures: dict[str, Any]) -> None:
-    """Keep the scenario's figures: in the JUnit report, and in the run's summary."""
+    """Keep the scenario's figures: in the JUnit report, and in the run's summary
+    (tests/faults/conftest.py, which reads them from the test's report)."""
     for name, value in figures.items():
         request.node.user_properties.append((name, value))
     shown = ", ".join(
         f"{name} {value:.1f} s" if isinstance(value, float) else f"{name} {value}"
         for name, value in figures.items()
     )
-    FIGURES.append(f"{scenario}: {shown}")
-
-
-def report_figures(terminalreporter: pytest.TerminalReporter) -> None:
-    if FIGURES:
-        terminalreporter.section("fault scenarios: recovery")
-        for line in FIGURES:
-            terminalreporter.write_line(line)
+    request.node.user_properties.append((RECOVERY, f"{scenario}: {shown}"))

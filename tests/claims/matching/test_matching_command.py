@@ -12,10 +12,10 @@ from claims.matching.engine.checkthat import mean_average_precision, read_qrels,
 from tests.conftest import shared_file
 
 DATA = "data/claim-matching"
-# MAP@5 of the shipped matching on the dev tweets against a third of the verified claims
+# MAP@5 of the shipped matching on the dev tweets against a fifth of the verified claims
 # (dev_corpus; 0.886 against all of them, training/matching_metrics.json), less a margin for
 # int8 vectors moving in the third decimal with their batch-mates.
-DEV_MAP_AT_5 = 0.922
+DEV_MAP_AT_5 = 0.938
 MARGIN = 0.01
 
 CORPUS = (
@@ -134,7 +134,7 @@ def test_dev_set_map_at_5(tmp_path: Path) -> None:
 
 
 def dev_corpus(tmp_path: Path) -> Path:
-    """The dev tweets' claims and every third other verified claim (3,590 of 10,375), so
+    """The dev tweets' claims and every fifth other verified claim (2,220 of 10,375), so
     that encoding the corpus takes seconds rather than a minute."""
     data = shared_file(DATA)
     relevant = set().union(*read_qrels(data / "dev/tweet-vclaim-pairs.qrels").values())
@@ -145,6 +145,6 @@ def dev_corpus(tmp_path: Path) -> Path:
         writer = csv.writer(target, delimiter="\t")
         writer.writerow(rows[0])
         for number, row in enumerate(rows[1:]):
-            if number % 3 == 0 or row[0] in relevant:
+            if number % 5 == 0 or row[0] in relevant:
                 writer.writerow(row)
     return path

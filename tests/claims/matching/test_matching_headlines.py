@@ -1,10 +1,12 @@
 """A check's headline helps find it: people post claims worded like the headlines of the
 checks that answer them ("Did Republicans vote to ...?")."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pytest
 
-from claims.matching.engine import MatchIndex
+from claims.matching.engine import MatchIndex, embed
 from claims.matching.engine.checkthat import Row, read_corpus
 from claims.matching.engine.lexical import BM25Index
 from tests.conftest import shared_file
@@ -22,29 +24,41 @@ TWEETS = {
 }
 
 
+@dataclass(frozen=True)
+class Archive:
+    """The archive's claims with their texts' and headlines' vectors, encoded once for the
+    module: each test builds the indexes it compares from the same vectors."""
+
+    rows: list[Row]
+    vectors: np.ndarray
+    headline_vectors: np.ndarray
+
+
 @pytest.fixture(scope="module")
-def archive() -> list[Row]:
+def archive() -> Archive:
     rows = read_corpus(shared_file(CORPUS))
-    wanted = [row for row in rows if row.id in TWEETS]
-    return rows[:OTHER_CLAIMS] + wanted
+    rows = rows[:OTHER_CLAIMS] + [row for row in rows if row.id in TWEETS]
+    return Archive(rows, embed([row.text for row in rows]), embed([row.title for row in rows]))
 
 
-def indexed(rows: list[Row], *, headlines: bool) -> MatchIndex:
+def indexed(archive: Archive, *, headlines: bool) -> MatchIndex:
     index = MatchIndex()
     index.add_many(
-        [(row.id, row.text) for row in rows],
-        headlines=[row.title if headlines else "" for row in rows],
+        [(row.id, row.text) for row in archive.rows],
+        archive.vectors,
+        headlines=[row.title if headlines else "" for row in archive.rows],
+        headline_vectors=archive.headline_vectors,
     )
     return index
 
 
 @pytest.fixture(scope="module")
-def with_headlines(archive: list[Row]) -> MatchIndex:
+def with_headlines(archive: Archive) -> MatchIndex:
     return indexed(archive, headlines=True)
 
 
 @pytest.fixture(scope="module")
-def texts_only(archive: list[Row]) -> MatchIndex:
+def texts_only(archive: Archive) -> MatchIndex:
     return indexed(archive, headlines=False)
 
 
@@ -58,9 +72,7 @@ def test_the_checks_headline_brings_its_claim_to_the_top(
     assert headlined[0].score > plain.get(claim_id, 0.0)
 
 
-def test_headlines_count_only_when_every_candidate_has_one(
-    archive: list[Row], texts_only: MatchIndex
-) -> None:
+def test_headlines_count_only_when_every_candidate_has_one(archive: Archive) -> None:
     # One earlier claim of ours without a check, on the same topic: its lack of a headline
     # must not make the headlined ones win on headline signals alone.
     ours = ("claim:1", "Republicans voted to let adoption agencies turn away gay couples.")
