@@ -25,18 +25,17 @@ from usearch.index import Index
 # matrix product is large enough for OpenBLAS to split it over threads and, on busy cores,
 # it costs tens of milliseconds while the graph stays near one.
 EXACT_SEARCH_BELOW = 2_000
-# HNSW: links per node, and the breadth of building and of searching. bench/ann.py, 2 busy
+# HNSW: links per node, and the breadth of building and of searching. bench/ann.py, 2
 # cores: at 100,000 vectors (25 a claim) recall@5 is 1.000 at breadth 512 with 16 links; it
 # falls as clusters fill with paraphrases (the exact top 5 are near-ties among a cluster's
-# members). At a million (250 a claim) with 16 links: 0.948 at breadth 512, 0.968 at 1,024
-# (p95 6.7 ms of CPU), 0.987 at 2,048 (12.6 ms on a busy machine). 32 links find the
-# members a narrow search misses: at a million, 0.978 at 1,024 (p95 5.3 ms), 0.988 at 1,536
-# (7.5 ms), 0.993 at 2,048 (p95 10-14 ms of CPU, the same wall clock, on a quiet machine:
-# over the 10 ms aim; no breadth met both), for about 1,100 graph bytes a vector against
-# 850 and a build of 273 s of CPU (bench/README.md).
+# members). At a million (250 a claim): 16 links reach 0.968 at search breadth 1,024; 32
+# links built with breadth 64 reach 0.978 at 1,024 and 0.993 only at 2,048 (p95 10-14 ms,
+# over the 10 ms aim). Built with breadth 128 the same 32 links find the members a narrow
+# build missed: 0.995 at search breadth 1,024 for a p95 of 7.9 ms (1.000 at 2,048, 13 ms),
+# on a quiet machine, for a build of 375 s against 193 s at a million (bench/README.md).
 CONNECTIVITY = 32
-EXPANSION_ADD = 64
-EXPANSION_SEARCH = 2048
+EXPANSION_ADD = 128
+EXPANSION_SEARCH = 1024
 GRAPH_COPIES = "i8"
 # Candidates scored again exactly. At a million vectors, breadth 512: a top-5 search asking
 # the graph for 10 found 0.941 of the exact top 5, for 50 0.948, for 100 or 200 no more; a
