@@ -6,12 +6,13 @@ again: everything it creates is found again instead of duplicated.
 """
 
 import json
+import os
 import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ from reviewers.services import review_approve, review_draft, review_publish, rev
 
 CORPUS = Path(__file__).resolve().parents[2] / "demo" / "corpus.jsonl"
 WAIT_SECONDS = 90
+# How long a worker's warm shutdown may finish its running tasks when the demo stops; a
+# worker still running then is killed with its pool (the sweep sends its work again).
+STOP_SECONDS = 20
 DEMO_CLAIM_WORDS = "400 million"  # the viral claim in the first corpus article
 DEMO_USERS = [
     ("admin", None),
@@ -60,10 +64,7 @@ class Command(BaseCommand):
             if not options["no_serve"]:
                 call_command("runserver", options["addrport"], use_reloader=False)
         finally:
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                worker.wait(timeout=30)
+            stop_workers(workers)
 
     def create_users(self) -> dict[str, tuple[User, str]]:
         """Create (or reset) admin, editor, reviewer and chief with fresh passwords."""
@@ -157,11 +158,33 @@ WORKERS = [
 
 
 def start_workers() -> list[subprocess.Popen[bytes]]:
-    """Start the Celery workers next to this process, together consuming every queue."""
+    """Start the Celery workers next to this process, together consuming every queue.
+
+    Each in a session of its own, its pool with it: Ctrl-C reaches only this process, which
+    stops them (stop_workers), and a worker that does not stop can be killed with its pool.
+    """
     return [
-        subprocess.Popen(worker_command(queues, options), cwd=settings.BASE_DIR)
+        subprocess.Popen(
+            worker_command(queues, options), cwd=settings.BASE_DIR, start_new_session=True
+        )
         for queues, options in WORKERS
     ]
+
+
+def stop_workers(workers: Sequence[subprocess.Popen[Any]], grace: float = STOP_SECONDS) -> None:
+    """Ask each worker for a warm shutdown; kill, with its pool, any still running after
+    `grace` seconds (a warm shutdown can wait on a pool process that is gone), so that the
+    demo never leaves a worker behind."""
+    for worker in workers:
+        worker.terminate()
+    deadline = time.monotonic() + grace
+    for worker in workers:
+        try:
+            worker.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"A worker did not stop within {grace:.0f} s; killing it.", file=sys.stderr)
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
 
 
 def worker_command(queues: str, options: list[str]) -> list[str]:
