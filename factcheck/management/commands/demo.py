@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +184,8 @@ def stop_workers(workers: Sequence[subprocess.Popen[Any]], grace: float = STOP_S
             worker.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             print(f"A worker did not stop within {grace:.0f} s; killing it.", file=sys.stderr)
-            os.killpg(worker.pid, signal.SIGKILL)
+            with suppress(ProcessLookupError):  # it ended meanwhile
+                os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
 
 
