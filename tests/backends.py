@@ -15,10 +15,6 @@ import pytest
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
-if ON_CI:
-    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck")
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-
 
 def _redis_database_of_its_own(url: str, worker: str) -> str:
     """The Redis URL with a database of the xdist worker's own ("gw2" of db 15 takes db 12):
@@ -30,6 +26,9 @@ def _redis_database_of_its_own(url: str, worker: str) -> str:
     return parts._replace(path=f"/{own}").geturl()
 
 
+if ON_CI:
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/factcheck")
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 # The fault scenarios run side by side in several processes (pytest-xdist, see Makefile).
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if XDIST_WORKER and os.environ.get("REDIS_URL"):
