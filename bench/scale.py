@@ -2,16 +2,20 @@
 bare view of the same rows, and a bounded load run through gunicorn.
 
 It loads (with COPY) ROWS articles, ROWS published checks (claims, reviews, versions), ROWS
-pieces of evidence and a backlog of ROWS/10 newer claims (half of them new, half assigned,
-drafting or awaiting approval), one claim event and one review event each, into the empty
-PostgreSQL database BENCH_DATABASE_URL names; then
+pieces of evidence, ROWS gathering runs of two provider jobs each, and a backlog of ROWS/10
+newer claims (half of them new, half assigned, drafting or awaiting approval), one claim
+event and one review event each, into the empty PostgreSQL database BENCH_DATABASE_URL
+names (the newest ROWS/1000 articles and runs wait to be proposed and gathered); then
 
 1. times each hot page through Django's test client (the whole WSGI handler and middleware)
    against a bare view that reads the same rows with one `.values()` query into
    `JsonResponse`, interleaved rounds, medians, in wall-clock and this process's CPU time;
 2. times the archive search (`search_archive`, the gathering's local provider) over the
    ROWS articles;
-3. starts gunicorn (2 sync workers) on that database and sends a fixed number of requests
+3. times the periodic sweep (`stuck_work_requeue`, every 5 s under beat) with a backlog of
+   ROWS/1000 articles waiting to be proposed and as many provider jobs queued, against the
+   same sweep with its partial indexes dropped (inside a transaction rolled back);
+4. starts gunicorn (2 sync workers) on that database and sends a fixed number of requests
    from N concurrent clients over the public list, the queue API and the public index,
    reporting throughput, p95 latency and errors.
 
@@ -48,7 +52,7 @@ start_django(PUBLIC_API_RATE="100000000/minute", ALLOWED_HOSTS="testserver,127.0
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
-from django.db import connection, models  # noqa: E402
+from django.db import connection, models, transaction  # noqa: E402
 from django.db.models import Count, F  # noqa: E402
 from django.http import HttpRequest, JsonResponse  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -56,7 +60,15 @@ from django.urls import include, path  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 
 from claims.evidence.sources.archive import search_archive  # noqa: E402
-from claims.models import Article, Claim, ClaimEvent, Evidence  # noqa: E402
+from claims.models import (  # noqa: E402
+    Article,
+    Claim,
+    ClaimEvent,
+    Evidence,
+    GatheringRun,
+    ProviderJob,
+)
+from claims.sweep import stuck_work_requeue  # noqa: E402
 from reviewers.models import PublishedCheck, Rating, Review, ReviewEvent  # noqa: E402
 from reviewers.publishing.api import LIST_FIELDS  # noqa: E402
 from reviewers.publishing.index import PAGE_SIZE as INDEX_PAGE_SIZE  # noqa: E402
@@ -157,6 +169,8 @@ def load(rows: int) -> None:
     )
     _timed("published checks", lambda: copy(PublishedCheck, _check_fields(), _checks(rows, rating)))
     _timed("evidence", lambda: copy(Evidence, _evidence_fields(), _evidence(rows)))
+    _timed("gathering runs", lambda: copy(GatheringRun, _run_fields(), _runs(rows)))
+    _timed("provider jobs", lambda: copy(ProviderJob, _job_fields(), _jobs(rows)))
     _timed(
         "claim events",
         lambda: copy(
@@ -176,7 +190,8 @@ def load(rows: int) -> None:
             _review_events(rows, backlog, reviewer, chief),
         ),
     )
-    models_loaded = [Article, Claim, Review, PublishedCheck, Evidence, ClaimEvent, ReviewEvent]
+    models_loaded = [Article, Claim, Review, PublishedCheck, Evidence, GatheringRun, ProviderJob,
+                     ClaimEvent, ReviewEvent]  # fmt: skip
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models_loaded):
             cursor.execute(sql)
@@ -209,13 +224,38 @@ START = datetime.now(UTC)  # set by `load` so that the newest claims are recent
 
 
 def _article_fields() -> list[str]:
-    return ["id", "url", "title", "text", "content_hash", "status", "language", "published_at"]
+    return ["id", "url", "title", "text", "content_hash", "status", "language", "published_at",
+            "candidates_proposed_at"]  # fmt: skip
 
 
 def _articles(rows: int) -> Iterator[tuple[Any, ...]]:
+    proposed = rows - rows // 1000  # the newest wait to be proposed, as after a bulk import
     for n in range(1, rows + 1):
         yield (n, f"https://news.example/{n}", f"Article {n}", text_of(n), f"{n:064x}",
-               Article.Status.EXTRACTED, "en", _when(n))  # fmt: skip
+               Article.Status.EXTRACTED, "en", _when(n),
+               _when(n) if n <= proposed else None)  # fmt: skip
+
+
+def _run_fields() -> list[str]:
+    return ["id", "claim", "state", "providers_total", "providers_done", "started_at",
+            "finished_at"]  # fmt: skip
+
+
+def _runs(rows: int) -> Iterator[tuple[Any, ...]]:
+    for n in range(1, rows + 1):
+        yield (n, n, GatheringRun.State.DONE, 2, 2, _when(n), _when(n))
+
+
+def _job_fields() -> list[str]:
+    return ["run", "provider", "status", "attempts", "evidence_found", "changed_at"]
+
+
+def _jobs(rows: int) -> Iterator[tuple[Any, ...]]:
+    waiting = rows - rows // 1000  # the newest runs' jobs wait in the queue
+    for n in range(1, rows + 1):
+        status = ProviderJob.Status.DONE if n <= waiting else ProviderJob.Status.QUEUED
+        for provider in ("archive", "links"):
+            yield (n, provider, status, 1, 1, _when(n))
 
 
 def _claim_fields() -> list[str]:
@@ -404,6 +444,49 @@ def measure_archive_search(repeats: int = 20) -> None:
         ratio_line(f"archive search, {label}, ms", median, "<= 100")
 
 
+SWEEP_INDEXES = (
+    "article_in_flight_idx",
+    "article_unproposed_idx",
+    "providerjob_running_idx",
+    "providerjob_queued_idx",
+)
+
+
+def measure_sweep(repeats: int = 20) -> None:
+    """The periodic sweep, every 5 s under beat, over the loaded newsroom with its backlog
+    waiting (just sent: nothing is due), against the same sweep with its partial indexes
+    dropped, as it ran before they existed. Every sweep runs in a transaction rolled back,
+    so none changes anything or sends a message."""
+    with transaction.atomic():  # the backlog's messages were just sent
+        now = datetime.now(UTC)
+        Article.objects.filter(candidates_proposed_at=None).update(status_changed_at=now)
+        ProviderJob.objects.filter(status=ProviderJob.Status.QUEUED).update(changed_at=now)
+    with_indexes = _sweep_times(repeats)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for index in SWEEP_INDEXES:
+                cursor.execute(f'DROP INDEX "{index}"')
+        without = _sweep_times(repeats)
+        transaction.set_rollback(True)
+    for label, (wall, cpu) in (("with", with_indexes), ("without", without)):
+        print(f"sweep {label} its partial indexes: median {wall:.1f} ms ({cpu:.1f} ms CPU)")
+    ratio_line("sweep, ms", with_indexes[0], "well under the 5 s between sweeps")
+    ratio_line("sweep without its partial indexes / with", without[0] / with_indexes[0], "> 1")
+
+
+def _sweep_times(repeats: int) -> tuple[float, float]:
+    walls, cpus = [], []
+    for _ in range(repeats):
+        with transaction.atomic():
+            began, began_cpu = time.perf_counter(), time.process_time()
+            requeued = stuck_work_requeue()
+            walls.append((time.perf_counter() - began) * 1000)
+            cpus.append((time.process_time() - began_cpu) * 1000)
+            transaction.set_rollback(True)
+        assert requeued == 0, f"the sweep sent {requeued} messages: the bench expects none due"
+    return statistics.median(walls), statistics.median(cpus)
+
+
 # --- the load run --------------------------------------------------------------------------
 
 
@@ -503,6 +586,7 @@ def main() -> None:
     with override_settings(ROOT_URLCONF=sys.modules[__name__]):
         measure_pages(args.requests, args.rounds)
     measure_archive_search()
+    measure_sweep()
     load_run(args.clients, args.load_requests)
 
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from claims import tasks
@@ -14,17 +15,15 @@ from factcheck.celery import unsent_messages_send
 from factcheck.heartbeat import holder_alive
 from factcheck.limits import STUCK_AFTER, UNPROPOSED_AFTER
 
+RESEND_DOUBLINGS = 4  # the longest wait between sends of a proposal: 16 × STUCK_AFTER
+
 
 def stuck_work_requeue() -> int:
     """Enqueue again the work that a lost message or a dead worker left behind: work that
     has not moved for longer than its task may run (factcheck/limits.py). First, the
     messages a broker that was down refused: their work need not wait that long."""
     requeued = unsent_messages_send()
-    cutoff = timezone.now() - STUCK_AFTER
-    stuck_articles = Article.objects.filter(
-        status__in=[Article.Status.QUEUED, Article.Status.FETCHING], status_changed_at__lt=cutoff
-    )
-    for article in stuck_articles:
+    for article in stalled_fetches(timezone.now() - STUCK_AFTER):
         if article.attempts >= MAX_ATTEMPTS:
             article_give_up(article)
             continue
@@ -40,22 +39,14 @@ def stuck_work_requeue() -> int:
 
 def lost_proposals_requeue() -> int:
     """Send again the proposals of articles extracted but never proposed, whose message was
-    lost (not started within STUCK_AFTER) or whose worker is gone (no heartbeat, and the
-    proposal older than STUCK_AFTER), or that outlived the long time limit (UNPROPOSED_AFTER:
-    the run died unseen). A proposal on a live worker is left to finish."""
+    lost (not started within STUCK_AFTER, longer once sent again: unstarted_proposals_due) or
+    whose worker is gone (no heartbeat, and the proposal older than STUCK_AFTER), or that
+    outlived the long time limit (UNPROPOSED_AFTER: the run died unseen). A proposal on a
+    live worker is left to finish."""
     now = timezone.now()
-    unproposed = Article.objects.filter(
-        status=Article.Status.EXTRACTED,
-        proposes_claims=True,  # never an evidence source
-        candidates_proposed_at=None,
-    )
-    never_started = unproposed.filter(
-        proposal_started_at=None, status_changed_at__lt=now - STUCK_AFTER
-    )
-    started = unproposed.filter(proposal_started_at__lt=now - STUCK_AFTER)
-    lost: list[tuple[int, datetime | None]] = [
-        (article_id, None) for article_id in never_started.values_list("id", flat=True)
-    ]
+    never_started = unstarted_proposals_due(now).values_list("id", flat=True)
+    started = unproposed_articles().filter(proposal_started_at__lt=now - STUCK_AFTER)
+    lost: list[tuple[int, datetime | None]] = [(article_id, None) for article_id in never_started]
     for article_id, started_at, worker in started.values_list(
         "id", "proposal_started_at", "proposal_worker"
     ):
@@ -65,14 +56,51 @@ def lost_proposals_requeue() -> int:
     requeued = 0
     for article_id, started_at in lost:
         # The lease is freed for the message sent now, unless it moved since it was read; the
-        # next sweeps wait STUCK_AFTER more.
+        # next sweeps wait longer each time it is sent again without starting.
         freed = Article.objects.filter(
             id=article_id, candidates_proposed_at=None, proposal_started_at=started_at
-        ).update(status_changed_at=now, proposal_started_at=None, proposal_task_id="")
+        ).update(
+            status_changed_at=now,
+            proposal_started_at=None,
+            proposal_task_id="",
+            proposal_resends=F("proposal_resends") + 1,
+        )
         if freed:
             tasks.propose_claims.delay_on_commit(article_id)
             requeued += 1
     return requeued
+
+
+def stalled_fetches(cutoff: datetime) -> QuerySet[Article]:
+    """Articles queued or being fetched that have not moved since `cutoff` (read through
+    their partial index, article_in_flight_idx: the sweep never reads the whole archive; in
+    no order, which would sort them)."""
+    in_flight = Q(status=Article.Status.QUEUED) | Q(status=Article.Status.FETCHING)
+    return Article.objects.filter(in_flight, status_changed_at__lt=cutoff).order_by()
+
+
+def unproposed_articles() -> QuerySet[Article]:
+    """Articles extracted whose claims are not proposed yet, never an evidence source (read
+    through their partial index, article_unproposed_idx, in no order)."""
+    return Article.objects.filter(
+        status=Article.Status.EXTRACTED, proposes_claims=True, candidates_proposed_at=None
+    ).order_by()
+
+
+def unstarted_proposals_due(now: datetime) -> QuerySet[Article]:
+    """Proposals not started since their message was sent, whose wait is over: STUCK_AFTER
+    after the first send, then twice as long after each send again, up to 16 times as long
+    (800 s by default). A message waiting behind a bulk import's backlog is not lost: sent
+    again every STUCK_AFTER, each waiting article would add a copy a minute to the queue it
+    waits in (each copy ends at once, but a backlog of 10,000 articles would drain slower
+    for them); a lost message is still sent again within a minute the first time."""
+    due = Q(
+        proposal_resends__gte=RESEND_DOUBLINGS,
+        status_changed_at__lt=now - STUCK_AFTER * 2**RESEND_DOUBLINGS,
+    )
+    for resends in range(RESEND_DOUBLINGS):
+        due |= Q(proposal_resends=resends, status_changed_at__lt=now - STUCK_AFTER * 2**resends)
+    return unproposed_articles().filter(due, proposal_started_at=None)
 
 
 def _worker_alive(holder: str) -> bool:

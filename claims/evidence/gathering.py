@@ -309,8 +309,7 @@ def stuck_jobs_requeue(cutoff: timedelta) -> int:
     """Enqueue again the jobs whose lease has passed or whose message seems lost."""
     now = timezone.now()
     requeued = 0
-    lapsed = ProviderJob.objects.filter(status=ProviderJob.Status.RUNNING, lease_until__lt=now)
-    for job in lapsed:
+    for job in lapsed_jobs(now):
         if job.attempts >= MAX_JOB_ATTEMPTS:
             with transaction.atomic():
                 reason = f"Gave up after {job.attempts} attempts (the worker was lost)."
@@ -318,13 +317,24 @@ def stuck_jobs_requeue(cutoff: timedelta) -> int:
             continue
         tasks.gather_from_provider.delay_on_commit(job.id)
         requeued += 1
-    forgotten = ProviderJob.objects.filter(
-        status=ProviderJob.Status.QUEUED, changed_at__lt=now - cutoff
-    )
-    for job_id in forgotten.values_list("id", flat=True):
+    for job_id in forgotten_jobs(now - cutoff).values_list("id", flat=True):
         ProviderJob.objects.filter(id=job_id, status=ProviderJob.Status.QUEUED).update(
             changed_at=now
         )
         tasks.gather_from_provider.delay_on_commit(job_id)
         requeued += 1
     return requeued
+
+
+def lapsed_jobs(now: datetime) -> QuerySet[ProviderJob]:
+    """Running jobs whose lease has passed (read through providerjob_running_idx, in no
+    order: the default one joins the run, the claim and the article to sort them)."""
+    jobs = ProviderJob.objects.filter(status=ProviderJob.Status.RUNNING, lease_until__lt=now)
+    return jobs.order_by()
+
+
+def forgotten_jobs(cutoff: datetime) -> QuerySet[ProviderJob]:
+    """Queued jobs that have not moved since `cutoff`: their message seems lost (read
+    through providerjob_queued_idx, in no order)."""
+    jobs = ProviderJob.objects.filter(status=ProviderJob.Status.QUEUED, changed_at__lt=cutoff)
+    return jobs.order_by()

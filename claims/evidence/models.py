@@ -101,6 +101,18 @@ class ProviderJob(models.Model):
                 name="provider_job_cancelled_has_reason",
             ),
         ]
+        # The sweep's questions (gathering.stuck_jobs_requeue): running jobs whose lease
+        # passed, queued ones whose message seems lost; the done ones are never read.
+        indexes = [
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status="running"),
+                name="providerjob_running_idx",
+            ),
+            models.Index(
+                fields=["changed_at"], condition=Q(status="queued"), name="providerjob_queued_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider}: {self.status}"

@@ -87,6 +87,9 @@ class Article(models.Model):
     proposal_worker = models.CharField(
         max_length=255, blank=True, help_text="The worker proposing its claims (its Celery name)."
     )
+    proposal_resends = models.PositiveSmallIntegerField(
+        default=0, help_text="How often the sweep sent the proposal again since one last started."
+    )
     candidates_note = models.TextField(
         blank=True, help_text="What extraction could not do: text cut short, a language unscored."
     )
@@ -123,6 +126,25 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="failed") | ~Q(failure_reason=""),
                 name="article_failed_has_reason",
+            ),
+        ]
+        # The sweep's two questions, asked every few seconds (claims/sweep.py): which
+        # fetches and which proposals have not moved. Partial indexes hold only the articles
+        # in question, so the sweep reads the backlog, not the whole archive; the conditions
+        # are written as the sweep's filters are, which SQLite needs to use them (and as
+        # ORs, not `IN`: SQLite matches an `IN` of bound parameters to no index condition).
+        indexes = [
+            models.Index(
+                fields=["status_changed_at"],
+                condition=Q(status="queued") | Q(status="fetching"),
+                name="article_in_flight_idx",
+            ),
+            models.Index(
+                fields=["status_changed_at"],
+                condition=Q(
+                    status="extracted", proposes_claims=True, candidates_proposed_at__isnull=True
+                ),
+                name="article_unproposed_idx",
             ),
         ]
 

@@ -1,15 +1,25 @@
 """The sweep sends again the work a lost message or a dead worker left behind, and only that:
 never an evidence source to propose claims from, never a task still within its time limit."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from claims.evidence.gathering import forgotten_jobs, lapsed_jobs
 from claims.extraction.services import article_proposal_take
 from claims.ingestion.services import source_store
 from claims.models import Article
-from claims.sweep import stuck_work_requeue
+from claims.sweep import (
+    RESEND_DOUBLINGS,
+    stalled_fetches,
+    stuck_work_requeue,
+    unstarted_proposals_due,
+)
 from factcheck.heartbeat import heartbeat_record, worker_holding
 from factcheck.limits import QUICK_HARD_LIMIT, STUCK_AFTER, UNPROPOSED_AFTER
 
@@ -43,6 +53,32 @@ def test_an_article_sent_again_is_not_sent_again_by_the_next_sweeps(
     with django_capture_on_commit_callbacks(execute=False) as sent:
         assert stuck_work_requeue() == 0  # ten seconds later, under beat: still in its time
     assert sent == []
+
+
+def test_a_proposal_waiting_behind_a_backlog_is_sent_again_less_and_less_often(
+    make_article: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A bulk import's articles wait in the queue longer than a minute without being lost:
+    each send again doubles the wait before the next, up to 16 × STUCK_AFTER, so the queue
+    is not buried under copies; a proposal that starts is back to the first wait."""
+    article = make_article("The bridge cost 400 million dollars, a post claims.")
+
+    def sweep_after(wait: timedelta) -> int:
+        Article.objects.filter(id=article.id).update(status_changed_at=timezone.now() - wait)
+        with django_capture_on_commit_callbacks(execute=False):
+            return stuck_work_requeue()
+
+    second = timedelta(seconds=1)
+    waits = [STUCK_AFTER * n for n in (1, 2, 4, 8, 16, 16, 16)]  # after 0, 1, 2 … sends again
+    assert RESEND_DOUBLINGS == 4
+    for resends, wait in enumerate(waits):
+        assert sweep_after(wait - second) == 0, f"sent again early after {resends} sends again"
+        assert sweep_after(wait + second) == 1
+        article.refresh_from_db()
+        assert article.proposal_resends == resends + 1
+    assert article_proposal_take(article_id=article.id, task_id="m-1")
+    article.refresh_from_db()
+    assert article.proposal_resends == 0
 
 
 def test_a_proposal_on_a_live_worker_is_left_to_finish_and_one_on_a_gone_worker_is_sent_again(
@@ -117,3 +153,28 @@ def test_an_article_being_fetched_within_its_time_limit_is_left_alone(
     assert len(sent) == 1
     article.refresh_from_db()
     assert article.status == Article.Status.QUEUED
+
+
+@pytest.mark.parametrize(
+    ("waiting_work", "index"),
+    [
+        (stalled_fetches, "article_in_flight_idx"),
+        (unstarted_proposals_due, "article_unproposed_idx"),
+        (lapsed_jobs, "providerjob_running_idx"),
+        (forgotten_jobs, "providerjob_queued_idx"),
+    ],
+    ids=["stalled fetches", "unproposed articles", "lapsed jobs", "forgotten jobs"],
+)
+def test_the_sweep_reads_only_the_waiting_work_never_the_whole_archive(
+    db: None, waiting_work: Callable[[datetime], QuerySet[Any]], index: str
+) -> None:
+    """The sweep runs every few seconds: each of its questions is answered from a partial
+    index holding only the work in question, so its cost follows the backlog, not the
+    million articles and jobs done."""
+    if connection.vendor == "postgresql":
+        # A few rows are cheaper to scan than to read through an index; forbid scanning
+        # (for this test's transaction) to see that the index answers.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = waiting_work(timezone.now()).explain()
+    assert index in plan, plan
