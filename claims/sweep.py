@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims import tasks
@@ -11,11 +11,9 @@ from claims.ingestion.services import MAX_ATTEMPTS, article_give_up
 from claims.matching.services import stuck_matching_requeue
 from claims.models import Article
 from claims.tips.services import stuck_tips_requeue
-from factcheck.celery import unsent_messages_send
+from factcheck.celery import Backlog, unsent_messages_send
 from factcheck.heartbeat import holder_alive
 from factcheck.limits import STUCK_AFTER, UNPROPOSED_AFTER
-
-RESEND_DOUBLINGS = 4  # the longest wait between sends of a proposal: 16 × STUCK_AFTER
 
 
 def stuck_work_requeue() -> int:
@@ -23,7 +21,11 @@ def stuck_work_requeue() -> int:
     has not moved for longer than its task may run (factcheck/limits.py). First, the
     messages a broker that was down refused: their work need not wait that long."""
     requeued = unsent_messages_send()
-    for article in stalled_fetches(timezone.now() - STUCK_AFTER):
+    backlog = Backlog.read()
+    stalled = stalled_fetches(timezone.now() - STUCK_AFTER)
+    if backlog.holds(tasks.ingest_article):  # a queued article's message may wait in it
+        stalled = stalled.filter(status=Article.Status.FETCHING)
+    for article in stalled:
         if article.attempts >= MAX_ATTEMPTS:
             article_give_up(article)
             continue
@@ -32,19 +34,22 @@ def stuck_work_requeue() -> int:
         )
         tasks.ingest_article.delay_on_commit(article.id)
         requeued += 1
-    requeued += lost_proposals_requeue()
-    requeued += stuck_jobs_requeue(STUCK_AFTER) + stuck_matching_requeue(STUCK_AFTER)
-    return requeued + stuck_tips_requeue(STUCK_AFTER)
+    requeued += lost_proposals_requeue(backlog)
+    requeued += stuck_jobs_requeue(STUCK_AFTER, backlog)
+    requeued += stuck_matching_requeue(STUCK_AFTER, backlog)
+    return requeued + stuck_tips_requeue(STUCK_AFTER, backlog)
 
 
-def lost_proposals_requeue() -> int:
+def lost_proposals_requeue(backlog: Backlog) -> int:
     """Send again the proposals of articles extracted but never proposed, whose message was
-    lost (not started within STUCK_AFTER, longer once sent again: unstarted_proposals_due) or
-    whose worker is gone (no heartbeat, and the proposal older than STUCK_AFTER), or that
-    outlived the long time limit (UNPROPOSED_AFTER: the run died unseen). A proposal on a
-    live worker is left to finish."""
+    lost (not started within STUCK_AFTER, unless the queue is backlogged: then it may be
+    waiting there) or whose worker is gone (no heartbeat, and the proposal older than
+    STUCK_AFTER), or that outlived the long time limit (UNPROPOSED_AFTER: the run died
+    unseen). A proposal on a live worker is left to finish."""
     now = timezone.now()
-    never_started = unstarted_proposals_due(now).values_list("id", flat=True)
+    never_started = unstarted_proposals(now - STUCK_AFTER).values_list("id", flat=True)
+    if backlog.holds(tasks.propose_claims):
+        never_started = never_started.none()
     started = unproposed_articles().filter(proposal_started_at__lt=now - STUCK_AFTER)
     lost: list[tuple[int, datetime | None]] = [(article_id, None) for article_id in never_started]
     for article_id, started_at, worker in started.values_list(
@@ -56,15 +61,10 @@ def lost_proposals_requeue() -> int:
     requeued = 0
     for article_id, started_at in lost:
         # The lease is freed for the message sent now, unless it moved since it was read; the
-        # next sweeps wait longer each time it is sent again without starting.
+        # next sweeps wait STUCK_AFTER more.
         freed = Article.objects.filter(
             id=article_id, candidates_proposed_at=None, proposal_started_at=started_at
-        ).update(
-            status_changed_at=now,
-            proposal_started_at=None,
-            proposal_task_id="",
-            proposal_resends=F("proposal_resends") + 1,
-        )
+        ).update(status_changed_at=now, proposal_started_at=None, proposal_task_id="")
         if freed:
             tasks.propose_claims.delay_on_commit(article_id)
             requeued += 1
@@ -87,20 +87,10 @@ def unproposed_articles() -> QuerySet[Article]:
     ).order_by()
 
 
-def unstarted_proposals_due(now: datetime) -> QuerySet[Article]:
-    """Proposals not started since their message was sent, whose wait is over: STUCK_AFTER
-    after the first send, then twice as long after each send again, up to 16 times as long
-    (800 s by default). A message waiting behind a bulk import's backlog is not lost: sent
-    again every STUCK_AFTER, each waiting article would add a copy a minute to the queue it
-    waits in (each copy ends at once, but a backlog of 10,000 articles would drain slower
-    for them); a lost message is still sent again within a minute the first time."""
-    due = Q(
-        proposal_resends__gte=RESEND_DOUBLINGS,
-        status_changed_at__lt=now - STUCK_AFTER * 2**RESEND_DOUBLINGS,
-    )
-    for resends in range(RESEND_DOUBLINGS):
-        due |= Q(proposal_resends=resends, status_changed_at__lt=now - STUCK_AFTER * 2**resends)
-    return unproposed_articles().filter(due, proposal_started_at=None)
+def unstarted_proposals(cutoff: datetime) -> QuerySet[Article]:
+    """Proposals not started since their message was sent before `cutoff` (read through
+    article_unproposed_idx)."""
+    return unproposed_articles().filter(proposal_started_at=None, status_changed_at__lt=cutoff)
 
 
 def _worker_alive(holder: str) -> bool:

@@ -4,13 +4,14 @@ import functools
 import logging
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from django.db import DatabaseError, transaction
-from kombu.exceptions import KombuError
+from kombu.exceptions import ChannelError, KombuError
 
 from factcheck.heartbeat import Heartbeat
 
@@ -77,6 +78,52 @@ def unsent_messages_send(limit: int = 1000) -> int:
         UnsentMessage.objects.filter(id=message.id).delete()
         sent += 1
     return sent
+
+
+# A queue holding this many messages is working through a backlog (a bulk import, a feed's
+# first poll): work that has not started may be waiting in it, not lost (Backlog).
+BACKLOG = 100
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The queues that hold a backlog (BACKLOG messages or more), as the broker counts them.
+
+    The sweep sends again work that has not started within STUCK_AFTER. During a backlog
+    that is most of the work, waiting in its queue, and sending each item again every
+    minute would bury the queue under copies (each ends at once, but is read in its turn).
+    So the sweep leaves work that never started alone while its task's queue holds a
+    backlog, and sends it again once the queue is below BACKLOG: a lost message's work then
+    waits for the backlog to drain, no longer."""
+
+    queues: frozenset[str]
+
+    @classmethod
+    def read(cls) -> "Backlog":
+        """Ask the broker, once for a whole sweep; no queue counts as backlogged when it
+        cannot say (the broker is down): then the sweep sends, as it always did."""
+        routed = {route["queue"] for route in _routes().values()} | {app.conf.task_default_queue}
+        try:
+            with app.connection_for_read(connect_timeout=2) as broker:
+                channel = broker.default_channel
+                return cls(frozenset(q for q in routed if _waiting(channel, q) >= BACKLOG))
+        except Exception:  # the broker is unreachable: nothing is known to wait
+            return cls(frozenset())
+
+    def holds(self, task: Any) -> bool:
+        """Whether the queue `task` is routed to holds a backlog."""
+        return _routes().get(task.name, {}).get("queue", app.conf.task_default_queue) in self.queues
+
+
+def _routes() -> dict[str, dict[str, str]]:
+    return app.conf.task_routes or {}
+
+
+def _waiting(channel: Any, queue: str) -> int:
+    try:
+        return int(channel.queue_declare(queue, passive=True).message_count)
+    except ChannelError:  # Redis drops an emptied queue's list: nothing waits in it
+        return 0
 
 
 app = Celery("factcheck", task_cls=Task)

@@ -25,6 +25,7 @@ from claims.evidence.sources import ProviderError, enabled_providers
 from claims.ingestion.fetching import FetchError
 from claims.models import Claim, ClaimEvent, Evidence, GatheringRun, ProviderJob
 from factcheck.auth import require_perm
+from factcheck.celery import Backlog
 from factcheck.facts import facts_changed
 from factcheck.limits import STUCK_AFTER
 
@@ -305,7 +306,7 @@ def _errors(jobs: list[ProviderJob]) -> str:
     return "\n".join(lines)
 
 
-def stuck_jobs_requeue(cutoff: timedelta) -> int:
+def stuck_jobs_requeue(cutoff: timedelta, backlog: Backlog) -> int:
     """Enqueue again the jobs whose lease has passed or whose message seems lost."""
     now = timezone.now()
     requeued = 0
@@ -317,7 +318,10 @@ def stuck_jobs_requeue(cutoff: timedelta) -> int:
             continue
         tasks.gather_from_provider.delay_on_commit(job.id)
         requeued += 1
-    for job_id in forgotten_jobs(now - cutoff).values_list("id", flat=True):
+    forgotten = forgotten_jobs(now - cutoff).values_list("id", flat=True)
+    if backlog.holds(tasks.gather_from_provider):  # their messages may wait in it
+        forgotten = forgotten.none()
+    for job_id in forgotten:
         ProviderJob.objects.filter(id=job_id, status=ProviderJob.Status.QUEUED).update(
             changed_at=now
         )

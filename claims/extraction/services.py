@@ -32,10 +32,7 @@ def article_proposal_take(
             proposes_claims=True,
             candidates_proposed_at=None,
         ).update(
-            proposal_task_id=task_id,
-            proposal_started_at=timezone.now(),
-            proposal_worker=worker,
-            proposal_resends=0,
+            proposal_task_id=task_id, proposal_started_at=timezone.now(), proposal_worker=worker
         )
     )
 

@@ -87,9 +87,6 @@ class Article(models.Model):
     proposal_worker = models.CharField(
         max_length=255, blank=True, help_text="The worker proposing its claims (its Celery name)."
     )
-    proposal_resends = models.PositiveSmallIntegerField(
-        default=0, help_text="How often the sweep sent the proposal again since one last started."
-    )
     candidates_note = models.TextField(
         blank=True, help_text="What extraction could not do: text cut short, a language unscored."
     )

@@ -43,6 +43,7 @@ from claims.matching.follower import process_index
 from claims.matching.models import ClaimMatch, MatchEntry, text_hash
 from claims.models import Claim, ExternalReview
 from claims.verdicts import published_verdicts, with_published_headline
+from factcheck.celery import Backlog
 from factcheck.languages import primary_subtag
 
 MATCHES_KEPT = 5
@@ -149,7 +150,7 @@ def similar_claims(claim: Claim) -> dict[int, float]:
     }
 
 
-def stuck_matching_requeue(stuck_after: timedelta) -> int:
+def stuck_matching_requeue(stuck_after: timedelta, backlog: Backlog) -> int:
     """Enqueue again the matching that never finished (a lost message, a killed worker),
     the imported reviews never encoded, and vectors made by an earlier model (or entries
     without the current multilingual vectors, in a language it reads); return how
@@ -158,6 +159,8 @@ def stuck_matching_requeue(stuck_after: timedelta) -> int:
     pending = Claim.objects.filter(matching=Claim.Matching.PENDING).filter(
         Q(matching_changed_at__lt=cutoff) | Q(matching_changed_at__isnull=True)
     )
+    if backlog.holds(tasks.match_claim):  # their messages may wait in it
+        pending = pending.none()
     claim_ids = list(pending.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
     # Stamped now, so the next sweep waits for these again instead of piling up messages.
     Claim.objects.filter(id__in=claim_ids).update(matching_changed_at=timezone.now())
@@ -166,6 +169,8 @@ def stuck_matching_requeue(stuck_after: timedelta) -> int:
     unindexed = ExternalReview.objects.filter(match_entry__isnull=True).filter(
         Q(index_queued_at__lt=cutoff) | Q(index_queued_at__isnull=True, imported_at__lt=cutoff)
     )
+    if backlog.holds(tasks.index_external_reviews):
+        unindexed = unindexed.none()
     review_ids = list(unindexed.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
     ExternalReview.objects.filter(id__in=review_ids).update(index_queued_at=timezone.now())
     for start in range(0, len(review_ids), ENCODE_BATCH):

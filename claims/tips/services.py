@@ -30,6 +30,7 @@ from claims.models import Article, Claim, Tip, TipGroup
 from claims.tips.models import MAX_TIP_CHARS, TOO_LONG
 from claims.verdicts import Verdict, published_verdicts
 from factcheck.auth import require_perm
+from factcheck.celery import Backlog
 from factcheck.languages import normalise_language
 from factcheck.limits import STUCK_AFTER
 
@@ -274,11 +275,13 @@ def tip_contact_forget(*, tip: Tip) -> Tip:
     return tip
 
 
-def stuck_tips_requeue(stuck_after: timedelta) -> int:
+def stuck_tips_requeue(stuck_after: timedelta, backlog: Backlog) -> int:
     """Enqueue again the grouping that never finished, and the news not yet sent for
     claims whose check is published; return how many were enqueued."""
     cutoff = timezone.now() - stuck_after
     pending = Tip.objects.filter(grouping=Tip.Grouping.PENDING, grouping_changed_at__lt=cutoff)
+    if backlog.holds(tasks.group_tip):  # their messages may wait in it
+        pending = pending.none()
     tip_ids = list(pending.order_by("id").values_list("id", flat=True)[:SWEEP_BATCH])
     Tip.objects.filter(id__in=tip_ids).update(grouping_changed_at=timezone.now())
     for tip_id in tip_ids:

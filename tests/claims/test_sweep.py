@@ -1,7 +1,8 @@
 """The sweep sends again the work a lost message or a dead worker left behind, and only that:
 never an evidence source to propose claims from, never a task still within its time limit."""
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,11 +16,12 @@ from claims.extraction.services import article_proposal_take
 from claims.ingestion.services import source_store
 from claims.models import Article
 from claims.sweep import (
-    RESEND_DOUBLINGS,
     stalled_fetches,
     stuck_work_requeue,
-    unstarted_proposals_due,
+    unstarted_proposals,
 )
+from factcheck.celery import BACKLOG
+from factcheck.celery import app as celery_app
 from factcheck.heartbeat import heartbeat_record, worker_holding
 from factcheck.limits import QUICK_HARD_LIMIT, STUCK_AFTER, UNPROPOSED_AFTER
 
@@ -55,30 +57,54 @@ def test_an_article_sent_again_is_not_sent_again_by_the_next_sweeps(
     assert sent == []
 
 
-def test_a_proposal_waiting_behind_a_backlog_is_sent_again_less_and_less_often(
-    make_article: Any, django_capture_on_commit_callbacks: Any
+@pytest.fixture
+def backlogged_queue() -> Iterator[str]:
+    """A queue of the real broker that no worker reads, holding BACKLOG messages, where the
+    sweep looks for ingesting's and proposing's messages during this test. The messages are
+    put with kombu, not Celery (which would add the queue to those its workers read), and
+    only Celery's routes change, for this test, so nothing but the sweep's question is
+    steered."""
+    name = f"backlog-{uuid.uuid4().hex[:8]}"
+    routes = celery_app.conf.task_routes
+    with celery_app.connection_for_write() as broker:
+        waiting = broker.SimpleQueue(name)  # a queue and an exchange of its name
+        for number in range(BACKLOG):
+            waiting.put({"waiting": number})
+        celery_app.conf.task_routes = {
+            **routes,
+            "claims.tasks.ingest_article": {"queue": name},
+            "claims.tasks.propose_claims": {"queue": name},
+        }
+        yield name
+        celery_app.conf.task_routes = routes
+        waiting.queue.delete()  # with its binding: on the channel that made it
+        waiting.close()
+
+
+def drained(queue: str) -> None:
+    with celery_app.connection_for_write() as broker:
+        broker.default_channel.queue_purge(queue)
+
+
+def test_work_that_may_wait_in_a_backlogged_queue_is_sent_again_once_it_drains(
+    make_article: Any, django_capture_on_commit_callbacks: Any, backlogged_queue: str
 ) -> None:
-    """A bulk import's articles wait in the queue longer than a minute without being lost:
-    each send again doubles the wait before the next, up to 16 × STUCK_AFTER, so the queue
-    is not buried under copies; a proposal that starts is back to the first wait."""
-    article = make_article("The bridge cost 400 million dollars, a post claims.")
-
-    def sweep_after(wait: timedelta) -> int:
-        Article.objects.filter(id=article.id).update(status_changed_at=timezone.now() - wait)
-        with django_capture_on_commit_callbacks(execute=False):
-            return stuck_work_requeue()
-
-    second = timedelta(seconds=1)
-    waits = [STUCK_AFTER * n for n in (1, 2, 4, 8, 16, 16, 16)]  # after 0, 1, 2 … sends again
-    assert RESEND_DOUBLINGS == 4
-    for resends, wait in enumerate(waits):
-        assert sweep_after(wait - second) == 0, f"sent again early after {resends} sends again"
-        assert sweep_after(wait + second) == 1
-        article.refresh_from_db()
-        assert article.proposal_resends == resends + 1
-    assert article_proposal_take(article_id=article.id, task_id="m-1")
-    article.refresh_from_db()
-    assert article.proposal_resends == 0
+    """During a bulk import most work waits in its queue longer than a minute without being
+    lost: the sweep sends none of it again while the queue holds a backlog (each copy would
+    add to the queue it waits in), and sends what never started once the queue drains."""
+    proposal = make_article("The bridge cost 400 million dollars, a post claims.")
+    fetch = Article.objects.create(url="https://news.example/waiting")
+    assert fetch.status == Article.Status.QUEUED
+    Article.objects.update(status_changed_at=timezone.now() - STUCK_AFTER - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 0
+    assert sent == []
+    drained(backlogged_queue)
+    with django_capture_on_commit_callbacks(execute=False) as sent:
+        assert stuck_work_requeue() == 2  # the fetch and the proposal
+    assert {proposal.id, fetch.id} == {
+        a.id for a in Article.objects.filter(status_changed_at__gt=timezone.now() - STUCK_AFTER)
+    }
 
 
 def test_a_proposal_on_a_live_worker_is_left_to_finish_and_one_on_a_gone_worker_is_sent_again(
@@ -159,7 +185,7 @@ def test_an_article_being_fetched_within_its_time_limit_is_left_alone(
     ("waiting_work", "index"),
     [
         (stalled_fetches, "article_in_flight_idx"),
-        (unstarted_proposals_due, "article_unproposed_idx"),
+        (unstarted_proposals, "article_unproposed_idx"),
         (lapsed_jobs, "providerjob_running_idx"),
         (forgotten_jobs, "providerjob_queued_idx"),
     ],
