@@ -23,6 +23,12 @@ __all__ = ["scenario", "site"]
 # Four processes for five fetches: the first four taken hold at least one article (three
 # are submitted) and at least one provider's job (two) when the kill comes.
 CONCURRENCY = 4
+# Only the queues of the fetches the scenarios count. Accepting a claim also sends its
+# matching (the bulk queue), which occupies a pool process for seconds while it loads its
+# encoders; a pool process holding that task when the kill came is what an earlier stop
+# traced the count of work taken back coming out one short to (3 == 4, about one run in
+# thirty).
+FETCHING_QUEUES = "interactive,default"
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +43,7 @@ def test_pool_processes_killed_mid_fetch_are_replaced_and_their_work_taken_back(
     make_article: Callable[..., Article],
     request: pytest.FixtureRequest,
 ) -> None:
-    worker = scenario.start_worker(CONCURRENCY, EVIDENCE_PROVIDERS="links")
+    worker = scenario.start_worker(CONCURRENCY, queues=FETCHING_QUEUES, EVIDENCE_PROVIDERS="links")
     site.hold()
     work = submit_work(site, editor, make_article, "children", articles=3, claims=2)
     fetches_in_hand(site, CONCURRENCY, worker)
@@ -64,13 +70,15 @@ def test_a_whole_worker_killed_mid_fetch_is_replaced_and_the_sweep_resends_its_w
     request: pytest.FixtureRequest,
 ) -> None:
     scenario.start_beat()
-    worker = scenario.start_worker(CONCURRENCY, EVIDENCE_PROVIDERS="links")
+    worker = scenario.start_worker(CONCURRENCY, queues=FETCHING_QUEUES, EVIDENCE_PROVIDERS="links")
     site.hold()
     work = submit_work(site, editor, make_article, "whole", articles=3, claims=2)
     fetches_in_hand(site, CONCURRENCY, worker)
     worker.kill()
     site.release()
-    replacement = scenario.start_worker(CONCURRENCY, EVIDENCE_PROVIDERS="links")
+    replacement = scenario.start_worker(
+        CONCURRENCY, queues=FETCHING_QUEUES, EVIDENCE_PROVIDERS="links"
+    )
     back_at = time.monotonic()
     recovery = seconds_until_all_ended(back_at, 75, replacement)
     ledger.assert_every_job_ended_once()

@@ -129,11 +129,15 @@ class Scenario:
     broker_env: dict[str, str]
     started: list[Started] = field(default_factory=list)
 
-    def start_worker(self, concurrency: int = 2, name: str = "", **env: str) -> Started:
+    def start_worker(
+        self, concurrency: int = 2, name: str = "", queues: str = "", **env: str
+    ) -> Started:
         """Start a worker named `name` (a new name unless given: give the name of one that
-        was killed to start it again as a restarted container would)."""
+        was killed to start it again as a restarted container would), reading `queues` (a
+        comma-separated list; every queue unless given)."""
         name = name or f"fault-{uuid.uuid4().hex[:8]}"
         command = ["worker", "-n", f"{name}@%h", "--concurrency", str(concurrency)]
+        command += ["-Q", queues] if queues else []
         command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
         worker = self._start(name, command, env)
         self._wait_in_log(worker, "ready.")
