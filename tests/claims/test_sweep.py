@@ -91,20 +91,27 @@ def test_work_that_may_wait_in_a_backlogged_queue_is_sent_again_once_it_drains(
 ) -> None:
     """During a bulk import most work waits in its queue longer than a minute without being
     lost: the sweep sends none of it again while the queue holds a backlog (each copy would
-    add to the queue it waits in), and sends what never started once the queue drains."""
+    add to the queue it waits in), and sends what never started once the queue drains.
+    Work that started on a worker since lost is not in the queue: it is sent again at once."""
     proposal = make_article("The bridge cost 400 million dollars, a post claims.")
-    fetch = Article.objects.create(url="https://news.example/waiting")
-    assert fetch.status == Article.Status.QUEUED
+    queued = Article.objects.create(url="https://news.example/waiting")
+    fetching = Article.objects.create(
+        url="https://news.example/lost", status=Article.Status.FETCHING, attempts=1
+    )
     Article.objects.update(status_changed_at=timezone.now() - STUCK_AFTER - timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=False) as sent:
-        assert stuck_work_requeue() == 0
-    assert sent == []
+        assert stuck_work_requeue() == 1
+    assert len(sent) == 1 and _sent_again() == {fetching.id}
     drained(backlogged_queue)
     with django_capture_on_commit_callbacks(execute=False) as sent:
-        assert stuck_work_requeue() == 2  # the fetch and the proposal
-    assert {proposal.id, fetch.id} == {
-        a.id for a in Article.objects.filter(status_changed_at__gt=timezone.now() - STUCK_AFTER)
-    }
+        assert stuck_work_requeue() == 2
+    assert _sent_again() == {fetching.id, queued.id, proposal.id}
+
+
+def _sent_again() -> set[int]:
+    """The articles whose work was sent again within the last STUCK_AFTER."""
+    recent = Article.objects.filter(status_changed_at__gt=timezone.now() - STUCK_AFTER)
+    return set(recent.values_list("id", flat=True))
 
 
 def test_a_proposal_on_a_live_worker_is_left_to_finish_and_one_on_a_gone_worker_is_sent_again(
