@@ -229,11 +229,16 @@ def _article_fields() -> list[str]:
 
 
 def _articles(rows: int) -> Iterator[tuple[Any, ...]]:
-    proposed = rows - rows // 1000  # the newest wait to be proposed, as after a bulk import
+    proposed = _settled(rows)  # the newest wait to be proposed, as after a bulk import
     for n in range(1, rows + 1):
         yield (n, f"https://news.example/{n}", f"Article {n}", text_of(n), f"{n:064x}",
                Article.Status.EXTRACTED, "en", _when(n),
                _when(n) if n <= proposed else None)  # fmt: skip
+
+
+def _settled(rows: int) -> int:
+    """The articles and runs up to this number are done; the newest ROWS/1000 wait."""
+    return rows - rows // 1000
 
 
 def _run_fields() -> list[str]:
@@ -251,9 +256,8 @@ def _job_fields() -> list[str]:
 
 
 def _jobs(rows: int) -> Iterator[tuple[Any, ...]]:
-    waiting = rows - rows // 1000  # the newest runs' jobs wait in the queue
-    for n in range(1, rows + 1):
-        status = ProviderJob.Status.DONE if n <= waiting else ProviderJob.Status.QUEUED
+    for n in range(1, rows + 1):  # the newest runs' jobs wait in the queue
+        status = ProviderJob.Status.DONE if n <= _settled(rows) else ProviderJob.Status.QUEUED
         for provider in ("archive", "links"):
             yield (n, provider, status, 1, 1, _when(n))
 
