@@ -8,6 +8,11 @@ with a higher id, so following the table is reading `id > watermark`. On Postgre
 are handed out before commit, so a row with a lower id can become visible after a higher
 one: ids skipped over are remembered as gaps and looked for again until they appear, or
 until GAP_PATIENCE has passed (a rolled-back or deleted row never appears).
+
+What has been read is moved past only once it is in the index, a chunk at a time: a refresh
+cut short (a task's time limit during a worker's first build at a million rows, a database
+error) leaves an index that is behind, never one that believes itself complete, and the
+next refresh goes on from there.
 """
 
 import threading
@@ -43,11 +48,13 @@ class IndexFollower(Matchers):
         """Add the entries stored since the last refresh; return how many were added."""
         with self._lock:
             seen = self._new_ids()
-            if not seen:
-                return 0
-            self._note_gaps(seen)
-            added = self._load(seen)
-            self.loaded += added
+            added = 0
+            for start in range(0, len(seen), LOAD_CHUNK):
+                chunk = seen[start : start + LOAD_CHUNK]
+                chunk_added = self._load(chunk)
+                self._note_read(chunk)  # only now that the chunk is in the index
+                self.loaded += chunk_added
+                added += chunk_added
             return added
 
     def search(
@@ -80,35 +87,34 @@ class IndexFollower(Matchers):
             wanted |= Q(id__in=list(self.gaps))
         return list(MatchEntry.objects.filter(wanted).order_by("id").values_list("id", flat=True))
 
-    def _note_gaps(self, seen: list[int]) -> None:
-        """Remember the ids skipped between the old watermark and the newest id seen."""
-        for id_ in seen:
+    def _note_read(self, ids: list[int]) -> None:
+        """Move the watermark to the newest of `ids` (ascending, now in the index), and
+        remember the ids skipped on the way as gaps (the newest MAX_GAPS of them)."""
+        for id_ in ids:
             self.gaps.pop(id_, None)
-        newest = seen[-1]
+        newest = ids[-1]
         if newest > self.watermark:
-            missing = set(range(self.watermark + 1, newest)) - set(seen)
+            missing = set(range(self.watermark + 1, newest)) - set(ids)
             now = time.monotonic()
             for id_ in sorted(missing)[-MAX_GAPS:]:
                 self.gaps[id_] = now
+            if len(self.gaps) > MAX_GAPS:
+                self.gaps = dict(sorted(self.gaps.items())[-MAX_GAPS:])
             self.watermark = newest
 
     def _load(self, ids: list[int]) -> int:
-        """Add the entries among `ids` that are targets encoded by the current model."""
-        added = 0
-        for start in range(0, len(ids), LOAD_CHUNK):
-            rows = MatchEntry.objects.filter(
-                id__in=ids[start : start + LOAD_CHUNK],
-                target=True,
-                model_name=engine.MODEL_NAME,
-            ).order_by("id")
-            latest: dict[str, _Row] = {}
-            for row in rows.values_list(*_Row.COLUMNS):
-                claim_id, external_id, *fields = row
-                latest[entry_key(claim_id, external_id)] = _Row(*fields)
-            # A new text, headline or model replaces what the key had.
-            self.add_many([row.target(key) for key, row in latest.items()])
-            added += len(latest)
-        return added
+        """Add the entries among `ids` (at most LOAD_CHUNK) that are targets encoded by the
+        current model; return how many."""
+        rows = MatchEntry.objects.filter(
+            id__in=ids, target=True, model_name=engine.MODEL_NAME
+        ).order_by("id")
+        latest: dict[str, _Row] = {}
+        for row in rows.values_list(*_Row.COLUMNS):
+            claim_id, external_id, *fields = row
+            latest[entry_key(claim_id, external_id)] = _Row(*fields)
+        # A new text, headline or model replaces what the key had.
+        self.add_many([row.target(key) for key, row in latest.items()])
+        return len(latest)
 
 
 @dataclass(frozen=True)
@@ -173,8 +179,24 @@ _process_follower: IndexFollower | None = None
 
 def process_index() -> IndexFollower:
     """Return this process's index, brought up to date with the entries table."""
+    follower = _follower()
+    follower.refresh()
+    return follower
+
+
+def process_index_within(limit: int) -> IndexFollower | None:
+    """Return this process's index brought up to date, if that reads at most `limit`
+    entries; None otherwise (the entries are left unread)."""
+    follower = _follower()
+    unread = MatchEntry.objects.filter(id__gt=follower.watermark).order_by("id")
+    if unread.values("id")[limit : limit + 1].exists():
+        return None
+    follower.refresh()
+    return follower
+
+
+def _follower() -> IndexFollower:
     global _process_follower
     if _process_follower is None:
         _process_follower = IndexFollower()
-    _process_follower.refresh()
     return _process_follower

@@ -27,7 +27,7 @@ from claims.matching.crosslingual import (
 )
 from claims.matching.crosslingual import Vectors as Vectors  # a tip's, for the tips' services
 from claims.matching.engine import multilingual
-from claims.matching.follower import process_index
+from claims.matching.follower import IndexFollower, process_index, process_index_within
 from claims.matching.services import match_text, same_claim_threshold
 from claims.verdicts import Verdict, published_verdicts
 from factcheck.languages import primary_subtag
@@ -75,13 +75,29 @@ def multilingual_missing(language: str, model_name: str) -> bool:
     return model_name != MULTILINGUAL_MODEL_NAME and read_by_multilingual(language)
 
 
-def published_check_for(text: str, vectors: Vectors, language: str) -> Verdict | None:
+def checks_index() -> IndexFollower:
+    """Return this process's match index, brought up to date (a worker's, as matching a
+    claim builds it, whatever the archive's size)."""
+    return process_index()
+
+
+def checks_index_within(load_limit: int) -> IndexFollower | None:
+    """Return this process's match index brought up to date, or None if that would read
+    more than `load_limit` stored entries (a web request must not build a worker's index
+    of a million rows)."""
+    return process_index_within(load_limit)
+
+
+def published_check_for(
+    text: str, vectors: Vectors, language: str, index: IndexFollower
+) -> Verdict | None:
     """Return our published check (not retracted) of the same claim as `text`, if any
-    claim with one scores at least the same-claim threshold; the likeliest first."""
+    claim with one in `index` (checks_index*()) scores at least the
+    same-claim threshold; the likeliest first."""
     prepared = match_text(text)
     if prepared.skip:
         return None
-    hits = process_index().search(
+    hits = index.search(
         prepared.text,
         top=SEARCH_DEPTH,
         vector=vectors.english,

@@ -53,6 +53,11 @@ class CheckOutput(serializers.Serializer[None]):
 class TipOutput(serializers.Serializer[None]):
     status_url = serializers.URLField(help_text="Private: where the reader follows the tip.")
     check = CheckOutput(allow_null=True, help_text="Our published check of the same claim.")
+    compared = serializers.BooleanField(
+        help_text="Whether the tip was compared with our checks at once. When false (a server "
+        "still loading a large matching index), a check is null only for now: the status URL "
+        "shows our check as soon as a worker has compared the tip, within a minute."
+    )
 
 
 class TipSubmitApi(APIView):
@@ -85,4 +90,5 @@ def receipt_body(receipt: Receipt) -> dict[str, Any]:
             "headline": check.headline,
             "rating": check.rating,
         },
+        "compared": receipt.compared,
     }

@@ -38,6 +38,13 @@ from factcheck.limits import STUCK_AFTER
 # catch a claim that is going round, without comparing every tip with every group ever
 # formed.
 GROUPS_COMPARED = 2000
+# A tip sent through the web is compared with our checks at once only if the web process's
+# matching index can be brought up to date by reading at most this many stored entries: a
+# first build from 10,375 takes about a second (bench/checked_before.py), from a million
+# several minutes (bench/ann.py), which a reader does not wait for and a web server's
+# timeout cuts short. Past it, the worker that groups the tip compares it, and the tip's
+# page shows the check a moment later.
+AT_ONCE_LOAD_LIMIT = 10_000
 _COMPARED_FIELDS = ("text", "vector", "language", "multilingual_model_name", "multilingual_vector")
 SWEEP_BATCH = 1000
 
@@ -50,6 +57,7 @@ class HoneypotFilled(ValidationError):
 class Receipt:
     tip: Tip
     check: Verdict | None
+    compared: bool  # False: not compared with our checks yet (the worker grouping it will)
 
 
 def tip_submit(*, text: str, link: str = "", contact: str = "", website: str = "") -> Receipt:
@@ -59,12 +67,16 @@ def tip_submit(*, text: str, link: str = "", contact: str = "", website: str = "
         raise HoneypotFilled({"website": ["This field must be left empty."]})
     tip = Tip(text=_tip_text(text), link=link.strip(), contact=contact.strip())
     tip.full_clean(exclude=["token", "group"])
-    language = lookup.text_language(tip.text)
-    check = lookup.published_check_for(tip.text, lookup.text_vectors(tip.text, language), language)
+    index = lookup.checks_index_within(AT_ONCE_LOAD_LIMIT)
+    check = None
+    if index is not None:
+        language = lookup.text_language(tip.text)
+        vectors = lookup.text_vectors(tip.text, language)
+        check = lookup.published_check_for(tip.text, vectors, language, index)
     tip.answered_by_check = check.check_id if check else None
     tip.save()
     tasks.group_tip.delay_on_commit(tip.id)
-    return Receipt(tip, check)
+    return Receipt(tip, check, compared=index is not None)
 
 
 def _tip_text(text: str) -> str:
@@ -85,6 +97,13 @@ def tip_group(*, tip_id: int) -> TipGroup | None:
     language = lookup.text_language(tip.text)
     vectors = lookup.text_vectors(tip.text, language)
     same = lookup.same_claim_as(tip.text, vectors, language, _recent_groups())
+    # Not answered when it was sent: compared with our checks here (the web process may not
+    # have compared it, AT_ONCE_LOAD_LIMIT, and a check may have been published since).
+    check = (
+        None
+        if tip.answered_by_check
+        else lookup.published_check_for(tip.text, vectors, language, lookup.checks_index())
+    )
     with transaction.atomic():
         tip = Tip.objects.select_for_update().get(id=tip_id)
         if tip.grouping != Tip.Grouping.PENDING:
@@ -92,7 +111,9 @@ def tip_group(*, tip_id: int) -> TipGroup | None:
         group = _joined(same, tip) if same else _started(tip, language, vectors)
         tip.group, tip.grouping = group, Tip.Grouping.GROUPED
         tip.grouping_changed_at = timezone.now()
-        tip.save(update_fields=["group", "grouping", "grouping_changed_at"])
+        if check is not None and not tip.answered_by_check:
+            tip.answered_by_check = check.check_id
+        tip.save(update_fields=["group", "grouping", "grouping_changed_at", "answered_by_check"])
     return group
 
 

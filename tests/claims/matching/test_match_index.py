@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from claims.matching import engine
+from claims.matching import follower as followers
 from claims.matching.claimreviews import Found
-from claims.matching.follower import IndexFollower
+from claims.matching.follower import IndexFollower, process_index_within
 from claims.matching.imports import external_review_import
 from claims.matching.services import external_reviews_index, stale_entries_refresh
 from claims.models import ExternalReview, MatchEntry
@@ -98,3 +99,52 @@ def test_a_row_that_becomes_visible_late_is_not_missed() -> None:
     assert follower.refresh() == 1
     assert hidden_id not in follower.gaps
     assert keys(follower, TEXTS[1])[0] == f"review:{late.id}"
+
+
+def test_a_refresh_cut_short_is_taken_up_where_it_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's first build at a million rows can outlast a task's time limit: what was
+    read but not yet indexed is read again by the next refresh, never skipped."""
+    stored = [review(text, number) for number, text in enumerate(TEXTS)]
+    monkeypatch.setattr("claims.matching.follower.LOAD_CHUNK", 1)
+    follower = IndexFollower()
+    add_many = follower.add_many
+    calls = 0
+
+    def cut_short_at_the_second_chunk(targets: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise TimeoutError("the task's soft time limit")
+        add_many(targets)
+
+    monkeypatch.setattr(follower, "add_many", cut_short_at_the_second_chunk)
+    with pytest.raises(TimeoutError):
+        follower.refresh()
+    assert len(follower.index) == 1
+    assert follower.watermark == MatchEntry.objects.get(external=stored[0]).id
+
+    assert follower.refresh() == 2
+    assert len(follower.index) == 3
+    assert follower.watermark == MatchEntry.objects.get(external=stored[2]).id
+    assert keys(follower, TEXTS[1])[0] == f"review:{stored[1].id}"
+
+
+def test_a_process_index_is_built_within_a_limit_or_not_at_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A web request may bring its process's index up to date only if that reads few rows:
+    past the limit nothing is read, and the caller knows it."""
+    monkeypatch.setattr(followers, "_process_follower", None)
+    stored = [review(text, number) for number, text in enumerate(TEXTS)]
+
+    assert process_index_within(2) is None
+    assert followers._process_follower is not None
+    assert (
+        followers._process_follower.watermark == 0 and len(followers._process_follower.index) == 0
+    )
+
+    index = process_index_within(3)
+    assert index is not None and len(index.index) == 3
+    assert keys(index, TEXTS[2])[0] == f"review:{stored[2].id}"
+    review("Riverton's council tax will double next year, the treasurer said.", 9)
+    assert process_index_within(1) is index and len(index.index) == 4  # one new row to read

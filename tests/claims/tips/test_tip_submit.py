@@ -8,8 +8,10 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from claims.matching import follower
 from claims.models import Tip
 from claims.tips.models import MAX_TIP_CHARS
+from claims.tips.services import tip_group
 from reviewers.models import Review
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,7 @@ def test_a_tip_about_a_checked_claim_is_answered_with_the_check_at_once(
         "headline": "No, the bridge did not cost $400 million",
         "rating": "False",
     }
+    assert body["compared"] is True
     tip = Tip.objects.get()
     assert tip.answered_by_check == published_bridge_check.id
     assert body["status_url"] == f"http://127.0.0.1:8000/tips/{tip.token}/"
@@ -90,6 +93,33 @@ def test_the_form_sends_the_reader_to_the_tips_private_page(
     assert response.status_code == 302
     assert response["Location"] == f"/tips/{tip.token}/?sent=1"
     page = client.get(response["Location"]).content.decode()
+    assert "We have checked this claim" in page
+    assert f'href="/checks/{published_bridge_check.id}/"' in page
+
+
+def test_a_web_server_never_builds_a_large_index_for_a_tip_and_the_worker_answers_it(
+    client: Client, published_bridge_check: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh web process of a newsroom with a million stored entries would take minutes
+    to build its index; the tip is stored at once, and the worker that groups it finds the
+    check, which the tip's page then shows."""
+    monkeypatch.setattr("claims.tips.services.AT_ONCE_LOAD_LIMIT", 0)  # 1 entry is too many
+
+    response = send({"text": "Did Riverton's Harbour Street bridge cost 400 million dollars?"})
+
+    assert response.status_code == 201
+    assert response.json()["check"] is None and response.json()["compared"] is False
+    tip = Tip.objects.get()
+    assert tip.answered_by_check is None and tip.grouping == Tip.Grouping.PENDING
+    assert follower._process_follower is not None and follower._process_follower.watermark == 0
+    waiting = client.get(f"/tips/{tip.token}/").content.decode()
+    assert "We are comparing it with the claims we have checked" in waiting
+
+    tip_group(tip_id=tip.id)  # the worker
+
+    tip.refresh_from_db()
+    assert tip.answered_by_check == published_bridge_check.id
+    page = client.get(f"/tips/{tip.token}/").content.decode()
     assert "We have checked this claim" in page
     assert f'href="/checks/{published_bridge_check.id}/"' in page
 
