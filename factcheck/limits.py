@@ -19,6 +19,11 @@ from django.db import DatabaseError, InterfaceError
 QUICK_HARD_LIMIT = 2 * settings.FETCH_TIMEOUT_SECONDS + 25
 QUICK = {"soft_time_limit": QUICK_HARD_LIMIT - 5, "time_limit": QUICK_HARD_LIMIT}
 
+# A quick task that needs its worker's matching index spends at most about this long
+# building it (a first build over a million rows takes minutes); then it puts its work back
+# for the sweep to send again, and the next task builds on (claims/matching/follower.py).
+INDEX_BUILD_SECONDS = QUICK_HARD_LIMIT // 2
+
 # Scoring every sentence of a long article (2,000 at most): minutes at most.
 LONG_HARD_LIMIT = 300
 LONG = {"soft_time_limit": LONG_HARD_LIMIT - 30, "time_limit": LONG_HARD_LIMIT}

@@ -176,7 +176,7 @@ def provider_job_run(*, job_id: int, task_id: str = "", redelivered: bool = Fals
         _job_failed(job, str(error), transient=error.transient)
         return 0
     except ProviderError as error:
-        _job_failed(job, str(error), transient=False)
+        _job_failed(job, str(error), transient=error.transient)
         return 0
     return _job_done(job, found)
 

@@ -10,9 +10,12 @@ one: ids skipped over are remembered as gaps and looked for again until they app
 until GAP_PATIENCE has passed (a rolled-back or deleted row never appears).
 
 What has been read is moved past only once it is in the index, a chunk at a time: a refresh
-cut short (a task's time limit during a worker's first build at a million rows, a database
-error) leaves an index that is behind, never one that believes itself complete, and the
-next refresh goes on from there.
+cut short (a database error, a task's time limit) leaves an index that is behind, never one
+that believes itself complete, and the next refresh goes on from there. A worker's first
+build over a million rows takes minutes (bench/ann.py), longer than a task may run, so a
+task asks for the index with a share of its time (`process_index_ready`): the build goes on
+for that long, and while rows are left to read the task puts its work back for later
+instead of failing at its time limit or matching against part of the archive.
 """
 
 import threading
@@ -42,14 +45,22 @@ class IndexFollower(Matchers):
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.loaded = 0
+        self.behind = False  # rows were left unread by the last refresh (out of time)
         self._lock = threading.Lock()
 
-    def refresh(self) -> int:
-        """Add the entries stored since the last refresh; return how many were added."""
+    def refresh(self, seconds: float | None = None) -> int:
+        """Add the entries stored since the last refresh; return how many were added.
+        With `seconds`, stop at the first chunk after that time has passed (at least one
+        chunk is read), leaving `behind` set if rows are left to read."""
+        deadline = None if seconds is None else time.monotonic() + seconds
         with self._lock:
             seen = self._new_ids()
             added = 0
+            self.behind = False
             for start in range(0, len(seen), LOAD_CHUNK):
+                if start and deadline is not None and time.monotonic() > deadline:
+                    self.behind = True
+                    break
                 chunk = seen[start : start + LOAD_CHUNK]
                 chunk_added = self._load(chunk)
                 self._note_read(chunk)  # only now that the chunk is in the index
@@ -182,6 +193,14 @@ def process_index() -> IndexFollower:
     follower = _follower()
     follower.refresh()
     return follower
+
+
+def process_index_ready(seconds: float) -> IndexFollower | None:
+    """Return this process's index brought up to date, reading for about `seconds` at
+    most; None if rows are left to read (the next call reads on from there)."""
+    follower = _follower()
+    follower.refresh(seconds)
+    return None if follower.behind else follower
 
 
 def process_index_within(limit: int) -> IndexFollower | None:

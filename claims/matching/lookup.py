@@ -27,10 +27,11 @@ from claims.matching.crosslingual import (
 )
 from claims.matching.crosslingual import Vectors as Vectors  # a tip's, for the tips' services
 from claims.matching.engine import multilingual
-from claims.matching.follower import IndexFollower, process_index, process_index_within
+from claims.matching.follower import IndexFollower, process_index_ready, process_index_within
 from claims.matching.services import match_text, same_claim_threshold
 from claims.verdicts import Verdict, published_verdicts
 from factcheck.languages import primary_subtag
+from factcheck.limits import INDEX_BUILD_SECONDS
 
 SEARCH_DEPTH = 10
 # Which encoder made a vector, stored beside it.
@@ -75,10 +76,11 @@ def multilingual_missing(language: str, model_name: str) -> bool:
     return model_name != MULTILINGUAL_MODEL_NAME and read_by_multilingual(language)
 
 
-def checks_index() -> IndexFollower:
-    """Return this process's match index, brought up to date (a worker's, as matching a
-    claim builds it, whatever the archive's size)."""
-    return process_index()
+def checks_index_ready() -> IndexFollower | None:
+    """Return this worker's match index brought up to date, or None while it is still being
+    built (a first build over a large archive outlasts a task: follower.py); the next call
+    builds on."""
+    return process_index_ready(INDEX_BUILD_SECONDS)
 
 
 def checks_index_within(load_limit: int) -> IndexFollower | None:

@@ -39,12 +39,13 @@ from claims.matching.crosslingual import (
 )
 from claims.matching.crosslingual import encoded as encoded_vectors
 from claims.matching.engine import multilingual
-from claims.matching.follower import process_index
+from claims.matching.follower import IndexFollower, process_index_ready
 from claims.matching.models import ClaimMatch, MatchEntry, text_hash
 from claims.models import Claim, ExternalReview
 from claims.verdicts import published_verdicts, with_published_headline
 from factcheck.celery import Backlog
 from factcheck.languages import primary_subtag
+from factcheck.limits import INDEX_BUILD_SECONDS
 
 MATCHES_KEPT = 5
 # Hits are filtered afterwards (only accepted claims, not the claim's own group), so the
@@ -97,10 +98,19 @@ def matching_request(claims: Iterable[Claim]) -> None:
         tasks.match_claim.delay_on_commit(claim.id)
 
 
+class IndexStillLoading(Exception):
+    """This worker is still building its matching index (its first build over a large
+    archive takes longer than one task may run)."""
+
+
 def claim_match(*, claim_id: int) -> int:
     """Rank earlier claims and reviews against a pending claim and store the best as
     suggestions; return how many were stored. A claim not pending is left alone, so a
-    redelivered task does nothing."""
+    redelivered task does nothing; nor is one while this worker's index is still being
+    built: it stays pending, its attempts uncounted, and the sweep sends it again."""
+    index = process_index_ready(INDEX_BUILD_SECONDS)
+    if index is None:
+        return 0
     taken = Claim.objects.filter(id=claim_id, matching=Claim.Matching.PENDING).update(
         matching_attempts=F("matching_attempts") + 1, matching_changed_at=timezone.now()
     )
@@ -116,7 +126,7 @@ def claim_match(*, claim_id: int) -> int:
         return 0
     language = claim.article.language
     vectors = _vectors(claim.id, prepared.text, language)
-    chosen = _search_eligible(claim, prepared.text, vectors, language)
+    chosen = _search_eligible(index, claim, prepared.text, vectors, language)
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(id=claim.id)
         if locked.text != claim.text or locked.matching != Claim.Matching.PENDING:
@@ -137,15 +147,19 @@ def claim_match(*, claim_id: int) -> int:
 
 def similar_claims(claim: Claim) -> dict[int, float]:
     """Return the accepted claims, outside the claim's group, that the index finds may
-    state the same claim, with the matcher's probability (for "we checked this before")."""
+    state the same claim, with the matcher's probability (for "we checked this before").
+    Raises IndexStillLoading while this worker's index is being built."""
     prepared = match_text(claim.text)
     if prepared.skip:
         return {}
+    index = process_index_ready(INDEX_BUILD_SECONDS)
+    if index is None:
+        raise IndexStillLoading("This worker is still loading the index of our earlier claims.")
     language = claim.article.language
     vectors = _vectors(claim.id, prepared.text, language)
     return {
         chosen.claim_id: chosen.score
-        for chosen in _search_eligible(claim, prepared.text, vectors, language)
+        for chosen in _search_eligible(index, claim, prepared.text, vectors, language)
         if chosen.claim_id is not None
     }
 
@@ -210,12 +224,13 @@ class Chosen:
     external_id: int | None = None
 
 
-def _search_eligible(claim: Claim, text: str, vectors: Vectors, language: str) -> list[Chosen]:
+def _search_eligible(
+    index: IndexFollower, claim: Claim, text: str, vectors: Vectors, language: str
+) -> list[Chosen]:
     """Search this process's index and keep the eligible hits. A worker's index follows
     only the rows added to the entries table, so a target deleted since (its claim or
     review gone) can still come back as a hit: it is forgotten, and the search is asked
     again, so that such hits never crowd the living ones out of the SEARCH_DEPTH."""
-    index = process_index()
     for _ in range(MAX_SEARCHES):
         hits = index.search(
             text,

@@ -90,20 +90,20 @@ def _tip_text(text: str) -> str:
 
 def tip_group(*, tip_id: int) -> TipGroup | None:
     """Put a pending tip in the group of tips about the same claim, or start one; return
-    the group, or None for a tip grouped already (a redelivered task changes nothing)."""
+    the group, or None for a tip grouped already (a redelivered task changes nothing) or
+    left pending while this worker builds its match index."""
     tip = Tip.objects.filter(id=tip_id, grouping=Tip.Grouping.PENDING).first()
     if tip is None:
         return None
+    # Not answered when it was sent: compared with our checks here (the web process may not
+    # have compared it, AT_ONCE_LOAD_LIMIT, and a check may have been published since).
+    index = None if tip.answered_by_check else lookup.checks_index_ready()
+    if index is None and not tip.answered_by_check:
+        return None  # this worker is still building its index: the sweep sends the tip again
     language = lookup.text_language(tip.text)
     vectors = lookup.text_vectors(tip.text, language)
     same = lookup.same_claim_as(tip.text, vectors, language, _recent_groups())
-    # Not answered when it was sent: compared with our checks here (the web process may not
-    # have compared it, AT_ONCE_LOAD_LIMIT, and a check may have been published since).
-    check = (
-        None
-        if tip.answered_by_check
-        else lookup.published_check_for(tip.text, vectors, language, lookup.checks_index())
-    )
+    check = lookup.published_check_for(tip.text, vectors, language, index) if index else None
     with transaction.atomic():
         tip = Tip.objects.select_for_update().get(id=tip_id)
         if tip.grouping != Tip.Grouping.PENDING:

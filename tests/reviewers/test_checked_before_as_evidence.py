@@ -15,6 +15,7 @@ from claims.matching.services import claim_match
 from claims.models import Article, Claim, Evidence
 from reviewers.models import Review
 from reviewers.services import review_retract
+from tests.claims.matching.conftest import imported_review
 
 BRIDGE = "The new Harbour Street bridge in Riverton cost taxpayers 400 million dollars."
 AGAIN = "Riverton's Harbour Street bridge cost the taxpayers 400 million dollars, a post says."
@@ -74,3 +75,31 @@ def test_a_retracted_check_is_not_offered(
     review = checked(publish_check)
     review_retract(review=review, retractor=chief_editor, reason="We checked the wrong claim.")
     assert gathered(make_article, editor) == []
+
+
+def test_while_the_workers_index_is_being_built_the_provider_says_so_and_tries_again(
+    publish_check: Callable[..., Review],
+    make_article: Callable[..., Article],
+    editor: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked(publish_check)
+    imported_review("Riverton's mayor has banned dogs from every park.", "https://c.example/1")
+    monkeypatch.setattr(follower, "_process_follower", None)  # a worker just started
+    monkeypatch.setattr(follower, "LOAD_CHUNK", 1)
+    monkeypatch.setattr("claims.matching.services.INDEX_BUILD_SECONDS", 0)
+    article = make_article(AGAIN, url="https://news.example/again")
+    claim = Claim.objects.create(
+        article=article, text=AGAIN, status=Claim.Status.ACCEPTED, accepted_at=timezone.now()
+    )
+    [job] = gathering_start(claim=claim, user=editor).jobs.all()
+
+    provider_job_run(job_id=job.id)
+
+    job.refresh_from_db()
+    assert job.status == "queued" and job.retry_at is not None
+    assert job.last_error.startswith("This worker is still loading the index")
+    assert "Trying again in" in job.last_error
+    provider_job_run(job_id=job.id)  # as its retry would, once the index is whole
+    job.refresh_from_db()
+    assert job.status == "done" and claim.evidence.get().provider == "our_checks"

@@ -23,7 +23,12 @@ JSON_TYPES = ("application/json",)
 
 
 class ProviderError(Exception):
-    """The provider's endpoint answered something it should not have."""
+    """The provider's endpoint answered something it should not have, or (`transient`) the
+    provider cannot answer yet and is asked again later."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True)

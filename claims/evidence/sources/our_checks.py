@@ -7,9 +7,9 @@ They are our own pages, so they are linked, never fetched.
 
 from django.conf import settings
 
-from claims.evidence.sources import Lead
+from claims.evidence.sources import Lead, ProviderError
 from claims.evidence.sources.claimreview import rating_stance
-from claims.matching.services import similar_claims
+from claims.matching.services import IndexStillLoading, similar_claims
 from claims.models import Claim
 from claims.verdicts import published_verdicts
 
@@ -18,7 +18,10 @@ NAME = "our_checks"
 
 def find(claim: Claim, terms: list[str]) -> list[Lead]:
     """Return our published checks of the claims most like this one, best match first."""
-    scores = similar_claims(claim)
+    try:
+        scores = similar_claims(claim)
+    except IndexStillLoading as error:
+        raise ProviderError(str(error), transient=True) from error
     verdicts = published_verdicts(scores)
     texts = dict(Claim.objects.filter(id__in=list(verdicts)).values_list("id", "text"))
     leads = []

@@ -242,6 +242,32 @@ def test_matching_gives_up_after_three_attempts(
     assert (claim.matching, claim.matching_note) == ("failed", "Gave up after 3 attempts.")
 
 
+def test_a_claim_sent_while_the_workers_index_is_being_built_waits_uncounted_then_is_matched(
+    checked_claim: Claim,
+    new_claim: Callable[..., Claim],
+    matched: Callable[..., Claim],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker's first build over a million rows outlasts a task: each task builds on for
+    a share of its time and puts the claim back, never failing it or matching it against
+    part of the archive."""
+    imported_review(VACCINE, "https://checkers.example/vaccine")
+    imported_review(PARKS, "https://checkers.example/parks")
+    monkeypatch.setattr(follower, "LOAD_CHUNK", 1)  # three rows to read: three tasks' worth
+    monkeypatch.setattr("claims.matching.services.INDEX_BUILD_SECONDS", 0)
+    claim = new_claim(BRIDGE_PARAPHRASE)
+
+    for _ in range(2):
+        claim = matched(claim)
+        assert (claim.matching, claim.matching_attempts) == ("pending", 0)
+        assert not claim.matches.exists()
+
+    claim = matched(claim)  # the third row read: the index is whole
+
+    assert (claim.matching, claim.matching_attempts) == ("done", 1)
+    assert claim.matches.get().matched_claim == checked_claim
+
+
 def test_the_sweep_enqueues_matching_that_never_finished(
     new_claim: Callable[..., Claim], django_capture_on_commit_callbacks: Any
 ) -> None:

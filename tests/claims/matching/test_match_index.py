@@ -9,7 +9,7 @@ import pytest
 from claims.matching import engine
 from claims.matching import follower as followers
 from claims.matching.claimreviews import Found
-from claims.matching.follower import IndexFollower, process_index_within
+from claims.matching.follower import IndexFollower, process_index_ready, process_index_within
 from claims.matching.imports import external_review_import
 from claims.matching.services import external_reviews_index, stale_entries_refresh
 from claims.models import ExternalReview, MatchEntry
@@ -148,3 +148,19 @@ def test_a_process_index_is_built_within_a_limit_or_not_at_all(
     assert keys(index, TEXTS[2])[0] == f"review:{stored[2].id}"
     review("Riverton's council tax will double next year, the treasurer said.", 9)
     assert process_index_within(1) is index and len(index.index) == 4  # one new row to read
+
+
+def test_a_build_given_no_time_reads_a_chunk_a_call_until_it_is_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(followers, "_process_follower", None)
+    monkeypatch.setattr(followers, "LOAD_CHUNK", 2)
+    stored = [review(text, number) for number, text in enumerate(TEXTS)]
+
+    assert process_index_ready(0) is None
+    building = followers._process_follower
+    assert building is not None and building.behind and len(building.index) == 2
+
+    index = process_index_ready(0)
+    assert index is building and not index.behind and len(index.index) == 3
+    assert keys(index, TEXTS[2])[0] == f"review:{stored[2].id}"

@@ -13,6 +13,7 @@ from claims.models import Tip
 from claims.tips.models import MAX_TIP_CHARS
 from claims.tips.services import tip_group
 from reviewers.models import Review
+from tests.claims.matching.conftest import imported_review
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,26 @@ def test_a_web_server_never_builds_a_large_index_for_a_tip_and_the_worker_answer
     page = client.get(f"/tips/{tip.token}/").content.decode()
     assert "We have checked this claim" in page
     assert f'href="/checks/{published_bridge_check.id}/"' in page
+
+
+def test_a_tip_reaching_a_worker_still_building_its_index_waits_and_is_answered_after(
+    published_bridge_check: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    imported_review(UNCHECKED, "https://checkers.example/bicycles")  # two rows to read
+    monkeypatch.setattr("claims.tips.services.AT_ONCE_LOAD_LIMIT", 0)
+    send({"text": "Did Riverton's Harbour Street bridge cost 400 million dollars?"})
+    monkeypatch.setattr(follower, "LOAD_CHUNK", 1)
+    monkeypatch.setattr("claims.matching.lookup.INDEX_BUILD_SECONDS", 0)
+    tip = Tip.objects.get()
+
+    assert tip_group(tip_id=tip.id) is None  # one row read of two: the sweep sends it again
+    tip.refresh_from_db()
+    assert tip.grouping == Tip.Grouping.PENDING and tip.answered_by_check is None
+
+    assert tip_group(tip_id=tip.id) is not None
+    tip.refresh_from_db()
+    assert tip.grouping == Tip.Grouping.GROUPED
+    assert tip.answered_by_check == published_bridge_check.id
 
 
 @pytest.mark.parametrize(
