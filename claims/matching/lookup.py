@@ -94,8 +94,8 @@ def published_check_for(
     text: str, vectors: Vectors, language: str, index: IndexFollower
 ) -> Verdict | None:
     """Return our published check (not retracted) of the same claim as `text`, if any
-    claim with one in `index` (checks_index*()) scores at least the
-    same-claim threshold; the likeliest first."""
+    claim with one in `index` (checks_index_ready() or checks_index_within()) scores at
+    least the same-claim threshold; the likeliest first."""
     prepared = match_text(text)
     if prepared.skip:
         return None
