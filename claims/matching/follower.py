@@ -44,7 +44,6 @@ class IndexFollower(Matchers):
         super().__init__(exact_below=settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW)
         self.watermark = 0
         self.gaps: dict[int, float] = {}
-        self.loaded = 0
         self.behind = False  # rows were left unread by the last refresh (out of time)
         self._lock = threading.Lock()
 
@@ -62,10 +61,8 @@ class IndexFollower(Matchers):
                     self.behind = True
                     break
                 chunk = seen[start : start + LOAD_CHUNK]
-                chunk_added = self._load(chunk)
+                added += self._load(chunk)
                 self._note_read(chunk)  # only now that the chunk is in the index
-                self.loaded += chunk_added
-                added += chunk_added
             return added
 
     def search(
