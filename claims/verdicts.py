@@ -31,6 +31,7 @@ LOOKUPS = [
 class Verdict:
     """Our published check of a claim, as the public sees it now."""
 
+    claim_id: int
     check_id: int
     rating: str
     headline: str
@@ -52,6 +53,7 @@ def published_verdicts(claim_ids: Iterable[int]) -> dict[int, Verdict]:
     )
     return {
         row["id"]: Verdict(
+            claim_id=row["id"],
             check_id=row["review__id"],
             rating=row["review__versions__rating_label"],
             headline=row["review__versions__headline"],

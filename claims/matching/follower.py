@@ -16,6 +16,10 @@ build over a million rows takes minutes (bench/ann.py), longer than a task may r
 task asks for the index with a share of its time (`process_index_ready`): the build goes on
 for that long, and while rows are left to read the task puts its work back for later
 instead of failing at its time limit or matching against part of the archive.
+
+A process may also hold an index of our own claims alone (`ours_only`): a reader's tip is
+answered only by our checks, and a web process answering one must build its index in a
+request, which imported reviews (often most of the table) would make far too slow.
 """
 
 import threading
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from claims.matching import engine
 from claims.matching.crosslingual import Matchers, Target
@@ -37,11 +41,14 @@ LOAD_CHUNK = 2000
 
 
 class IndexFollower(Matchers):
-    """Both matchers' indexes of every match target (crosslingual.py), and where in the
-    entries table it has read to."""
+    """Both matchers' indexes of every match target (crosslingual.py), or of our own claims
+    alone, and where in the entries table it has read to."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, ours_only: bool = False) -> None:
         super().__init__(exact_below=settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW)
+        # Every row is read past (that is how gaps are told apart from rows of other kinds);
+        # only the targets in scope are loaded.
+        self.scope = Q(claim__isnull=False) if ours_only else Q()
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.behind = False  # rows were left unread by the last refresh (out of time)
@@ -64,6 +71,12 @@ class IndexFollower(Matchers):
                 added += self._load(chunk)
                 self._note_read(chunk)  # only now that the chunk is in the index
             return added
+
+    def unread_beyond(self, limit: int) -> bool:
+        """Whether more than `limit` targets this index would load are stored above its
+        watermark (a bounded query: it stops at the first one past the limit)."""
+        unread = self._targets().filter(id__gt=self.watermark).order_by("id")
+        return unread.values("id")[limit : limit + 1].exists()
 
     def search(
         self,
@@ -111,18 +124,33 @@ class IndexFollower(Matchers):
             self.watermark = newest
 
     def _load(self, ids: list[int]) -> int:
-        """Add the entries among `ids` (at most LOAD_CHUNK) that are targets encoded by the
-        current model; return how many."""
-        rows = MatchEntry.objects.filter(
-            id__in=ids, target=True, model_name=engine.MODEL_NAME
-        ).order_by("id")
+        """Add the entries among `ids` (ascending, at most LOAD_CHUNK) that are targets in
+        scope encoded by the current model; return how many."""
+        rows = self._targets().filter(_among(ids, self.watermark)).order_by("id")
+        wanted = set(ids)
         latest: dict[str, _Row] = {}
-        for row in rows.values_list(*_Row.COLUMNS):
-            claim_id, external_id, *fields = row
-            latest[entry_key(claim_id, external_id)] = _Row(*fields)
+        for row in rows.values_list("id", *_Row.COLUMNS):
+            id_, claim_id, external_id, *fields = row
+            if id_ in wanted:  # a row that appeared since `ids` were read waits its turn
+                latest[entry_key(claim_id, external_id)] = _Row(*fields)
         # A new text, headline or model replaces what the key had.
         self.add_many([row.target(key) for key, row in latest.items()])
         return len(latest)
+
+    def _targets(self) -> QuerySet[MatchEntry]:
+        """The stored entries this index holds: targets in its scope, encoded by the
+        current model."""
+        return MatchEntry.objects.filter(self.scope, target=True, model_name=engine.MODEL_NAME)
+
+
+def _among(ids: list[int], watermark: int) -> Q:
+    """A condition that holds for `ids` (ascending), and perhaps for rows between them: the
+    gaps below the watermark by id, the new rows above it as one range, which an index of
+    our claims alone reads far faster than a list of ids it mostly does not hold."""
+    gaps = [id_ for id_ in ids if id_ <= watermark]
+    new = ids[len(gaps) :]
+    among = Q(id__in=gaps) if gaps else Q(pk__in=[])
+    return among | Q(id__gte=new[0], id__lte=new[-1]) if new else among
 
 
 @dataclass(frozen=True)
@@ -182,7 +210,7 @@ def _optional_array(vector: bytes | memoryview | None) -> np.ndarray | None:
     return None if vector is None else _array(vector)
 
 
-_process_follower: IndexFollower | None = None
+_process_followers: dict[bool, IndexFollower] = {}  # by ours_only
 
 
 def process_index() -> IndexFollower:
@@ -200,19 +228,17 @@ def process_index_ready(seconds: float) -> IndexFollower | None:
     return None if follower.behind else follower
 
 
-def process_index_within(limit: int) -> IndexFollower | None:
-    """Return this process's index brought up to date, if that reads at most `limit`
-    entries; None otherwise (the entries are left unread)."""
-    follower = _follower()
-    unread = MatchEntry.objects.filter(id__gt=follower.watermark).order_by("id")
-    if unread.values("id")[limit : limit + 1].exists():
+def process_index_within(limit: int, *, ours_only: bool = False) -> IndexFollower | None:
+    """Return this process's index (of our own claims alone, with `ours_only`) brought up
+    to date, if that loads at most `limit` entries; None otherwise (nothing is read)."""
+    follower = _follower(ours_only=ours_only)
+    if follower.unread_beyond(limit):
         return None
     follower.refresh()
     return follower
 
 
-def _follower() -> IndexFollower:
-    global _process_follower
-    if _process_follower is None:
-        _process_follower = IndexFollower()
-    return _process_follower
+def _follower(*, ours_only: bool = False) -> IndexFollower:
+    if ours_only not in _process_followers:
+        _process_followers[ours_only] = IndexFollower(ours_only=ours_only)
+    return _process_followers[ours_only]

@@ -28,7 +28,7 @@ from claims.ingestion.pages import content_hash, normalise_text
 from claims.matching import lookup
 from claims.models import Article, Claim, Tip, TipGroup
 from claims.tips.models import MAX_TIP_CHARS, TOO_LONG
-from claims.verdicts import Verdict, published_verdicts
+from claims.verdicts import Verdict, published_verdicts, verdicts_by_check
 from factcheck.auth import require_perm
 from factcheck.celery import Backlog
 from factcheck.languages import normalise_language
@@ -39,11 +39,11 @@ from factcheck.limits import STUCK_AFTER
 # formed.
 GROUPS_COMPARED = 2000
 # A tip sent through the web is compared with our checks at once only if the web process's
-# matching index can be brought up to date by reading at most this many stored entries: a
-# first build from 10,375 takes about a second (bench/checked_before.py), from a million
-# several minutes (bench/ann.py), which a reader does not wait for and a web server's
-# timeout cuts short. Past it, the worker that groups the tip compares it, and the tip's
-# page shows the check a moment later.
+# index of our own claims (imported reviews cannot answer a tip) can be brought up to date
+# by loading at most this many of them: a first build from 10,375 entries takes about a
+# second (bench/checked_before.py), from a million several minutes (bench/ann.py), which a
+# reader does not wait for and a web server's timeout cuts short. Past it, the worker that
+# groups the tip compares it, and the tip's page shows the check a moment later.
 AT_ONCE_LOAD_LIMIT = 10_000
 _COMPARED_FIELDS = ("text", "vector", "language", "multilingual_model_name", "multilingual_vector")
 SWEEP_BATCH = 1000
@@ -74,6 +74,8 @@ def tip_submit(*, text: str, link: str = "", contact: str = "", website: str = "
         vectors = lookup.text_vectors(tip.text, language)
         check = lookup.published_check_for(tip.text, vectors, language, index)
     tip.answered_by_check = check.check_id if check else None
+    if check:
+        tip.contact = ""  # the reader is answered now: the address has nothing left to say
     tip.save()
     tasks.group_tip.delay_on_commit(tip.id)
     return Receipt(tip, check, compared=index is not None)
@@ -111,9 +113,12 @@ def tip_group(*, tip_id: int) -> TipGroup | None:
         group = _joined(same, tip) if same else _started(tip, language, vectors)
         tip.group, tip.grouping = group, Tip.Grouping.GROUPED
         tip.grouping_changed_at = timezone.now()
-        if check is not None and not tip.answered_by_check:
-            tip.answered_by_check = check.check_id
+        answered_now = None if tip.answered_by_check else check
+        if answered_now is not None:
+            tip.answered_by_check = answered_now.check_id
         tip.save(update_fields=["group", "grouping", "grouping_changed_at", "answered_by_check"])
+        if answered_now is not None and tip.contact:  # not answered at once: emailed instead
+            tip_readers_notify_request(claim_id=answered_now.claim_id)
     return group
 
 
@@ -244,11 +249,14 @@ def tip_readers_notify_request(*, claim_id: int) -> None:
 
 def tip_readers_notify(*, claim_id: int) -> int:
     """Email each reader who asked about the claim and left an address, once, that its
-    check is published; then forget the address. Return how many were told."""
+    check is published; then forget the address. Return how many were told. The readers
+    are those whose tips were made the claim, and those whose tip the worker found to be
+    this claim already checked (a reader answered at once leaves no address)."""
     verdict = published_verdicts([claim_id]).get(claim_id)
     if verdict is None or verdict.retracted:
         return 0
-    waiting = Tip.objects.filter(_untold(), group__claim_id=claim_id).exclude(contact="")
+    asked = Q(group__claim_id=claim_id) | Q(answered_by_check=verdict.check_id)
+    waiting = Tip.objects.filter(_untold(), asked).exclude(contact="")
     told = 0
     for tip_id, contact, token in waiting.values_list("id", "contact", "token"):
         # Claimed first, so two workers never send the same news at once. The address is
@@ -298,7 +306,8 @@ def tip_contact_forget(*, tip: Tip) -> Tip:
 
 def stuck_tips_requeue(stuck_after: timedelta, backlog: Backlog) -> int:
     """Enqueue again the grouping that never finished, and the news not yet sent for
-    claims whose check is published; return how many were enqueued."""
+    claims whose check is published (to the readers of tips made the claim, or found to
+    be the claim checked already); return how many were enqueued."""
     cutoff = timezone.now() - stuck_after
     pending = Tip.objects.filter(grouping=Tip.Grouping.PENDING, grouping_changed_at__lt=cutoff)
     if backlog.holds(tasks.group_tip):  # their messages may wait in it
@@ -307,10 +316,14 @@ def stuck_tips_requeue(stuck_after: timedelta, backlog: Backlog) -> int:
     Tip.objects.filter(id__in=tip_ids).update(grouping_changed_at=timezone.now())
     for tip_id in tip_ids:
         tasks.group_tip.delay_on_commit(tip_id)
-    waiting = Tip.objects.filter(_untold(), group__claim__isnull=False).exclude(contact="")
-    claim_ids = set(waiting.values_list("group__claim_id", flat=True)[:SWEEP_BATCH])
-    verdicts = published_verdicts(claim_ids)
-    published = [i for i, verdict in verdicts.items() if not verdict.retracted]
+    waiting = Tip.objects.filter(_untold()).exclude(contact="")
+    made_claims = waiting.filter(group__claim__isnull=False).values_list("group__claim_id")
+    answered = waiting.filter(answered_by_check__isnull=False).values_list("answered_by_check")
+    verdicts = [
+        *published_verdicts({id_ for (id_,) in made_claims[:SWEEP_BATCH]}).values(),
+        *verdicts_by_check({id_ for (id_,) in answered[:SWEEP_BATCH] if id_}).values(),
+    ]
+    published = {verdict.claim_id for verdict in verdicts if not verdict.retracted}
     for claim_id in published:
         tasks.notify_tip_readers.delay_on_commit(claim_id)
     return len(tip_ids) + len(published)

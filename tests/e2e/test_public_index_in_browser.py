@@ -41,7 +41,7 @@ CONTRAST = """
 
 @pytest.fixture(autouse=True)
 def fresh_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(follower, "_process_follower", None)
+    monkeypatch.setattr(follower, "_process_followers", {})
 
 
 def shot(page: Any, name: str) -> None:

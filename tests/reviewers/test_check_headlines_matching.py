@@ -28,7 +28,7 @@ CORRECTED = "No, Riverton's Harbour Street bridge did not cost $400 million"
 
 @pytest.fixture(autouse=True)
 def fresh_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(follower, "_process_follower", None)
+    monkeypatch.setattr(follower, "_process_followers", {})
     yield
 
 

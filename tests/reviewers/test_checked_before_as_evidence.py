@@ -24,7 +24,7 @@ HEADLINE = "No, the Harbour Street bridge did not cost 400 million dollars"
 
 @pytest.fixture(autouse=True)
 def fresh_index(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Iterator[None]:
-    monkeypatch.setattr(follower, "_process_follower", None)
+    monkeypatch.setattr(follower, "_process_followers", {})
     settings.EVIDENCE_PROVIDERS = ["our_checks"]
     yield
 
@@ -85,7 +85,7 @@ def test_while_the_workers_index_is_being_built_the_provider_says_so_and_tries_a
 ) -> None:
     checked(publish_check)
     imported_review("Riverton's mayor has banned dogs from every park.", "https://c.example/1")
-    monkeypatch.setattr(follower, "_process_follower", None)  # a worker just started
+    monkeypatch.setattr(follower, "_process_followers", {})  # a worker just started
     monkeypatch.setattr(follower, "LOAD_CHUNK", 1)
     monkeypatch.setattr("claims.matching.services.INDEX_BUILD_SECONDS", 0)
     article = make_article(AGAIN, url="https://news.example/again")

@@ -18,7 +18,7 @@ from claims.models import Article, Claim, ExternalReview
 @pytest.fixture(autouse=True)
 def fresh_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test starts its process index from its own database."""
-    monkeypatch.setattr(follower, "_process_follower", None)
+    monkeypatch.setattr(follower, "_process_followers", {})
     yield
 
 

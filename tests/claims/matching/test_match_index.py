@@ -2,6 +2,7 @@
 only what was added since it last looked, never encodes what is stored, and does not miss
 a row that becomes visible late."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from claims.matching.claimreviews import Found
 from claims.matching.follower import IndexFollower, process_index_ready, process_index_within
 from claims.matching.imports import external_review_import
 from claims.matching.services import external_reviews_index, stale_entries_refresh
-from claims.models import ExternalReview, MatchEntry
+from claims.models import Claim, ExternalReview, MatchEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,34 @@ def test_a_row_that_becomes_visible_late_is_not_missed() -> None:
     assert keys(follower, TEXTS[1])[0] == f"review:{late.id}"
 
 
+def test_a_row_that_appears_while_a_chunk_is_read_is_taken_as_a_gap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chunk's new rows are loaded as one range of ids: a row committed inside that range
+    after the ids were listed is not loaded out of turn, but looked for again as a gap."""
+    follower = IndexFollower()
+    review(TEXTS[0], 1)
+    late = review(TEXTS[1], 2)
+    review(TEXTS[2], 3)
+    hidden = MatchEntry.objects.get(external=late)  # between the other two
+    values = {field.attname: getattr(hidden, field.attname) for field in MatchEntry._meta.fields}
+    hidden.delete()
+    listed = follower._new_ids
+
+    def committed_just_after_listing() -> list[int]:
+        ids = listed()
+        MatchEntry.objects.create(**values)
+        return ids
+
+    monkeypatch.setattr(follower, "_new_ids", committed_just_after_listing)
+    assert follower.refresh() == 2
+    assert values["id"] in follower.gaps and len(follower.index) == 2
+
+    monkeypatch.setattr(follower, "_new_ids", listed)
+    assert follower.refresh() == 1
+    assert keys(follower, TEXTS[1])[0] == f"review:{late.id}" and not follower.gaps
+
+
 def test_a_refresh_cut_short_is_taken_up_where_it_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker's first build at a million rows can outlast a task's time limit: what was
     read but not yet indexed is read again by the next refresh, never skipped."""
@@ -134,14 +163,12 @@ def test_a_process_index_is_built_within_a_limit_or_not_at_all(
 ) -> None:
     """A web request may bring its process's index up to date only if that reads few rows:
     past the limit nothing is read, and the caller knows it."""
-    monkeypatch.setattr(followers, "_process_follower", None)
+    monkeypatch.setattr(followers, "_process_followers", {})
     stored = [review(text, number) for number, text in enumerate(TEXTS)]
 
     assert process_index_within(2) is None
-    assert followers._process_follower is not None
-    assert (
-        followers._process_follower.watermark == 0 and len(followers._process_follower.index) == 0
-    )
+    [untouched] = followers._process_followers.values()
+    assert untouched.watermark == 0 and len(untouched.index) == 0
 
     index = process_index_within(3)
     assert index is not None and len(index.index) == 3
@@ -150,15 +177,36 @@ def test_a_process_index_is_built_within_a_limit_or_not_at_all(
     assert process_index_within(1) is index and len(index.index) == 4  # one new row to read
 
 
+def test_an_index_of_our_claims_leaves_imported_reviews_out_of_its_limit_and_its_load(
+    make_claim: Callable[..., Claim], matched: Callable[[Claim], Claim]
+) -> None:
+    """A tip is answered only by our checks: a web process's index of our own claims is
+    built within its limit however many reviews the newsroom has imported."""
+    reviews = [review(text, number) for number, text in enumerate(TEXTS)]
+    ours = matched(make_claim("Riverton's council tax will double next year, the treasurer said."))
+
+    assert IndexFollower().unread_beyond(3)  # every target: four rows to load
+    assert not IndexFollower(ours_only=True).unread_beyond(1)
+    index = process_index_within(1, ours_only=True)
+
+    assert index is not None and len(index.index) == 1
+    assert keys(index, ours.text) == [f"claim:{ours.id}"]
+    assert index.watermark == MatchEntry.objects.get(claim=ours).id  # read past the reviews
+    review("The Riverton zoo has closed for good.", 7)
+    assert process_index_within(0, ours_only=True) is index  # no claim of ours to load
+    assert len(index.index) == 1 and index.watermark > MatchEntry.objects.get(claim=ours).id
+    assert all(f"review:{r.id}" not in keys(index, r.claim_reviewed) for r in reviews)
+
+
 def test_a_build_given_no_time_reads_a_chunk_a_call_until_it_is_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(followers, "_process_follower", None)
+    monkeypatch.setattr(followers, "_process_followers", {})
     monkeypatch.setattr(followers, "LOAD_CHUNK", 2)
     stored = [review(text, number) for number, text in enumerate(TEXTS)]
 
     assert process_index_ready(0) is None
-    building = followers._process_follower
+    building = followers._process_followers[False]
     assert building is not None and building.behind and len(building.index) == 2
 
     index = process_index_ready(0)

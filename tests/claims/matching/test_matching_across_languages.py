@@ -202,7 +202,7 @@ def test_entries_stored_before_are_given_their_multilingual_vectors(
     MatchEntry.objects.filter(id=before.id).update(
         language="", multilingual_model_name="", multilingual_vector=None
     )
-    follower._process_follower = None
+    follower._process_followers.clear()
 
     assert stale_entries_refresh() == 1  # the task the sweep enqueues for stale entries
 

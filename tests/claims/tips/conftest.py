@@ -14,7 +14,7 @@ BRIDGE = "The new Harbour Street bridge in Riverton cost taxpayers 400 million d
 
 @pytest.fixture(autouse=True)
 def fresh_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(follower, "_process_follower", None)
+    monkeypatch.setattr(follower, "_process_followers", {})
     yield
 
 

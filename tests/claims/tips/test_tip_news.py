@@ -1,6 +1,7 @@
 """When the check of a claim readers asked about is published, each reader who left an
 address is emailed once (then the address is deleted), and every tip's status link shows the
-verdict. A reader can delete the address sooner from that page."""
+verdict; so is a reader whose tip the worker found to be a claim we had checked already. A
+reader answered at once leaves no address behind, and can delete it sooner from the page."""
 
 from datetime import timedelta
 from typing import Any
@@ -172,3 +173,54 @@ def test_news_whose_worker_died_mid_send_is_sent_again_once_its_claim_lapses(
     assert [callback.args for callback in enqueued] == [(claim.id,)]
     assert tip_readers_notify(claim_id=claim.id) == 1
     assert recipients() == ["first@example.org", "second@example.org"]
+
+
+BRIDGE_TIP = "Did Riverton's Harbour Street bridge cost 400 million dollars?"
+
+
+def test_a_reader_answered_at_once_is_not_emailed_and_leaves_no_address(
+    published_bridge_check: Review,
+) -> None:
+    receipt = tip_submit(text=BRIDGE_TIP, contact="reader@example.org")
+
+    assert receipt.check is not None and receipt.check.check_id == published_bridge_check.id
+    tip = Tip.objects.get()
+    assert tip.contact == ""
+    tip_group(tip_id=tip.id)
+    assert mail.outbox == [] and stuck_work_requeue() == 0
+
+
+def test_a_reader_answered_by_the_worker_is_emailed_the_check_once(
+    published_bridge_check: Review,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A tip the web server could not compare at once (its index too large to load) is
+    compared by the worker; the reader who left an address hears of the check by email."""
+    monkeypatch.setattr("claims.tips.services.AT_ONCE_LOAD_LIMIT", 0)
+    tip = tip_submit(text=BRIDGE_TIP, contact="reader@example.org").tip
+    assert tip.answered_by_check is None and tip.contact == "reader@example.org"
+
+    with django_capture_on_commit_callbacks(execute=False) as enqueued:
+        tip_group(tip_id=tip.id)
+    assert (published_bridge_check.claim_id,) in [callback.args for callback in enqueued]
+    assert tip_readers_notify(claim_id=published_bridge_check.claim_id) == 1  # the task
+
+    assert recipients() == ["reader@example.org"]
+    assert "No, the bridge did not cost $400 million" in mail.outbox[0].body
+    assert f"/checks/{published_bridge_check.id}/" in mail.outbox[0].body
+    tip.refresh_from_db()
+    assert tip.answered_by_check == published_bridge_check.id and tip.contact == ""
+    assert tip_readers_notify(claim_id=published_bridge_check.claim_id) == 0  # told once
+
+
+def test_the_sweep_makes_good_the_lost_news_of_a_late_answer(
+    published_bridge_check: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("claims.tips.services.AT_ONCE_LOAD_LIMIT", 0)
+    tip = tip_submit(text=BRIDGE_TIP, contact="reader@example.org").tip
+    tip_group(tip_id=tip.id)  # its message to tell the reader is lost
+
+    assert stuck_work_requeue() == 1
+    assert tip_readers_notify(claim_id=published_bridge_check.claim_id) == 1
+    assert recipients() == ["reader@example.org"] and stuck_work_requeue() == 0

@@ -98,6 +98,23 @@ def test_the_form_sends_the_reader_to_the_tips_private_page(
     assert f'href="/checks/{published_bridge_check.id}/"' in page
 
 
+def test_a_tip_is_answered_at_once_however_many_reviews_the_newsroom_has_imported(
+    published_bridge_check: Review, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Imported reviews cannot answer a tip, so they do not count towards what a web
+    process may load to answer one: only our own claims do."""
+    for number in range(3):
+        imported_review(f"{UNCHECKED} ({number})", f"https://checkers.example/{number}")
+    monkeypatch.setattr("claims.tips.services.AT_ONCE_LOAD_LIMIT", 1)  # our one claim
+
+    response = send({"text": "Did Riverton's Harbour Street bridge cost 400 million dollars?"})
+
+    assert response.status_code == 201
+    assert response.json()["compared"] is True
+    assert response.json()["check"]["id"] == published_bridge_check.id
+    assert len(follower._process_followers[True].index) == 1
+
+
 def test_a_web_server_never_builds_a_large_index_for_a_tip_and_the_worker_answers_it(
     client: Client, published_bridge_check: Review, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -112,7 +129,7 @@ def test_a_web_server_never_builds_a_large_index_for_a_tip_and_the_worker_answer
     assert response.json()["check"] is None and response.json()["compared"] is False
     tip = Tip.objects.get()
     assert tip.answered_by_check is None and tip.grouping == Tip.Grouping.PENDING
-    assert follower._process_follower is not None and follower._process_follower.watermark == 0
+    assert follower._process_followers[True].watermark == 0  # the web process read nothing
     waiting = client.get(f"/tips/{tip.token}/").content.decode()
     assert "We are comparing it with the claims we have checked" in waiting
 
