@@ -7,7 +7,8 @@ each for the targets it compares with the query (crosslingual.py).
 with a higher id, so following the table is reading `id > watermark`. On PostgreSQL ids
 are handed out before commit, so a row with a lower id can become visible after a higher
 one: ids skipped over are remembered as gaps and looked for again until they appear, or
-until GAP_PATIENCE has passed (a rolled-back or deleted row never appears).
+until GAP_PATIENCE has passed (a rolled-back or deleted row never appears); an id below a
+row stored longer ago than that is not waited for at all.
 
 What has been read is moved past only once it is in the index, a chunk at a time: a refresh
 cut short (a database error, a task's time limit) leaves an index that is behind, never one
@@ -25,10 +26,12 @@ request, which imported reviews (often most of the table) would make far too slo
 import threading
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from claims.matching import engine
 from claims.matching.crosslingual import Matchers, Target
@@ -61,6 +64,7 @@ class IndexFollower(Matchers):
         deadline = None if seconds is None else time.monotonic() + seconds
         with self._lock:
             seen = self._new_ids()
+            settled = self._settled_id() if seen and seen[-1] > self.watermark else 0
             added = 0
             self.behind = False
             for start in range(0, len(seen), LOAD_CHUNK):
@@ -69,7 +73,7 @@ class IndexFollower(Matchers):
                     break
                 chunk = seen[start : start + LOAD_CHUNK]
                 added += self._load(chunk)
-                self._note_read(chunk)  # only now that the chunk is in the index
+                self._note_read(chunk, settled)  # only now that the chunk is in the index
             return added
 
     def unread_beyond(self, limit: int) -> bool:
@@ -108,14 +112,26 @@ class IndexFollower(Matchers):
             wanted |= Q(id__in=list(self.gaps))
         return list(MatchEntry.objects.filter(wanted).order_by("id").values_list("id", flat=True))
 
-    def _note_read(self, ids: list[int]) -> None:
+    def _settled_id(self) -> int:
+        """Return the newest id above the watermark of a row stored more than GAP_PATIENCE
+        ago (0 if none). An id below it that is not visible was handed out before that row
+        was stored, so a transaction holding it would have been open longer than the
+        patience: it is a deleted or rolled-back row, not one to wait for. (Without this, a
+        process starting on a table whose rows are replaced as texts change would look for
+        the newest MAX_GAPS deleted ids on every refresh for GAP_PATIENCE.)"""
+        stored_before = timezone.now() - timedelta(seconds=GAP_PATIENCE_SECONDS)
+        old = MatchEntry.objects.filter(id__gt=self.watermark, created_at__lt=stored_before)
+        return old.order_by("-id").values_list("id", flat=True).first() or 0
+
+    def _note_read(self, ids: list[int], settled: int = 0) -> None:
         """Move the watermark to the newest of `ids` (ascending, now in the index), and
-        remember the ids skipped on the way as gaps (the newest MAX_GAPS of them)."""
+        remember the ids skipped on the way above `settled` (_settled_id) as gaps (the
+        newest MAX_GAPS of them)."""
         for id_ in ids:
             self.gaps.pop(id_, None)
         newest = ids[-1]
         if newest > self.watermark:
-            missing = set(range(self.watermark + 1, newest)) - set(ids)
+            missing = set(range(max(self.watermark, settled) + 1, newest)) - set(ids)
             now = time.monotonic()
             for id_ in sorted(missing)[-MAX_GAPS:]:
                 self.gaps[id_] = now

@@ -3,9 +3,11 @@ only what was added since it last looked, never encodes what is stored, and does
 a row that becomes visible late."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from claims.matching import engine
 from claims.matching import follower as followers
@@ -100,6 +102,21 @@ def test_a_row_that_becomes_visible_late_is_not_missed() -> None:
     assert follower.refresh() == 1
     assert hidden_id not in follower.gaps
     assert keys(follower, TEXTS[1])[0] == f"review:{late.id}"
+
+
+def test_an_id_missing_below_a_row_stored_long_ago_is_not_waited_for() -> None:
+    """A process starting on a table whose old rows were deleted (texts change, and their
+    rows are replaced) does not look for them on every refresh: a transaction holding
+    such an id would have been open for longer than the gaps' patience."""
+    _, deleted, last = (review(text, number) for number, text in enumerate(TEXTS))
+    deleted_id = MatchEntry.objects.get(external=deleted).id
+    MatchEntry.objects.filter(external=deleted).delete()
+    long_ago = timezone.now() - timedelta(seconds=followers.GAP_PATIENCE_SECONDS + 60)
+    MatchEntry.objects.filter(external=last).update(created_at=long_ago)
+
+    follower = IndexFollower()
+    assert follower.refresh() == 2
+    assert deleted_id not in follower.gaps and not follower.gaps
 
 
 def test_a_row_that_appears_while_a_chunk_is_read_is_taken_as_a_gap(
