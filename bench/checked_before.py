@@ -13,8 +13,8 @@ as other fact-checkers' reviews and the dev tweets entered as claims:
    building the same index by encoding the texts and headlines (MatchIndex.add_many
    without vectors);
    then one incremental refresh after one more review is stored; and a web process's
-   index of our own claims alone (what answers a tip), whose first build reads past the
-   imported reviews (none of this bench's claims is accepted yet, so it loads nothing).
+   index of our published checks alone (what answers a tip), whose first build reads past
+   the imported reviews (none of this bench's claims is checked, so it loads nothing).
 3. Matching one claim through the product (`claim_match`: stored vector or encoding,
    index refresh, search, eligibility query, storing the suggestions), p50 and p95,
    against the bare `MatchIndex.search` of the same texts. And the quality the product
@@ -103,8 +103,8 @@ def main() -> None:
     building = timed(lambda: fresh.add_many(items, headlines=headlines))
     row("2. index rebuilt from stored vectors", f"{rebuild:.2f} s",
         f"encoding the texts {building:.2f} s", building / rebuild, "× faster")  # fmt: skip
-    ours = timed(IndexFollower(ours_only=True).refresh)
-    row("   index of our claims alone (a tip's)", f"{ours * 1000:.0f} ms",
+    ours = timed(IndexFollower(checks_only=True).refresh)
+    row("   index of our checks alone (a tip's)", f"{ours * 1000:.0f} ms",
         f"rebuild {rebuild * 1000:.0f} ms", rebuild / ours, "× faster")  # fmt: skip
     extra = ExternalReview.objects.create(
         publisher_name="Bench", url="https://bench.example/1", claim_reviewed="One more claim.",

@@ -18,9 +18,10 @@ task asks for the index with a share of its time (`process_index_ready`): the bu
 for that long, and while rows are left to read the task puts its work back for later
 instead of failing at its time limit or matching against part of the archive.
 
-A process may also hold an index of our own claims alone (`ours_only`): a reader's tip is
-answered only by our checks, and a web process answering one must build its index in a
-request, which imported reviews (often most of the table) would make far too slow.
+A process may also hold an index of our published checks alone (`checks_only`: our claims
+whose entry carries the headline of a published check): a reader's tip is answered only by
+our checks, and a web process answering one must build its index in a request, which
+imported reviews and claims not checked (most of the table) would make far too slow.
 """
 
 import threading
@@ -44,14 +45,14 @@ LOAD_CHUNK = 2000
 
 
 class IndexFollower(Matchers):
-    """Both matchers' indexes of every match target (crosslingual.py), or of our own claims
-    alone, and where in the entries table it has read to."""
+    """Both matchers' indexes of every match target (crosslingual.py), or of our published
+    checks alone, and where in the entries table it has read to."""
 
-    def __init__(self, *, ours_only: bool = False) -> None:
+    def __init__(self, *, checks_only: bool = False) -> None:
         super().__init__(exact_below=settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW)
         # Every row is read past (that is how gaps are told apart from rows of other kinds);
         # only the targets in scope are loaded.
-        self.scope = Q(claim__isnull=False) if ours_only else Q()
+        self.scope = Q(claim__isnull=False) & ~Q(headline="") if checks_only else Q()
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.behind = False  # rows were left unread by the last refresh (out of time)
@@ -162,7 +163,7 @@ class IndexFollower(Matchers):
 def _among(ids: list[int], watermark: int) -> Q:
     """A condition that holds for `ids` (ascending), and perhaps for rows between them: the
     gaps below the watermark by id, the new rows above it as one range, which an index of
-    our claims alone reads far faster than a list of ids it mostly does not hold."""
+    our checks alone reads far faster than a list of ids it mostly does not hold."""
     gaps = [id_ for id_ in ids if id_ <= watermark]
     new = ids[len(gaps) :]
     among = Q(id__in=gaps) if gaps else Q(pk__in=[])
@@ -226,7 +227,7 @@ def _optional_array(vector: bytes | memoryview | None) -> np.ndarray | None:
     return None if vector is None else _array(vector)
 
 
-_process_followers: dict[bool, IndexFollower] = {}  # by ours_only
+_process_followers: dict[bool, IndexFollower] = {}  # by checks_only
 
 
 def process_index() -> IndexFollower:
@@ -244,17 +245,18 @@ def process_index_ready(seconds: float) -> IndexFollower | None:
     return None if follower.behind else follower
 
 
-def process_index_within(limit: int, *, ours_only: bool = False) -> IndexFollower | None:
-    """Return this process's index (of our own claims alone, with `ours_only`) brought up
-    to date, if that loads at most `limit` entries; None otherwise (nothing is read)."""
-    follower = _follower(ours_only=ours_only)
+def process_index_within(limit: int, *, checks_only: bool = False) -> IndexFollower | None:
+    """Return this process's index (of our published checks alone, with `checks_only`)
+    brought up to date, if that loads at most `limit` entries; None otherwise (nothing is
+    read)."""
+    follower = _follower(checks_only=checks_only)
     if follower.unread_beyond(limit):
         return None
     follower.refresh()
     return follower
 
 
-def _follower(*, ours_only: bool = False) -> IndexFollower:
-    if ours_only not in _process_followers:
-        _process_followers[ours_only] = IndexFollower(ours_only=ours_only)
-    return _process_followers[ours_only]
+def _follower(*, checks_only: bool = False) -> IndexFollower:
+    if checks_only not in _process_followers:
+        _process_followers[checks_only] = IndexFollower(checks_only=checks_only)
+    return _process_followers[checks_only]

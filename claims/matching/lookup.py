@@ -84,11 +84,11 @@ def checks_index_ready() -> IndexFollower | None:
 
 
 def checks_index_within(load_limit: int) -> IndexFollower | None:
-    """Return this process's index of our own claims brought up to date, or None if that
-    would load more than `load_limit` of them (a web request must not build an index of
-    a million rows). Imported reviews are left out: they cannot answer a tip, and a
-    newsroom importing other fact-checkers' reviews soon holds far more of them."""
-    return process_index_within(load_limit, ours_only=True)
+    """Return this process's index of our published checks brought up to date, or None if
+    that would load more than `load_limit` of them (a web request must not build an index
+    of a million rows). Imported reviews and claims not checked are left out: they cannot
+    answer a tip, and a newsroom holds far more of them than of its checks."""
+    return process_index_within(load_limit, checks_only=True)
 
 
 def published_check_for(

@@ -39,7 +39,7 @@ from factcheck.limits import STUCK_AFTER
 # formed.
 GROUPS_COMPARED = 2000
 # A tip sent through the web is compared with our checks at once only if the web process's
-# index of our own claims (imported reviews cannot answer a tip) can be brought up to date
+# index of our published checks (nothing else can answer a tip) can be brought up to date
 # by loading at most this many of them: a first build from 10,375 entries takes about a
 # second (bench/checked_before.py), from a million several minutes (bench/ann.py), which a
 # reader does not wait for and a web server's timeout cuts short. Past it, the worker that

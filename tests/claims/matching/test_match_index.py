@@ -16,6 +16,8 @@ from claims.matching.follower import IndexFollower, process_index_ready, process
 from claims.matching.imports import external_review_import
 from claims.matching.services import external_reviews_index, stale_entries_refresh
 from claims.models import Claim, ExternalReview, MatchEntry
+from reviewers.models import Review
+from tests.reviewers.conftest import publish_check  # noqa: F401  (a fixture, used below)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,23 +197,29 @@ def test_a_process_index_is_built_within_a_limit_or_not_at_all(
     assert process_index_within(1) is index and len(index.index) == 4  # one new row to read
 
 
-def test_an_index_of_our_claims_leaves_imported_reviews_out_of_its_limit_and_its_load(
-    make_claim: Callable[..., Claim], matched: Callable[[Claim], Claim]
+def test_an_index_of_our_checks_leaves_reviews_and_unchecked_claims_out_of_its_limit_and_load(
+    make_claim: Callable[..., Claim],
+    matched: Callable[[Claim], Claim],
+    publish_check: Callable[..., Review],  # noqa: F811
 ) -> None:
-    """A tip is answered only by our checks: a web process's index of our own claims is
-    built within its limit however many reviews the newsroom has imported."""
+    """A tip is answered only by our published checks: a web process's index of them is
+    built within its limit however many reviews the newsroom has imported and however many
+    claims it has accepted but not checked yet."""
     reviews = [review(text, number) for number, text in enumerate(TEXTS)]
-    ours = matched(make_claim("Riverton's council tax will double next year, the treasurer said."))
+    unchecked = matched(make_claim("Riverton's ferry fares doubled in January."))
+    checked = publish_check("Riverton's council tax will double next year, the treasurer said.")
+    ours = matched(Claim.objects.get(id=checked.claim_id))  # its entry carries the headline
 
-    assert IndexFollower().unread_beyond(3)  # every target: four rows to load
-    assert not IndexFollower(ours_only=True).unread_beyond(1)
-    index = process_index_within(1, ours_only=True)
+    assert IndexFollower().unread_beyond(4)  # every target: five rows to load
+    assert not IndexFollower(checks_only=True).unread_beyond(1)
+    index = process_index_within(1, checks_only=True)
 
     assert index is not None and len(index.index) == 1
     assert keys(index, ours.text) == [f"claim:{ours.id}"]
-    assert index.watermark == MatchEntry.objects.get(claim=ours).id  # read past the reviews
+    assert f"claim:{unchecked.id}" not in keys(index, unchecked.text)
+    assert index.watermark == MatchEntry.objects.get(claim=ours).id  # read past the others
     review("The Riverton zoo has closed for good.", 7)
-    assert process_index_within(0, ours_only=True) is index  # no claim of ours to load
+    assert process_index_within(0, checks_only=True) is index  # no check of ours to load
     assert len(index.index) == 1 and index.watermark > MatchEntry.objects.get(claim=ours).id
     assert all(f"review:{r.id}" not in keys(index, r.claim_reviewed) for r in reviews)
 
