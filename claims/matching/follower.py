@@ -166,8 +166,10 @@ def _among(ids: list[int], watermark: int) -> Q:
     our checks alone reads far faster than a list of ids it mostly does not hold."""
     gaps = [id_ for id_ in ids if id_ <= watermark]
     new = ids[len(gaps) :]
-    among = Q(id__in=gaps) if gaps else Q(pk__in=[])
-    return among | Q(id__gte=new[0], id__lte=new[-1]) if new else among
+    among = Q(id__in=gaps)
+    if new:
+        among |= Q(id__gte=new[0], id__lte=new[-1])
+    return among
 
 
 @dataclass(frozen=True)

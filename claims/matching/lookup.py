@@ -76,10 +76,10 @@ def multilingual_missing(language: str, model_name: str) -> bool:
     return model_name != MULTILINGUAL_MODEL_NAME and read_by_multilingual(language)
 
 
-def checks_index_ready() -> IndexFollower | None:
-    """Return this worker's match index brought up to date, or None while it is still being
-    built (a first build over a large archive outlasts a task: follower.py); the next call
-    builds on."""
+def worker_index_ready() -> IndexFollower | None:
+    """Return this worker's match index of every target (the one claims are matched with)
+    brought up to date, or None while it is still being built (a first build over a large
+    archive outlasts a task: follower.py); the next call builds on."""
     return process_index_ready(INDEX_BUILD_SECONDS)
 
 
@@ -95,7 +95,7 @@ def published_check_for(
     text: str, vectors: Vectors, language: str, index: IndexFollower
 ) -> Verdict | None:
     """Return our published check (not retracted) of the same claim as `text`, if any
-    claim with one in `index` (checks_index_ready() or checks_index_within()) scores at
+    claim with one in `index` (worker_index_ready() or checks_index_within()) scores at
     least the same-claim threshold; the likeliest first."""
     prepared = match_text(text)
     if prepared.skip:

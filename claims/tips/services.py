@@ -99,7 +99,7 @@ def tip_group(*, tip_id: int) -> TipGroup | None:
         return None
     # Not answered when it was sent: compared with our checks here (the web process may not
     # have compared it, AT_ONCE_LOAD_LIMIT, and a check may have been published since).
-    index = None if tip.answered_by_check else lookup.checks_index_ready()
+    index = None if tip.answered_by_check else lookup.worker_index_ready()
     if index is None and not tip.answered_by_check:
         return None  # this worker is still building its index: the sweep sends the tip again
     language = lookup.text_language(tip.text)
