@@ -5,7 +5,8 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY factcheck factcheck
 COPY claims claims
 COPY reviewers reviewers
-RUN pip install --no-cache-dir -c constraints.txt . && useradd --create-home factcheck
+RUN pip install --no-cache-dir -c constraints.txt . && useradd --create-home factcheck \
+    && install -d -o factcheck -m 700 /var/lib/factcheck
 COPY manage.py ./
 USER factcheck
 EXPOSE 8000

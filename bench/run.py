@@ -32,6 +32,7 @@ QUICK = {
     "api.py": ["--checks", "5000", "--requests", "100"],
     "checked_before.py": ["--limit", "50"],
     "gathering.py": ["--articles", "2000", "--rounds", "2"],
+    "index_snapshot.py": ["--entries", "25000"],
     "ingest.py": ["--pages", "40"],
     "public_index.py": ["--checks", "5000", "--requests", "50"],
     "review_queue.py": ["--claims", "3000", "--requests", "50"],

@@ -468,6 +468,11 @@ MATCH_SAME_CLAIM_THRESHOLD = env_probability("MATCH_SAME_CLAIM_THRESHOLD")
 # approximate (HNSW) graph instead of comparing every vector; unset, the engine's measured
 # crossing (claims/matching/engine/vectors.py).
 MATCH_EXACT_SEARCH_BELOW = env_int("MATCH_EXACT_SEARCH_BELOW", 0) or None
+# Where a worker keeps its match index on disk, to read it back when it starts again instead
+# of building it from the table (claims/matching/snapshot.py); empty: nowhere.
+MATCH_INDEX_SNAPSHOT = env_str("MATCH_INDEX_SNAPSHOT", str(VAR_DIR / "match-index.pickle"))
+# ...once it holds this many entries (below, building it from the table takes seconds).
+MATCH_INDEX_SNAPSHOT_FROM = env_int("MATCH_INDEX_SNAPSHOT_FROM", 20_000)
 
 # The organisation that publishes checks, as named in ClaimReview JSON-LD.
 PUBLISHER_NAME = env_str("PUBLISHER_NAME", "factcheck demo newsroom")

@@ -54,6 +54,13 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_match_index_snapshot(settings: Any) -> None:
+    """Keep no worker's match index on disk unless a test asks for it: ./var may hold the
+    demo's (claims/matching/snapshot.py)."""
+    settings.MATCH_INDEX_SNAPSHOT = ""
+
+
+@pytest.fixture(autouse=True)
 def _a_cache_of_its_own(settings: Any) -> None:
     """Start each test with nothing cached (no request counted by a throttle) by giving it a
     key prefix of its own. Under CI the cache is Redis, shared with the broker (and with

@@ -18,6 +18,10 @@ task asks for the index with a share of its time (`process_index_ready`): the bu
 for that long, and while rows are left to read the task puts its work back for later
 instead of failing at its time limit or matching against part of the archive.
 
+A worker keeps its index on disk once it is large, and a worker started again reads it
+back instead of building it (snapshot.py): `_follower` starts that reading, and a task
+waits for it as it would for a first build.
+
 A process may also hold an index of our published checks alone (`checks_only`: our claims
 whose entry carries the headline of a published check): a reader's tip is answered only by
 our checks, and a web process answering one must build its index in a request, which
@@ -28,13 +32,14 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from claims.matching import engine
+from claims.matching import engine, snapshot
 from claims.matching.crosslingual import Matchers, Target
 from claims.matching.engine import multilingual
 from claims.matching.models import MatchEntry, entry_key
@@ -52,11 +57,29 @@ class IndexFollower(Matchers):
         super().__init__(exact_below=settings.MATCH_EXACT_SEARCH_BELOW or engine.EXACT_SEARCH_BELOW)
         # Every row is read past (that is how gaps are told apart from rows of other kinds);
         # only the targets in scope are loaded.
+        self.checks_only = checks_only
         self.scope = Q(claim__isnull=False) & ~Q(headline="") if checks_only else Q()
         self.watermark = 0
         self.gaps: dict[int, float] = {}
         self.behind = False  # rows were left unread by the last refresh (out of time)
+        self.added_since_snapshot = 0  # targets added since the last snapshot (snapshot.py)
+        self._writing: tuple[int, float] | None = None  # (pid, start) of a snapshot's writer
         self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A snapshot of the index (snapshot.py)."""
+        state = self.__dict__.copy()
+        del state["_lock"], state["_writing"]
+        state["added_since_snapshot"] = 0
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Read back, every gap is waited for afresh: a row that was still being written when
+        # the snapshot was taken may have been stored since, below the watermark, however
+        # long ago that was (the monotonic clock's times mean nothing in another process).
+        now = time.monotonic()
+        gaps = dict.fromkeys(state["gaps"], now)
+        self.__dict__.update(state, gaps=gaps, _writing=None, _lock=threading.Lock())
 
     def refresh(self, seconds: float | None = None) -> int:
         """Add the entries stored since the last refresh; return how many were added.
@@ -75,7 +98,19 @@ class IndexFollower(Matchers):
                 chunk = seen[start : start + LOAD_CHUNK]
                 added += self._load(chunk)
                 self._note_read(chunk, settled)  # only now that the chunk is in the index
+            self.added_since_snapshot += added
             return added
+
+    def keep_snapshot(self) -> None:
+        """Have a snapshot of this index written if one is due (snapshot.py) and none is
+        being written."""
+        with self._lock:
+            if self._writing is not None and not snapshot.finished(*self._writing):
+                return
+            self._writing = None
+            if not self.checks_only and snapshot.due(self):
+                self._writing = (snapshot.write_in_child(self), time.monotonic())
+                self.added_since_snapshot = 0
 
     def unread_beyond(self, limit: int) -> bool:
         """Whether more than `limit` targets this index would load are stored above its
@@ -230,20 +265,28 @@ def _optional_array(vector: bytes | memoryview | None) -> np.ndarray | None:
 
 
 _process_followers: dict[bool, IndexFollower] = {}  # by checks_only
+_restores: dict[bool, snapshot.Restore] = {}  # a snapshot being read, until it is installed
+_starting = threading.Lock()
 
 
 def process_index() -> IndexFollower:
     """Return this process's index, brought up to date with the entries table."""
-    follower = _follower()
+    follower = _follower(wait=None)
+    assert follower is not None
     follower.refresh()
+    follower.keep_snapshot()
     return follower
 
 
 def process_index_ready(seconds: float) -> IndexFollower | None:
     """Return this process's index brought up to date, reading for about `seconds` at
-    most; None if rows are left to read (the next call reads on from there)."""
-    follower = _follower()
-    follower.refresh(seconds)
+    most; None if rows are left to read, or its snapshot is (the next call reads on)."""
+    began = time.monotonic()
+    follower = _follower(wait=seconds)
+    if follower is None:
+        return None
+    follower.refresh(max(0.0, seconds - (time.monotonic() - began)))
+    follower.keep_snapshot()
     return None if follower.behind else follower
 
 
@@ -251,14 +294,29 @@ def process_index_within(limit: int, *, checks_only: bool = False) -> IndexFollo
     """Return this process's index (of our published checks alone, with `checks_only`)
     brought up to date, if that loads at most `limit` entries; None otherwise (nothing is
     read)."""
-    follower = _follower(checks_only=checks_only)
-    if follower.unread_beyond(limit):
+    follower = _follower(checks_only=checks_only, wait=0)
+    if follower is None or follower.unread_beyond(limit):
         return None
     follower.refresh()
     return follower
 
 
-def _follower(*, checks_only: bool = False) -> IndexFollower:
-    if checks_only not in _process_followers:
-        _process_followers[checks_only] = IndexFollower(checks_only=checks_only)
+def _follower(*, checks_only: bool = False, wait: float | None) -> IndexFollower | None:
+    """Return this process's follower; a worker's first one is read back from its snapshot
+    if it has a usable one (snapshot.py). None while that is still being read after `wait`
+    seconds (None: as long as it takes)."""
+    with _starting:
+        if checks_only not in _process_followers and checks_only not in _restores:
+            restore = None if checks_only else snapshot.Restore.start()
+            if restore is None:
+                _process_followers[checks_only] = IndexFollower(checks_only=checks_only)
+            else:
+                _restores[checks_only] = restore
+    restore = _restores.get(checks_only)
+    if restore is not None:
+        if not restore.wait(wait):
+            return None
+        with _starting:
+            if _restores.pop(checks_only, None) is not None:  # the first to see it done
+                _process_followers[checks_only] = restore.follower or IndexFollower()
     return _process_followers[checks_only]

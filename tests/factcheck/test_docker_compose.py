@@ -78,3 +78,15 @@ def test_the_web_and_each_worker_are_checked_by_their_health_checks() -> None:
         node = words[words.index("-n") + 1].replace("%h", "$$HOSTNAME")
         check = " ".join(services[name]["healthcheck"]["test"])
         assert f"python manage.py worker_health {node}" in check, name
+
+
+def test_the_workers_keep_their_match_index_on_a_volume() -> None:
+    """A worker started again, after a restart or on a new image, reads its match index back
+    instead of building it (claims/matching/snapshot.py)."""
+    file = compose()
+    for name in ("worker", "worker-interactive", "worker-bulk"):
+        service = file["services"][name]
+        folder = Path(service["environment"]["MATCH_INDEX_SNAPSHOT"]).parent
+        assert f"match-index:{folder}" in service["volumes"]
+    assert "match-index" in file["volumes"]
+    assert "install -d -o factcheck" in (ROOT / "Dockerfile").read_text()  # it may write there

@@ -3,6 +3,7 @@
 import math
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -22,6 +23,11 @@ class BM25Index:
 
     def __len__(self) -> int:
         return len(self._terms)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_arrays"] = {}  # a cache, made again as queries need it
+        return state
 
     def add(self, slot: int, words: Sequence[str]) -> None:
         self.discard(slot)

@@ -12,6 +12,7 @@ is approximate (recall@5 of the exact top 5: bench/ann.py).
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,6 +61,28 @@ class VectorIndex:
 
     def __len__(self) -> int:
         return self._count
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the graph as usearch serialises it (an `Index` does not pickle), for a
+        snapshot of a worker's index (claims/matching/snapshot.py)."""
+        state = self.__dict__.copy()
+        state["_graph"] = None if self._graph is None else _saved(self._graph)
+        used = int(np.flatnonzero(self._live)[-1]) + 1 if self._count else 0
+        state["_rows"], state["_live"] = self._rows[:used], self._live[:used]  # not the room
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        graph = state["_graph"]
+        self.__dict__.update(state)
+        if graph is not None:
+            restored = Index.restore(graph)
+            if restored is None:
+                raise ValueError("the snapshot's graph could not be restored")
+            # Restoring keeps the links but not the breadths, which fall to usearch's defaults.
+            # (Both properties have setters, declared in a way mypy does not see.)
+            restored.expansion_add = EXPANSION_ADD  # type: ignore[misc]
+            restored.expansion_search = EXPANSION_SEARCH  # type: ignore[misc]
+            self._graph = restored
 
     @property
     def approximate(self) -> bool:
@@ -140,6 +163,12 @@ class VectorIndex:
         live = np.zeros(capacity, dtype=bool)
         live[: len(self._live)] = self._live
         self._rows, self._live = rows, live
+
+
+def _saved(graph: Index) -> bytes:
+    saved = graph.save()  # without a path: the serialised graph
+    assert saved is not None
+    return saved
 
 
 def _new_graph(dimensions: int) -> Index:
