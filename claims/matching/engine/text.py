@@ -21,6 +21,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 STOPWORDS = frozenset(
     """a an and are as at be been but by can could did do does for from had has have he her
@@ -38,7 +39,7 @@ def clean(text: str) -> str:
     text = _URL.sub(" ", text)
     text = _MENTION.sub(lambda found: _split_joined(found.group(1)), text)
     text = _HASHTAG.sub(lambda found: f" {_split_joined(found.group(1))} ", text)
-    text = "".join(char for char in text if not _is_symbol(char))
+    text = _NOT_ASCII.sub(_unless_symbol, text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -56,9 +57,12 @@ def _split_joined(tag: str) -> str:
     return _CAMEL.sub(" ", tag.replace("_", " "))
 
 
-def _is_symbol(char: str) -> bool:
-    # Emojis and pictographs are category So; a claim's meaning is in its words.
-    return unicodedata.category(char) in {"So", "Cs", "Co"}
+def _unless_symbol(found: re.Match[str]) -> str:
+    # Emojis and pictographs are category So; a claim's meaning is in its words. (No ASCII
+    # character is a symbol of these categories, so only the others are looked at: a
+    # character at a time in Python, this was a third of building a worker's index.)
+    char = found.group()
+    return "" if unicodedata.category(char) in {"So", "Cs", "Co"} else char
 
 
 def _stem(word: str) -> str:

@@ -117,7 +117,7 @@ def test_a_row_still_being_written_when_the_snapshot_was_taken_is_read_after_a_r
     worker_restarted()
     restored = process_index()
 
-    assert len(restored.index) == 3 and not restored.gaps
+    assert len(restored.index) == 3 and values["id"] not in restored.gaps
     assert restored.search(TEXTS[1], top=1)[0].key == f"review:{late.id}"
 
 
