@@ -11,14 +11,15 @@ past a task's time limit. The file is written beside its place and renamed over 
 reader sees a whole snapshot or the one before, never half of one.
 
 **Reading.** A worker's first use of its index reads the snapshot's header and checks it
-against this code (FORMAT, the encoders, the graph's parameters) and this database: a few
-stored rows must still carry the ids and storing times they had (one query), so a snapshot
-of another or a reset database is not followed from a watermark it never had. The rest is
-read in a thread (6 s at 100,000 entries, where building took 137 s; at a million, longer
-than a task may run); until it is done a task puts its work back, as during a first build
-(follower.py). From the
-restored watermark on, the follower reads the rows stored since, as after any refresh; rows
-deleted meanwhile leave the index when a search finds them gone, as they always do.
+against this code and its settings (FORMAT, the encoders, the graph's parameters) and this
+database: a few stored rows must still carry the ids and storing times they had (one
+query), so a snapshot of another or a reset database is not followed from a watermark it
+never had, nor one newer than a database restored from a backup. The rest is read in a
+thread (6 s at 100,000 entries, where building took 137 s; at a million, longer than a
+task may run); until it is done a task puts its work back, as during a first build
+(follower.py). From the restored watermark on, the follower reads the rows stored since,
+as after any refresh (and looks again for the ids it was still waiting for); rows deleted
+meanwhile leave the index when a search finds them gone, as they always do.
 
 A snapshot is a pickle: only this code, under the service's account, writes and reads it
 (mode 0600, in `var/` by default; `MATCH_INDEX_SNAPSHOT` moves it, or turns it off when
@@ -52,7 +53,7 @@ logger = logging.getLogger(__name__)
 FORMAT = 1
 # Ids and storing times of this many of the oldest and of the newest rows read.
 FINGERPRINT_ROWS = 4
-# A child writing longer than this is stuck (100,000 entries take 10 s).
+# A child writing longer than this is stuck (300,000 entries take 33 s).
 WRITE_TIMEOUT_SECONDS = 3600
 
 
@@ -225,7 +226,7 @@ def refusal(header: Header) -> str:
     if header.format != FORMAT:
         return f"written in format {header.format}, this code reads {FORMAT}"
     if header.code != _code():
-        return "written for other encoders or graph parameters"
+        return "written for other encoders, graph parameters or MATCH_EXACT_SEARCH_BELOW"
     rows = header.oldest + header.newest
     stored = dict(
         MatchEntry.objects.filter(id__in=[id_ for id_, _ in rows]).values_list("id", "created_at")
@@ -255,5 +256,8 @@ def _header(follower: "IndexFollower") -> Header:
 
 
 def _code() -> tuple[str, str, tuple[Any, ...]]:
-    graph = (vectors.CONNECTIVITY, vectors.EXPANSION_ADD, vectors.GRAPH_COPIES)
+    """The encoders, and how the index is built (the graph's links and breadth, the size
+    from which it is used: a snapshot keeps the one it was built with)."""
+    exact_below = settings.MATCH_EXACT_SEARCH_BELOW or vectors.EXACT_SEARCH_BELOW
+    graph = (vectors.CONNECTIVITY, vectors.EXPANSION_ADD, vectors.GRAPH_COPIES, exact_below)
     return (engine.MODEL_NAME, multilingual.MODEL_NAME, graph)

@@ -200,8 +200,8 @@ def test_a_snapshot_newer_than_the_database_is_not_followed(
 
 
 @pytest.mark.django_db
-def test_a_snapshot_of_other_code_or_a_damaged_one_is_not_read(
-    kept: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_snapshot_of_other_code_or_settings_or_a_damaged_one_is_not_read(
+    kept: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     snapshot_of_three()
 
@@ -209,6 +209,9 @@ def test_a_snapshot_of_other_code_or_a_damaged_one_is_not_read(
     assert "format" in snapshot.refusal(snapshot.read_header(kept))
     assert snapshot.Restore.start() is None
     monkeypatch.undo()
+    settings.MATCH_EXACT_SEARCH_BELOW = 2_000  # the graph from another size on
+    assert "MATCH_EXACT_SEARCH_BELOW" in snapshot.refusal(snapshot.read_header(kept))
+    settings.MATCH_EXACT_SEARCH_BELOW = 3
 
     header = snapshot.read_header(kept)
     kept.write_bytes(pickle.dumps(header) + b"\x80\x05 damaged after the header")
