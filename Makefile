@@ -11,8 +11,11 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: demo test lint bench
 
+# ADDRPORT=127.0.0.1:8001 serves elsewhere (when 8000 is taken).
+ADDRPORT ?= 127.0.0.1:8000
+
 demo: $(INSTALLED) var/secret_key
-	SECRET_KEY="$$(cat var/secret_key)" DEBUG=true $(BIN)/python manage.py demo
+	SECRET_KEY="$$(cat var/secret_key)" DEBUG=true $(BIN)/python manage.py demo --addrport $(ADDRPORT)
 
 # The fault scenarios (tests/faults) mostly wait for a recovery, each with workers, a Redis
 # and a database of its own: they run side by side in FAULT_PROCESSES processes, after the

@@ -1,11 +1,17 @@
 """Stopping the demo stops its workers: a worker whose warm shutdown hangs is killed with
-its pool after a grace period, instead of being left running behind the demo."""
+its pool after a grace period, instead of being left running behind the demo; and a demo
+that could not serve says so before it starts any."""
 
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+from django.core.management import CommandError, call_command
+
+from factcheck.management.commands import demo
 from factcheck.management.commands.demo import stop_workers
 
 # A stand-in for a worker whose warm shutdown never ends: it ignores SIGTERM, and has a
@@ -52,3 +58,21 @@ def test_a_worker_that_stops_is_waited_for_and_not_killed() -> None:
     )
     stop_workers([worker], grace=10)
     assert worker.returncode == -15  # ended by the SIGTERM of a warm shutdown, not SIGKILL
+
+
+def test_a_demo_whose_address_is_taken_says_so_before_starting_any_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """runserver leaves through os._exit when its port is taken, past the demo's `finally`:
+    workers started before it would be left running."""
+
+    def no_workers() -> None:
+        raise AssertionError("workers were started")
+
+    monkeypatch.setattr(demo, "start_workers", no_workers)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        with pytest.raises(CommandError, match=f"Cannot serve the demo on {address}"):
+            call_command("demo", addrport=address)

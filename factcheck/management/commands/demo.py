@@ -9,6 +9,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,6 +55,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_serve"]:
+            address_free(options["addrport"])
         call_command("migrate", interactive=False, verbosity=0)
         users = self.create_users()
         # Stop the worker with us on `kill` too, not only on Ctrl-C.
@@ -170,6 +173,25 @@ def start_workers() -> list[subprocess.Popen[bytes]]:
         )
         for queues, options in WORKERS
     ]
+
+
+def address_free(addrport: str) -> None:
+    """Fail with a clear error, before any worker is started, if the demo could not serve on
+    `addrport`: runserver leaves through os._exit when its port is taken, which would skip
+    stopping the workers and leave them running behind the demo."""
+    host, _, port = addrport.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as runserver does
+        try:
+            probe.bind((host, int(port)))
+        except (OSError, ValueError) as error:
+            raise CommandError(
+                f"Cannot serve the demo on {addrport} ({error}): stop what listens there "
+                "(another demo?), or serve elsewhere: make demo ADDRPORT=127.0.0.1:8001 "
+                "(manage.py demo --addrport 127.0.0.1:8001)."
+            ) from error
 
 
 def stop_workers(workers: Sequence[subprocess.Popen[Any]], grace: float = STOP_SECONDS) -> None:
