@@ -63,11 +63,13 @@ CANDIDATES = 20  # what MatchIndex asks the vector search for
 FOLLOWED = 2_000
 
 
-def rss_bytes() -> int:
+def rss_bytes(field: str = "VmRSS") -> int:
+    """This process's resident memory now, or at its peak ("VmHWM": unlike ru_maxrss, not
+    carried over from the process that forked it)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmRSS")
+    raise RuntimeError(f"no {field}")
 
 
 def real_vectors(cache: Path | None) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,7 @@ SNAPSHOT = (
     else WORK / "match-index.pickle"
 )
 
-from ann import clustered  # noqa: E402
+from ann import clustered, rss_bytes  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -116,12 +116,7 @@ def stored(entries: int, english: np.ndarray, across: np.ndarray) -> None:
 
 
 def rss_mib(field: str = "VmRSS") -> float:
-    """This process's resident memory now, or at its peak ("VmHWM": unlike ru_maxrss, not
-    carried over from the process that forked it)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no {field}")
+    return rss_bytes(field) / 2**20
 
 
 def row(measure: str, result: str, baseline: str = "", ratio: str = "") -> None:

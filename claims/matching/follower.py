@@ -108,7 +108,7 @@ class IndexFollower(Matchers):
             if self._writing is not None and not snapshot.finished(*self._writing):
                 return
             self._writing = None
-            if not self.checks_only and snapshot.due(self):
+            if snapshot.due(self):
                 self._writing = (snapshot.write_in_child(self), time.monotonic())
                 self.added_since_snapshot = 0
 

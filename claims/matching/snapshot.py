@@ -77,11 +77,13 @@ def path() -> Path | None:
 
 
 def due(follower: "IndexFollower") -> bool:
-    """Whether the follower's index is worth writing down now: large, read to the end, and
-    grown by a tenth (MATCH_INDEX_SNAPSHOT_FROM at least) since its last snapshot."""
+    """Whether the follower's index is worth writing down now: a worker's index of every
+    target (not a web process's of our checks), large, read to the end, and grown by a
+    tenth (MATCH_INDEX_SNAPSHOT_FROM at least) since its last snapshot."""
     size, least = len(follower.index), settings.MATCH_INDEX_SNAPSHOT_FROM
     return (
         path() is not None
+        and not follower.checks_only
         and not follower.behind
         and size >= least
         and follower.added_since_snapshot >= max(least, size // 10)
