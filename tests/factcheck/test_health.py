@@ -150,7 +150,10 @@ def test_not_ready_within_the_bound_when_the_database_does_not_answer(
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's readers and writers")
-def test_readiness_on_sqlite_does_not_wait_for_a_writer(transactional_db: None) -> None:
+# Serialized, as every test that commits: a plain flush after it would make the content
+# types again, and the next serialized test, restoring them too, would fail on them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_readiness_on_sqlite_does_not_wait_for_a_writer() -> None:
     heartbeat_record("default@host-1")
     writer = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
     try:

@@ -79,7 +79,7 @@ def test_a_page_added_by_url_is_fetched_safely_and_pinned(
     assert evidence.added_by == reviewer
     assert "212 million dollars" in evidence.passage
     # The stance model's suggestion, with its name and probability, for a person to confirm.
-    assert evidence.stance_cue.startswith("minilm-l6-fnc1-stance-v2, p = ")
+    assert evidence.stance_cue.startswith("minilm-l6-fnc1-stance-v3, p = ")
     assert evidence.stance_by is None
     assert evidence.source.publisher == "Riverton Auditor"
     assert evidence.snapshot_hash == evidence.source.snapshots.get().sha256
