@@ -201,7 +201,7 @@ def counterfactual(split: Split, seed: int, opened_share: float) -> Split:
         denied = _fill(rng.choice(DENIED_HEADLINE), p.headline)
         pairs.append(Pair(p.pair_id + "-denied", denied, p.body_id, FLIPPED[p.stance]))
         passages.append(text)
-        if p.stance == "discuss" and rng.random() < opened_share:
+        if p.stance == DISCUSS and rng.random() < opened_share:
             confirm = rng.random() < 1 / 3
             openers, side = (CONFIRMING_OPENER, AGREE) if confirm else (DENYING_OPENER, DISAGREE)
             opener = _fill(rng.choice(openers), p.headline)
