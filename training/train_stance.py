@@ -6,13 +6,16 @@ Pipeline (one command, no network, CPU):
 1. read FNC-1's pairs and bodies (``../shared/data/stance/``); hold out a part of train
    *by claim* (pairs linked through a headline or a related body stay together) to choose
    thresholds on; the dev file is only reported, never tuned on;
-2. for each pair, what the model reads of the body: the sentences sharing most words with
-   the headline, up to ``--focus-words`` words (``claims.evidence.stance.focus``, the same
+2. for each pair, what the model reads of the body: up to four passages of three sentences
+   sharing most words with the headline (``claims.evidence.stance.passages_read``, the same
    function the product and ``manage.py stance`` use);
 3. stage 1, relatedness: a logistic regression over the word-overlap features of
-   ``claims.evidence.stance.relatedness_features``, fitted on all train pairs;
-4. stage 2, agree / disagree / discuss: all-MiniLM-L6-v2 fine-tuned as a cross-encoder
-   on the related train pairs (weighted cross-entropy: the rare *disagree* counts more);
+   ``claims.evidence.stance.relatedness_features`` of each train pair's first passage; a
+   pair is as related as its most related passage;
+4. stage 2, agree / disagree / discuss: all-MiniLM-L6-v2 fine-tuned as a cross-encoder on
+   the first ``--train-passages`` passages of the related train pairs, each with its pair's
+   label, and on counterfactual pairs (weighted cross-entropy: the rare *disagree* counts
+   more); a pair's logits are the mean of its passages';
 5. export to ONNX (opset 17, output ``logits``), check it against PyTorch, quantise to int8
    per-channel and keep int8 unless it costs more than ``--max-int8-drop`` macro-F1 on the
    held-out part;
@@ -38,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-# The product's own focus, features and file readers, so that training reads what it reads.
+# The product's own passages, features and file readers, so that training reads what it reads.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
@@ -64,10 +67,11 @@ from claims.evidence.stance import (
     DISAGREE,
     DISCUSS,
     LABELS,
+    PASSAGES_READ,
     SIDES,
     UNRELATED,
     Pair,
-    focus,
+    passages_read,
     read_bodies,
     read_pairs,
     relatedness_features,
@@ -76,7 +80,7 @@ from claims.evidence.stance import (
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-MODEL_NAME = "minilm-l6-fnc1-stance-v3"  # bump when the shipped model changes
+MODEL_NAME = "minilm-l6-fnc1-stance-v4"  # bump when the shipped model changes
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -87,8 +91,10 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 @dataclass
 class Split:
+    """FNC-1 pairs, each with the passages of its body the product reads (up to four)."""
+
     pairs: list[Pair]
-    passages: list[str]  # what the model reads of each pair's body
+    read: list[list[str]]
 
     @property
     def labels(self) -> np.ndarray:
@@ -96,7 +102,30 @@ class Split:
 
     def subset(self, keep: Sequence[bool]) -> Split:
         chosen = [i for i, k in enumerate(keep) if k]
-        return Split([self.pairs[i] for i in chosen], [self.passages[i] for i in chosen])
+        return Split([self.pairs[i] for i in chosen], [self.read[i] for i in chosen])
+
+    def rows(self, count: int = PASSAGES_READ) -> tuple[Rows, np.ndarray]:
+        """One row per passage read (the first ``count`` of each pair's), with the pair's
+        label, and the index of each row's pair."""
+        pairs, passages, owner = [], [], []
+        for index, (p, read) in enumerate(zip(self.pairs, self.read, strict=True)):
+            for k, passage in enumerate(read[:count]):
+                pairs.append(Pair(f"{p.pair_id}-{k}", p.headline, p.body_id, p.stance))
+                passages.append(passage)
+                owner.append(index)
+        return Rows(pairs, passages), np.asarray(owner, dtype=np.int64)
+
+
+@dataclass
+class Rows:
+    """(claim, passage) pairs, one passage each: what the cross-encoder reads at a time."""
+
+    pairs: list[Pair]
+    passages: list[str]
+
+    @property
+    def labels(self) -> np.ndarray:
+        return np.asarray([LABELS.index(p.stance) for p in self.pairs], dtype=np.int64)
 
 
 def hold_out_by_claim(pairs: list[Pair], fraction: float, seed: int) -> list[bool]:
@@ -144,12 +173,12 @@ def hold_out_by_claim(pairs: list[Pair], fraction: float, seed: int) -> list[boo
     return held
 
 
-def load_split(path: Path, bodies: dict[str, str], sentences: dict[str, list[str]], words: int):
+def load_split(path: Path, bodies: dict[str, str], sentences: dict[str, list[str]]) -> Split:
     pairs = read_pairs(path)
     for p in pairs:
         if p.body_id not in sentences:
             sentences[p.body_id] = sentences_of(bodies[p.body_id])
-    return Split(pairs, [focus(p.headline, sentences[p.body_id], words) for p in pairs])
+    return Split(pairs, [passages_read(p.headline, sentences[p.body_id]) for p in pairs])
 
 
 # Counterfactual pairs: the same passage read against the claim's denial takes the other
@@ -191,7 +220,7 @@ def _fill(template: str, headline: str) -> str:
     return template.format(h=headline.strip().rstrip(".!?"))
 
 
-def counterfactual(split: Split, seed: int, opened_share: float) -> Split:
+def counterfactual(split: Rows, seed: int, opened_share: float) -> Rows:
     """The related pairs, then each pair read against its claim's denial, then about
     ``opened_share`` of the *discuss* pairs opened by a sentence that denies the claim (two
     in three) or confirms it (one in three)."""
@@ -207,7 +236,7 @@ def counterfactual(split: Split, seed: int, opened_share: float) -> Split:
             opener = _fill(rng.choice(openers), p.headline)
             pairs.append(Pair(p.pair_id + "-opened", p.headline, p.body_id, side))
             passages.append(opener + " " + text)
-    return Split(pairs, passages)
+    return Rows(pairs, passages)
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,7 +244,7 @@ def counterfactual(split: Split, seed: int, opened_share: float) -> Split:
 # --------------------------------------------------------------------------------------------
 
 
-def features(split: Split) -> np.ndarray:
+def features(split: Rows) -> np.ndarray:
     return np.asarray(
         [
             relatedness_features(p.headline, text)
@@ -244,6 +273,29 @@ def related_probability(x: np.ndarray, weights: np.ndarray, bias: float) -> np.n
     return 1 / (1 + np.exp(-(x @ weights + bias)))
 
 
+# Passages to pairs: a pair is as related as its most related passage, and its logits are the
+# mean of its passages' (claims.evidence.stance.StanceModel.read). A pair with no passage
+# read (no content word of its claim in the body) stays at 0: unrelated.
+
+
+def per_pair_max(values: np.ndarray, owner: np.ndarray, pairs: int) -> np.ndarray:
+    out = np.zeros(pairs, dtype=np.float64)
+    np.maximum.at(out, owner, values)
+    return out
+
+
+def per_pair_mean(values: np.ndarray, owner: np.ndarray, pairs: int) -> np.ndarray:
+    sums = np.zeros((pairs, values.shape[1]), dtype=np.float64)
+    np.add.at(sums, owner, values)
+    counts = np.bincount(owner, minlength=pairs)[:, None]
+    return (sums / np.maximum(counts, 1)).astype(np.float32)
+
+
+def keep(rows: Rows, chosen: np.ndarray) -> Rows:
+    index = np.flatnonzero(chosen)
+    return Rows([rows.pairs[i] for i in index], [rows.passages[i] for i in index])
+
+
 # --------------------------------------------------------------------------------------------
 # Stage 2: the cross-encoder
 # --------------------------------------------------------------------------------------------
@@ -255,7 +307,7 @@ class Encoded:
     types: list[list[int]]
 
 
-def encode(tok, split: Split) -> Encoded:
+def encode(tok, split: Rows) -> Encoded:
     encodings = tok.encode_batch(
         [(p.headline, t) for p, t in zip(split.pairs, split.passages, strict=True)]
     )
@@ -384,7 +436,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=3,
         help="lower encoder layers kept as pretrained (their states are computed once)",
     )
-    ap.add_argument("--focus-words", type=int, default=80, help="words read of a body")
     ap.add_argument("--holdout-fraction", type=float, default=0.15)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument(
@@ -392,6 +443,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="train stage 2 on counterfactual pairs too (see counterfactual)",
+    )
+    ap.add_argument(
+        "--train-passages",
+        type=int,
+        default=1,
+        help="train stage 2 on this many of the passages the product reads of each body, "
+        "each with the pair's label (the first shares most of the claim's words)",
     )
     ap.add_argument("--opened-share", type=float, default=0.5, help="discuss pairs given an opener")
     ap.add_argument("--threads", type=int, default=2)
@@ -458,12 +516,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     bodies = read_bodies(a.data_dir / "fnc1_bodies.tsv")
     sentences: dict[str, list[str]] = {}
-    train_all = load_split(a.data_dir / "fnc1_train_pairs.tsv", bodies, sentences, a.focus_words)
+    train_all = load_split(a.data_dir / "fnc1_train_pairs.tsv", bodies, sentences)
     held = hold_out_by_claim(train_all.pairs, a.holdout_fraction, a.seed)
     data = {
         "train": train_all.subset([not h for h in held]),
         "heldout": train_all.subset(held),
-        "dev": load_split(a.data_dir / "fnc1_dev_pairs.tsv", bodies, sentences, a.focus_words),
+        "dev": load_split(a.data_dir / "fnc1_dev_pairs.tsv", bodies, sentences),
     }
     gold = {s: d.labels for s, d in data.items()}
     sizes = {
@@ -472,15 +530,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(f"pairs: {json.dumps(sizes)} ({time.time() - t_start:.0f} s)", flush=True)
 
-    # ---- stage 1 ---------------------------------------------------------------------------
-    x = {s: features(d) for s, d in data.items()}
+    # ---- stage 1: fitted on each train pair's first passage (most of the claim's words);
+    # a pair is as related as its most related passage, as in StanceModel.read ---------------
     unrelated = LABELS.index(UNRELATED)
-    rel_w, rel_b = fit_logistic(x["train"], (gold["train"] != unrelated).astype(np.float64))
-    related = {s: related_probability(x[s], rel_w, rel_b) for s in data}
+    first, first_owner = data["train"].rows(count=1)
+    y = (gold["train"][first_owner] != unrelated).astype(np.float64)
+    rel_w, rel_b = fit_logistic(features(first), y)
+    rows = {s: d.rows() for s, d in data.items() if s != "train"}
+    related = {
+        s: per_pair_max(related_probability(features(r), rel_w, rel_b), owner, len(data[s].pairs))
+        for s, (r, owner) in rows.items()
+    }
     print(f"stage 1 weights {rel_w.round(3).tolist()} bias {rel_b:.3f}", flush=True)
 
     # ---- stage 2 ---------------------------------------------------------------------------
-    side_train = data["train"].subset(gold["train"] != unrelated)
+    side_train, _ = data["train"].subset(gold["train"] != unrelated).rows(a.train_passages)
+    print(f"stage 2: {len(side_train.pairs)} passages of related pairs", flush=True)
     if a.augment:
         side_train = counterfactual(side_train, a.seed, a.opened_share)
         counts = np.bincount(side_train.labels, minlength=len(LABELS))[: len(SIDES)].tolist()
@@ -496,10 +561,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         torch.save(model.state_dict(), a.checkpoint)
         print(f"training: {train_seconds / 60:.1f} min", flush=True)
 
-    # The cross-encoder runs on the pairs stage 1 may pass (and on all related ones, so that
-    # stage 2 can be measured alone); the others' logits stay 0 and are never used.
-    need = {s: (related[s] >= 0.2) | (gold[s] != unrelated) for s in data if s != "train"}
-    enc = {s: encode(tok, data[s].subset(need[s])) for s in need}
+    # The cross-encoder reads the passages of the pairs stage 1 may pass (and of all related
+    # ones, so that stage 2 can be measured alone); the others' logits stay 0, never used.
+    need = {s: (related[s] >= 0.2) | (gold[s] != unrelated) for s in rows}
+    read = {s: need[s][owner] for s, (_, owner) in rows.items()}
+    enc = {s: encode(tok, keep(rows[s][0], read[s])) for s in rows}
 
     model.eval()
     a.out_dir.mkdir(parents=True, exist_ok=True)
@@ -526,9 +592,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sess = ort_session(path, a.threads)
         logits = {}
         for s in splits:
-            full = np.zeros((len(data[s].pairs), len(SIDES)), dtype=np.float32)
-            full[need[s]] = onnx_logits(sess, enc[s])
-            logits[s] = full
+            owner = rows[s][1][read[s]]
+            logits[s] = per_pair_mean(onnx_logits(sess, enc[s]), owner, len(data[s].pairs))
         threshold, side_bias = tune(related["heldout"], logits["heldout"], gold["heldout"])
         zero = np.zeros(len(SIDES), dtype=np.float32)
         gold_related = {s: np.where(gold[s] != unrelated, 1.0, 0.0) for s in splits}
@@ -576,10 +641,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     tok.save(str(a.out_dir / "tokenizer.json"))
     config = {
         "name": MODEL_NAME,
-        "task": "stance of a passage toward a claim: agree, disagree, discuss or unrelated (FNC-1)",
+        "task": "stance of a text toward a claim, read in up to four passages: "
+        "agree, disagree, discuss or unrelated (FNC-1)",
         "labels": list(LABELS),
         "max_length": a.max_length,
-        "focus_words": a.focus_words,
+        "passages_read": "claims.evidence.stance.passages_read; a text's logits are their mean",
         "relatedness": {
             "features": "claims.evidence.stance.relatedness_features",
             "weights": [round(float(w), 6) for w in rel_w],

@@ -1,6 +1,7 @@
 """Find the passages of a source text that share most words with a claim."""
 
 import re
+from collections.abc import Sequence
 
 from claims.extraction import segmentation
 
@@ -33,6 +34,13 @@ def candidate_passages(
     """Return up to `count` runs of sentences sharing most terms with the claim, with that
     share (0–1), best first; the runs do not overlap, so each says something of its own."""
     sentences = [sentence.text for sentence in segmentation.sentences(text)]
+    return sentence_runs(sentences, terms, count, sentences_per_passage)
+
+
+def sentence_runs(
+    sentences: Sequence[str], terms: list[str], count: int, sentences_per_passage: int = 2
+) -> list[tuple[str, float]]:
+    """`candidate_passages` of a text already cut into sentences."""
     if not sentences or not terms:
         return []
     windows = [

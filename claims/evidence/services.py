@@ -16,9 +16,6 @@ from claims.models import Article, Claim, Evidence, Snapshot
 
 EVIDENCE_PER_PROVIDER = 5
 MIN_PASSAGE_SHARE = 0.2
-# Passages of a source read by the stance model: the best keyword match is often a source
-# restating the claim, and the sentence that refutes it one or two windows further down.
-CANDIDATE_PASSAGES = 4
 # FNC-1's labels, which the model gives, as the product's stances.
 STANCE_OF_LABEL = {
     stance_model.AGREE: Evidence.Stance.SUPPORTS,
@@ -44,34 +41,36 @@ def claim_terms(claim: Claim) -> list[str]:
 def passages_choose(
     claim: Claim, texts: list[str], min_share: float = MIN_PASSAGE_SHARE
 ) -> list[Choice | None]:
-    """For each source text, the passage that decides its stance toward the claim: of the
-    few passages sharing most of the claim's words (at least `min_share` of them), the one
-    the stance model finds most clearly agreeing or disagreeing; the best keyword match when
-    the model finds none of them related. None when no passage shares enough words.
+    """For each source text, the passage that decides its stance toward the claim, with the
+    stance the model reads in the text: the model reads the few passages sharing most of the
+    claim's words (`stance_model.passages_read`) and shows the one that reads most clearly as
+    the text's stance. None when no passage shares at least `min_share` of the claim's words.
 
     All passages of all texts go through the model in one batch."""
     terms = claim_terms(claim)
     candidates = [
-        [
-            (passage, share)
-            for passage, share in candidate_passages(text, terms, CANDIDATE_PASSAGES)
-            if share >= min_share
-        ]
+        candidate_passages(
+            text, terms, stance_model.PASSAGES_READ, stance_model.SENTENCES_PER_PASSAGE
+        )
         for text in texts
     ]
-    pairs = [(claim.text, passage) for found in candidates for passage, _ in found]
-    stances = iter(stance_model.load_model().predict(pairs) if pairs else [])
-    return [
-        _deciding([Choice(passage, share, next(stances)) for passage, share in found])
-        for found in candidates
-    ]
-
-
-def _deciding(read: list[Choice]) -> Choice | None:
-    related = [c for c in read if c.stance and c.stance.label != stance_model.UNRELATED]
-    if not related:
-        return read[0] if read else None
-    return max(related, key=lambda choice: choice.stance.takes_side if choice.stance else 0.0)
+    relevant = [found for found in candidates if found and found[0][1] >= min_share]
+    readings = iter(
+        stance_model.load_model().read(
+            [(claim.text, [passage for passage, _ in found]) for found in relevant]
+        )
+        if relevant
+        else []
+    )
+    choices: list[Choice | None] = []
+    for found in candidates:
+        if not found or found[0][1] < min_share:
+            choices.append(None)
+            continue
+        reading = next(readings)
+        share = dict(found)[reading.passage]
+        choices.append(Choice(reading.passage, share, reading.stance))
+    return choices
 
 
 def evidence_find(claim: Claim, provider: str) -> list[Evidence]:

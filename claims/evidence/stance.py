@@ -1,13 +1,18 @@
-"""The stance model: does a passage agree with a claim, disagree, discuss it without taking
-a side, or is it unrelated?
+"""The stance model: does a text agree with a claim, disagree, discuss it without taking a
+side, or is it unrelated?
 
-Two stages, trained on FNC-1 (training/train_stance.py) and shipped in stance_model/:
+It reads up to four passages of the text, those sharing most words with the claim
+(`passages_read`), in two stages, trained on FNC-1 (training/train_stance.py) and shipped in
+stance_model/:
 
 1. relatedness, from the words claim and passage share (a logistic regression over a few
    overlap features; its weights are in config.json): cheap, and on FNC-1 as good as a
-   network at telling a related passage from an unrelated one;
-2. for related passages, agree / disagree / discuss from a cross-encoder: MiniLM-L6
-   fine-tuned on (claim, passage) pairs, exported to ONNX and quantised to int8.
+   network at telling a related passage from an unrelated one. A text is as related as its
+   most related passage;
+2. for related texts, agree / disagree / discuss from a cross-encoder: MiniLM-L6 fine-tuned
+   on (claim, passage) pairs, exported to ONNX and quantised to int8. The text's side is the
+   mean of its passages' logits; the passage shown for it is the one reading most clearly as
+   that side.
 
 Running it needs ONNX Runtime, the tokenizers library and NumPy: nothing is trained,
 downloaded or put on a GPU at run time. Labels are FNC-1's; claims.evidence.services maps
@@ -27,7 +32,7 @@ import numpy as np
 import onnxruntime
 from tokenizers import Encoding, Tokenizer
 
-from claims.evidence.passages import WORD, query_terms
+from claims.evidence.passages import WORD, query_terms, sentence_runs
 from claims.extraction import segmentation
 from claims.extraction.batching import padded_batches
 
@@ -39,21 +44,20 @@ SIDES = (AGREE, DISAGREE, DISCUSS)  # the cross-encoder's outputs, in this order
 # pads the others (measured in bench/stance.py).
 BATCH_SIZE = 16
 STEM = 5  # letters that fold "refuted" and "refutes", "Russia" and "Russian" together
+# What the model reads of a text: its passages of three sentences sharing most words with the
+# claim, up to four. An article's stance is often one sentence away from where it restates the
+# claim; reading four passages and averaging found more of them than one focus passage did
+# (training/README.md, "Reading four passages").
+PASSAGES_READ = 4
+SENTENCES_PER_PASSAGE = 3
 
 
 @dataclass(frozen=True)
 class Stance:
     label: str  # one of LABELS
     probability: float  # of that label
-    related: float  # probability that the passage is about the claim at all
+    related: float  # probability that the text is about the claim at all
     sides: dict[str, float]  # probability of each of SIDES, given that it is related
-
-    @property
-    def takes_side(self) -> float:
-        """How strongly the passage agrees or disagrees (0 when it is unrelated)."""
-        if self.label == UNRELATED:
-            return 0.0
-        return self.related * max(self.sides[AGREE], self.sides[DISAGREE])
 
 
 def relatedness_features(claim: str, passage: str) -> list[float]:
@@ -69,27 +73,11 @@ def relatedness_features(claim: str, passage: str) -> list[float]:
     return [exact / len(terms), stemmed / len(terms), min(stemmed, 8) / 8]
 
 
-def focus(claim: str, sentences: Sequence[str], max_words: int) -> str:
-    """The sentences of a longer text that bear most on the claim, up to `max_words` words,
-    in their order in the text: what the model reads of an article."""
-    terms = query_terms(claim)
-    stems = {term[:STEM] for term in terms}
-
-    def overlap(sentence: str) -> int:
-        return len(stems & {word.lower()[:STEM] for word in WORD.findall(sentence)})
-
-    ranked = sorted(range(len(sentences)), key=lambda index: (-overlap(sentences[index]), index))
-    chosen: list[int] = []
-    words = 0
-    for index in ranked:
-        length = len(sentences[index].split())
-        if chosen and words + length > max_words:
-            continue
-        chosen.append(index)
-        words += length
-        if words >= max_words:
-            break
-    return " ".join(sentences[index] for index in sorted(chosen))
+def passages_read(claim: str, sentences: Sequence[str]) -> list[str]:
+    """The passages of a text (cut into `sentences`, see `sentences_of`) the model reads for
+    `claim`, most of the claim's words first."""
+    found = sentence_runs(sentences, query_terms(claim), PASSAGES_READ, SENTENCES_PER_PASSAGE)
+    return [passage for passage, _ in found]
 
 
 def sentences_of(text: str) -> list[str]:
@@ -97,35 +85,59 @@ def sentences_of(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What the model makes of one text: its stance toward the claim, and the passage of it
+    that decides that stance (the one shown on an evidence card)."""
+
+    stance: Stance
+    passage: str
+
+
+@dataclass(frozen=True)
 class StanceModel:
     name: str
     session: onnxruntime.InferenceSession
     tokenizer: Tokenizer
-    focus_words: int
     related_weights: tuple[float, ...]
     related_bias: float
     related_threshold: float
     side_bias: np.ndarray  # added to the cross-encoder's logits; chosen on held-out data
 
-    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[Stance]:
-        """The stance of each passage toward its claim, for (claim, passage) pairs in order.
+    def read(self, texts: Sequence[tuple[str, Sequence[str]]]) -> list[Reading]:
+        """The stance of each text toward its claim, for (claim, the passages read of the
+        text, see `passages_read`) in order.
 
-        Only the pairs found related go through the cross-encoder, sorted by length and in
-        batches padded to their own longest pair."""
-        related = [self._related(claim, passage) for claim, passage in pairs]
-        to_read = [index for index, p in enumerate(related) if p >= self.related_threshold]
-        sides = self._sides([pairs[index] for index in to_read])
-        stances = [Stance(UNRELATED, round(1 - p, 4), round(p, 4), {}) for p in related]
-        for index, probabilities in zip(to_read, sides, strict=True):
-            best = int(np.argmax(probabilities))
-            p = related[index]
-            stances[index] = Stance(
-                SIDES[best],
-                round(p * float(probabilities[best]), 4),
-                round(p, 4),
-                {side: round(float(q), 4) for side, q in zip(SIDES, probabilities, strict=True)},
-            )
-        return stances
+        A text is as related as its most related passage. Its side is the mean of the
+        cross-encoder's logits over all its passages, so that a passage restating the claim
+        does not outvote the one that refutes it; the passage shown is the one that reads
+        most clearly as that side. Only the texts found related go through the
+        cross-encoder, all their passages in batches of similar length."""
+        related = [
+            [self._related(claim, passage) for passage in passages] for claim, passages in texts
+        ]
+        to_read = [
+            index
+            for index, found in enumerate(related)
+            if found and max(found) >= self.related_threshold
+        ]
+        logits = self._logits(
+            [(texts[index][0], passage) for index in to_read for passage in texts[index][1]]
+        )
+        readings = [
+            _unrelated(passages, found) for (_, passages), found in zip(texts, related, strict=True)
+        ]
+        first = 0
+        for index in to_read:
+            passages = texts[index][1]
+            own = logits[first : first + len(passages)] + self.side_bias
+            first += len(passages)
+            readings[index] = _taking_side(passages, related[index], own)
+        return readings
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> list[Stance]:
+        """The stance of each passage toward its claim, for (claim, passage) pairs in order:
+        each passage read as a text of its own."""
+        return [reading.stance for reading in self.read([(c, [p]) for c, p in pairs])]
 
     def tokenize(self, pairs: Sequence[tuple[str, str]]) -> list[Encoding]:
         """What the cross-encoder reads of each pair ([CLS] claim [SEP] passage [SEP])."""
@@ -138,10 +150,11 @@ class StanceModel:
         )
         return 1 / (1 + math.exp(-z))
 
-    def _sides(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        probabilities = np.empty((len(pairs), len(SIDES)), dtype=np.float32)
+    def _logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The cross-encoder's logits over SIDES for each (claim, passage) pair."""
+        logits = np.empty((len(pairs), len(SIDES)), dtype=np.float32)
         if not pairs:
-            return probabilities
+            return logits
         encodings = self.tokenize(pairs)
         ids = [encoding.ids for encoding in encodings]
         for batch, input_ids, mask in padded_batches(ids, BATCH_SIZE):
@@ -150,11 +163,36 @@ class StanceModel:
                 type_ids = encodings[index].type_ids
                 types[row, : len(type_ids)] = type_ids
             feed = {"input_ids": input_ids, "attention_mask": mask, "token_type_ids": types}
-            logits = self.session.run(["logits"], feed)[0] + self.side_bias
-            logits -= logits.max(axis=1, keepdims=True)
-            exp = np.exp(logits)
-            probabilities[batch] = exp / exp.sum(axis=1, keepdims=True)
-        return probabilities
+            logits[batch] = self.session.run(["logits"], feed)[0]
+        return logits
+
+
+def _unrelated(passages: Sequence[str], related: list[float]) -> Reading:
+    """A text found unrelated, shown by its most related passage."""
+    p = max(related, default=0.0)
+    shown = passages[related.index(p)] if passages else ""
+    return Reading(Stance(UNRELATED, round(1 - p, 4), round(p, 4), {}), shown)
+
+
+def _taking_side(passages: Sequence[str], related: list[float], logits: np.ndarray) -> Reading:
+    """A related text: the side of the mean of its passages' logits (side bias added), shown
+    by the passage most related and most clearly on that side."""
+    sides = _softmax(logits.mean(axis=0))
+    best = int(np.argmax(sides))
+    deciding = int(np.argmax(np.asarray(related) * _softmax(logits)[:, best]))
+    p = max(related)
+    stance = Stance(
+        SIDES[best],
+        round(p * float(sides[best]), 4),
+        round(p, 4),
+        {side: round(float(q), 4) for side, q in zip(SIDES, sides, strict=True)},
+    )
+    return Reading(stance, passages[deciding])
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    exp: np.ndarray = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return np.asarray(exp / exp.sum(axis=-1, keepdims=True))
 
 
 @cache
@@ -179,7 +217,6 @@ def load_model(folder: Path = MODEL_DIR) -> StanceModel:
         name=str(config["name"]),
         session=session,
         tokenizer=tokenizer,
-        focus_words=int(config["focus_words"]),
         related_weights=tuple(float(w) for w in relatedness["weights"]),
         related_bias=float(relatedness["bias"]),
         related_threshold=float(relatedness["threshold"]),

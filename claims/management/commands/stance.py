@@ -20,8 +20,8 @@ from claims.evidence.stance import (
     Pair,
     Stance,
     StanceDataError,
-    focus,
     load_model,
+    passages_read,
     read_bodies,
     read_pairs,
     sentences_of,
@@ -58,16 +58,13 @@ class Command(BaseCommand):
             self.stderr.write(f"macro-F1 {score:.4f} over {len(pairs)} pairs")
 
     def _predict(self, pairs: list[Pair], bodies: dict[str, str]) -> list[Stance]:
-        model = load_model()
+        """Each body read as the product reads a source: its passages sharing most words
+        with the headline (`passages_read`)."""
         sentences = {
             body_id: sentences_of(bodies[body_id]) for body_id in {p.body_id for p in pairs}
         }
-        return model.predict(
-            [
-                (p.headline, focus(p.headline, sentences[p.body_id], model.focus_words))
-                for p in pairs
-            ]
-        )
+        texts = [(p.headline, passages_read(p.headline, sentences[p.body_id])) for p in pairs]
+        return [reading.stance for reading in load_model().read(texts)]
 
 
 def macro_f1(gold: list[str], predicted: list[str]) -> float:

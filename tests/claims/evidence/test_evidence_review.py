@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.evidence.review import evidence_add, evidence_pin, evidence_set_stance
+from claims.evidence.stance import load_model
 from claims.models import Claim, Evidence
 from tests.conftest import LocalSite
 
@@ -79,7 +80,7 @@ def test_a_page_added_by_url_is_fetched_safely_and_pinned(
     assert evidence.added_by == reviewer
     assert "212 million dollars" in evidence.passage
     # The stance model's suggestion, with its name and probability, for a person to confirm.
-    assert evidence.stance_cue.startswith("minilm-l6-fnc1-stance-v3, p = ")
+    assert evidence.stance_cue.startswith(f"{load_model().name}, p = ")
     assert evidence.stance_by is None
     assert evidence.source.publisher == "Riverton Auditor"
     assert evidence.snapshot_hash == evidence.source.snapshots.get().sha256

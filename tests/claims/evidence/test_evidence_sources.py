@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from claims.evidence.gathering import gathering_start, provider_job_run
 from claims.evidence.sources.claimreview import rating_stance
+from claims.evidence.stance import load_model
 from claims.ingestion.fetching import FetchedPage, fetch, fetch_many
 from claims.ingestion.pages import extract_page
 from claims.models import Article, Claim, Evidence, GatheringRun
@@ -94,7 +95,7 @@ def test_links_cited_in_the_article_are_fetched_and_quoted(
     assert evidence.snapshot_hash == source.snapshots.get().sha256
     assert evidence.published_after_claim  # 20 October, after the post of 12 October
     assert evidence.stance == Evidence.Stance.REFUTES  # "… 400 million dollars is false."
-    assert re.fullmatch(r"minilm-l6-fnc1-stance-v3, p = 0\.\d\d", evidence.stance_cue)
+    assert re.fullmatch(rf"{re.escape(load_model().name)}, p = 0\.\d\d", evidence.stance_cue)
     assert source.candidates_proposed_at is None  # sources are not mined for claims
     assert Article.objects.filter(url=rain).exists()  # fetched, but not relevant
 

@@ -1,6 +1,7 @@
-"""The stance model reads whether a passage supports a claim, refutes it, discusses it or is
-unrelated; a card shows the passage that decides the stance; `manage.py stance` labels
-FNC-1's files and refuses bad ones clearly."""
+"""The stance model reads whether a text supports a claim, refutes it, discusses it or is
+unrelated, from the passages of it sharing most of the claim's words; a card shows the
+passage that decides the stance; `manage.py stance` labels FNC-1's files and refuses bad ones
+clearly."""
 
 import io
 from pathlib import Path
@@ -10,7 +11,7 @@ from django.core.management import CommandError, call_command
 
 from claims.evidence.passages import candidate_passages
 from claims.evidence.services import claim_terms, passages_choose
-from claims.evidence.stance import load_model
+from claims.evidence.stance import PASSAGES_READ, load_model, passages_read, sentences_of
 from claims.models import Claim
 
 BRIDGE = "The new Harbour Street bridge cost taxpayers 400 million dollars."
@@ -49,6 +50,41 @@ def test_the_model_answers_each_pair_in_order_and_nothing_for_no_pairs() -> None
     pairs = [(BRIDGE, UNRELATED), (BRIDGE, REFUTATION), (BRIDGE, UNRELATED)]
     assert [s.label for s in model.predict(pairs)] == ["unrelated", "disagree", "unrelated"]
     assert model.predict([]) == []
+
+
+ARTICLE = (
+    "Posts on social media say the new Harbour Street bridge cost taxpayers 400 million "
+    "dollars. The posts were shared thousands of times this week. Readers asked about them. "
+    "Traffic on the river was slow on Tuesday. Boats waited at the lock. The ferry ran late. "
+    "The town's auditor said the claim that the bridge cost 400 million dollars is false. "
+    "The final accounts show the bridge cost 212 million dollars."
+)
+
+
+def test_an_article_is_read_by_up_to_four_passages_of_three_sentences_most_claim_words_first() -> (
+    None
+):
+    sentences = sentences_of(ARTICLE)
+    passages = passages_read(BRIDGE, sentences)
+    assert 1 < len(passages) <= PASSAGES_READ
+    assert all(1 <= len(sentences_of(passage)) <= 3 for passage in passages)
+    assert passages[0].startswith("Posts on social media")  # the most of the claim's words
+    assert any("is false" in passage for passage in passages)
+    assert passages_read(BRIDGE, []) == []
+
+
+def test_an_articles_refutation_further_down_decides_its_stance_and_is_the_passage_shown() -> None:
+    [reading] = load_model().read([(BRIDGE, passages_read(BRIDGE, sentences_of(ARTICLE)))])
+    assert reading.stance.label == "disagree"
+    assert "is false" in reading.passage
+
+
+def test_a_text_with_nothing_read_is_unrelated_and_each_text_is_answered_in_order() -> None:
+    model = load_model()
+    readings = model.read([(BRIDGE, []), (BRIDGE, [UNRELATED]), (BRIDGE, [CONFIRMATION])])
+    assert [r.stance.label for r in readings] == ["unrelated", "unrelated", "agree"]
+    assert [r.passage for r in readings] == ["", UNRELATED, CONFIRMATION]
+    assert model.read([]) == []
 
 
 def test_a_card_shows_the_passage_refuting_the_claim_over_a_wordier_one_taking_no_side() -> None:
