@@ -48,29 +48,26 @@ def passages_choose(
 
     All passages of all texts go through the model in one batch."""
     terms = claim_terms(claim)
-    candidates = [
+    found_in = [
         candidate_passages(
             text, terms, stance_model.PASSAGES_READ, stance_model.SENTENCES_PER_PASSAGE
         )
         for text in texts
     ]
-    relevant = [found for found in candidates if found and found[0][1] >= min_share]
+    # Passages come best first: a source whose best passage holds less than min_share of the
+    # claim's words is not read at all.
+    readable = [found if found and found[0][1] >= min_share else [] for found in found_in]
     readings = iter(
         stance_model.load_model().read(
-            [(claim.text, [passage for passage, _ in found]) for found in relevant]
+            [(claim.text, [passage for passage, _ in found]) for found in readable if found]
         )
-        if relevant
-        else []
     )
-    choices: list[Choice | None] = []
-    for found in candidates:
-        if not found or found[0][1] < min_share:
-            choices.append(None)
-            continue
-        reading = next(readings)
-        share = dict(found)[reading.passage]
-        choices.append(Choice(reading.passage, share, reading.stance))
-    return choices
+    return [_choice(found, next(readings)) if found else None for found in readable]
+
+
+def _choice(found: list[tuple[str, float]], reading: stance_model.Reading) -> Choice:
+    """The passage the model chose of a source, with its share of the claim's words."""
+    return Choice(reading.passage, dict(found)[reading.passage], reading.stance)
 
 
 def evidence_find(claim: Claim, provider: str) -> list[Evidence]:
